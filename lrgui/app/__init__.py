@@ -1,0 +1,1 @@
+"""Qt application layer: state, training controller, undo commands (no drawing)."""

@@ -1,0 +1,74 @@
+"""Benchmarks, not part of the test run: ``python -m lrgui.bench core`` (``gui`` comes with the
+window). Figures are printed; nothing is asserted."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import numpy as np
+
+
+def _rate(fn, seconds: float = 1.0, min_calls: int = 3) -> float:
+    """Calls per second of ``fn`` over about ``seconds`` (after one warm-up call)."""
+    fn()
+    calls, start = 0, time.perf_counter()
+    while calls < min_calls or time.perf_counter() - start < seconds:
+        fn()
+        calls += 1
+    return calls / (time.perf_counter() - start)
+
+
+def bench_core(sizes=(10**3, 10**4, 10**5, 10**6), seconds: float = 1.0) -> list[dict]:
+    """Full-batch gradient descent epochs per second against two references on the same data:
+    a bare read of the arrays (np.sum of X and y) and the plain numpy step of the seed notes
+    (X.T @ (expit(X @ w) − y), X with its column of ones)."""
+    from scipy.special import expit
+
+    from lrgui.core.config import RunConfig
+    from lrgui.core.dataset import Dataset
+    from lrgui.core.run import TrainingRun
+
+    rows = []
+    for n in sizes:
+        rng = np.random.default_rng(0)
+        y = (rng.random(n) < 0.5).astype(float)
+        X = rng.normal(0.0, 1.0, (n, 2)) + 1.5 * y[:, None]
+        Xb = np.column_stack([np.ones(n), X])
+        w = np.array([0.1, 0.2, -0.3])
+        run = TrainingRun(Dataset(X, y), RunConfig(optimizer="gd", hyper={"lr": 0.1}, max_epochs=10**9, tol=0.0))
+        ours = _rate(lambda: run.step(1), seconds)
+        bare = _rate(lambda: (np.sum(Xb), np.sum(y)), seconds)
+        plain = _rate(lambda: Xb.T @ (expit(Xb @ w) - y), seconds)
+        rows.append({"n": n, "epoch_per_s": ours, "bare_read_per_s": bare, "plain_step_per_s": plain})
+    return rows
+
+
+def print_core(rows) -> None:
+    print("full-batch gradient descent, d = 2 (one epoch = loss, gradient, accuracy, step, history row)")
+    print(f"{'n':>9} {'epochs/s':>10} {'bare read/s':>12} {'plain step/s':>13} {'epoch ÷ read':>13} {'vs plain':>9}")
+    for r in rows:
+        ratio_read = r["bare_read_per_s"] / r["epoch_per_s"]
+        speedup = r["epoch_per_s"] / r["plain_step_per_s"]
+        print(f"{r['n']:>9} {r['epoch_per_s']:>10.1f} {r['bare_read_per_s']:>12.1f} {r['plain_step_per_s']:>13.1f}"
+              f" {ratio_read:>12.2f}× {speedup:>8.2f}×")
+    print("goal at n = 1e6: epoch ÷ read ≤ 2.5×, vs plain ≥ 2×")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lrgui.bench", description=__doc__)
+    parser.add_argument("what", choices=["core", "gui"])
+    parser.add_argument("--seconds", type=float, default=1.0, help="time per measurement")
+    args = parser.parse_args(argv)
+    if args.what == "core":
+        print_core(bench_core(seconds=args.seconds))
+    else:
+        from lrgui.views.bench import main as gui_main
+
+        return gui_main(args.seconds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Everything that defines a training run except the data, as plain data (``as_dict`` /
+``from_dict`` round-trip through JSON)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from .errors import ConfigError
+from .objective import LOSSES, PENALTIES
+from .optimizers import OPTIMIZERS
+from .params import resolve
+from .resampling import CLASS_WEIGHTS, RESAMPLING
+
+INITS = ("zero", "random")
+
+
+@dataclass
+class RunConfig:
+    """``init`` is "zero", "random" (seeded, N(0, 0.5²) per coordinate in training units) or a
+    list θ₀ = (b, w…) in original feature units. ``hyper`` holds the optimizer's own settings
+    (defaults from the registry for the ones left out)."""
+
+    optimizer: str = "gd"
+    hyper: dict[str, Any] = field(default_factory=dict)
+    loss: str = "cross-entropy"
+    penalty: str = "none"
+    lam: float = 1.0
+    class_weight: str = "none"
+    resample: str = "none"
+    standardize: bool = False
+    degree: int = 1
+    test_fraction: float = 0.0
+    init: Any = "zero"
+    seed: int = 0
+    tol: float = 1e-6
+    max_epochs: int = 1000
+
+    def validate(self) -> "RunConfig":
+        """Raise ConfigError for the first bad value; return self."""
+        optimizer = OPTIMIZERS.get(self.optimizer)
+        self.hyper = resolve(optimizer.params, self.hyper, f"optimizer {self.optimizer!r}")
+        LOSSES.get(self.loss)
+        PENALTIES.get(self.penalty)
+        for name, allowed in (("class_weight", CLASS_WEIGHTS), ("resample", RESAMPLING)):
+            if getattr(self, name) not in allowed:
+                raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+        if not (math.isfinite(self.lam) and self.lam >= 0):
+            raise ConfigError(f"λ must be a finite number ≥ 0, not {self.lam}")
+        if int(self.degree) != self.degree or not 1 <= self.degree <= 6:
+            raise ConfigError(f"degree must be a whole number from 1 to 6, not {self.degree}")
+        if not 0.0 <= self.test_fraction < 1.0:
+            raise ConfigError(f"test fraction must lie in [0, 1), not {self.test_fraction}")
+        if not (math.isfinite(self.tol) and self.tol >= 0):
+            raise ConfigError(f"tolerance must be a finite number ≥ 0, not {self.tol}")
+        if int(self.max_epochs) != self.max_epochs or self.max_epochs < 0:
+            raise ConfigError(f"maximum epochs must be a whole number ≥ 0, not {self.max_epochs}")
+        if isinstance(self.init, str):
+            if self.init not in INITS:
+                raise ConfigError(f"init must be zero, random or a list of numbers, not {self.init!r}")
+        else:
+            try:
+                values = [float(v) for v in self.init]
+            except (TypeError, ValueError):
+                raise ConfigError(f"init must be zero, random or a list of numbers, not {self.init!r}") from None
+            if not all(math.isfinite(v) for v in values):
+                raise ConfigError("the starting θ must be finite")
+            self.init = values
+        return self
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "RunConfig":
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ConfigError(f"unknown run setting {sorted(unknown)[0]!r}")
+        return cls(**data).validate()

@@ -1,0 +1,120 @@
+"""The two-class data set: features X, labels y in {0, 1}, names, and the original label values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import DatasetError
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """X of shape (n, d) float64, y of shape (n,) float64 with values in {0, 1}.
+
+    ``feature_names`` has d entries. ``label_map`` maps the original label text of each class to
+    0 and 1 (for generated data it is {"0": 0, "1": 1}). The arrays are made read-only: edits make
+    a new Dataset, which keeps undo and threads simple.
+
+    A data set may be empty or hold one class only (the explorer passes through such states while
+    the user clicks points in); ``require_trainable`` says whether a model can be fitted to it.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    feature_names: tuple[str, ...] = ()
+    label_map: dict[str, int] = field(default_factory=lambda: {"0": 0, "1": 1})
+
+    def __post_init__(self):
+        X = np.array(self.X, dtype=np.float64, copy=True)
+        y = np.array(self.y, dtype=np.float64, copy=True).reshape(-1)
+        if X.ndim == 1 and X.size == 0:
+            X = X.reshape(0, max(len(self.feature_names), 2))
+        if X.ndim != 2:
+            raise DatasetError(f"X must be a 2-D table (n × d), got {X.ndim} dimension(s)")
+        if X.shape[0] != y.shape[0]:
+            raise DatasetError(f"X has {X.shape[0]} rows but y has {y.shape[0]} labels")
+        if X.shape[1] == 0:
+            raise DatasetError("the data need at least one feature column")
+        if not np.all(np.isfinite(X)):
+            row, col = np.argwhere(~np.isfinite(X))[0]
+            raise DatasetError(f"feature value at row {row + 1}, column {col + 1} is {X[row, col]}")
+        if y.size and not np.all((y == 0) | (y == 1)):
+            bad = y[(y != 0) & (y != 1)][0]
+            raise DatasetError(f"labels must be 0 or 1, found {bad}")
+        names = tuple(self.feature_names) or tuple(f"x{j + 1}" for j in range(X.shape[1]))
+        if len(names) != X.shape[1]:
+            raise DatasetError(f"{len(names)} feature names for {X.shape[1]} feature columns")
+        X.setflags(write=False)
+        y.setflags(write=False)
+        object.__setattr__(self, "X", X)
+        object.__setattr__(self, "y", y)
+        object.__setattr__(self, "feature_names", names)
+        object.__setattr__(self, "label_map", dict(self.label_map))
+
+    # -- facts --------------------------------------------------------------------------------
+    @property
+    def n(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def d(self) -> int:
+        return self.X.shape[1]
+
+    def class_counts(self) -> tuple[int, int]:
+        """(number of class-0 points, number of class-1 points)."""
+        n1 = int(np.count_nonzero(self.y))
+        return self.n - n1, n1
+
+    def why_untrainable(self) -> str | None:
+        """None when a model can be fitted, else a sentence that says what is missing."""
+        n0, n1 = self.class_counts()
+        if self.n == 0:
+            return "there are no points yet: click to add some, or generate data"
+        if n0 == 0 or n1 == 0:
+            missing = 0 if n0 == 0 else 1
+            return f"all points are of one class: add at least one point of class {missing}"
+        return None
+
+    def require_trainable(self) -> None:
+        reason = self.why_untrainable()
+        if reason:
+            raise DatasetError(reason)
+
+    # -- edits (each returns a new Dataset) ---------------------------------------------------
+    def _with(self, X: np.ndarray, y: np.ndarray) -> "Dataset":
+        return Dataset(X, y, self.feature_names, self.label_map)
+
+    def with_point(self, x, label: int, index: int | None = None) -> "Dataset":
+        """A copy with the point ``x`` (d,) of class ``label`` inserted at ``index`` (default: end)."""
+        index = self.n if index is None else index
+        X = np.insert(self.X, index, np.asarray(x, dtype=np.float64), axis=0)
+        y = np.insert(self.y, index, float(label))
+        return self._with(X, y)
+
+    def without_point(self, index: int) -> "Dataset":
+        return self._with(np.delete(self.X, index, axis=0), np.delete(self.y, index))
+
+    def with_point_moved(self, index: int, x) -> "Dataset":
+        X = self.X.copy()
+        X[index] = np.asarray(x, dtype=np.float64)
+        return self._with(X, self.y)
+
+    def subset(self, rows: np.ndarray) -> "Dataset":
+        """The rows ``rows`` (an index array or boolean mask), names and label map kept."""
+        return self._with(self.X[rows], self.y[rows])
+
+    def equals(self, other: "Dataset") -> bool:
+        """Same values, names and label map (bit for bit)."""
+        return (
+            np.array_equal(self.X, other.X)
+            and np.array_equal(self.y, other.y)
+            and self.feature_names == other.feature_names
+            and self.label_map == other.label_map
+        )
+
+    def class_names(self) -> tuple[str, str]:
+        """The original label text of class 0 and of class 1."""
+        by_value = {v: k for k, v in self.label_map.items()}
+        return by_value.get(0, "0"), by_value.get(1, "1")

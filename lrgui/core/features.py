@@ -1,0 +1,142 @@
+"""Feature maps: polynomial expansion of two inputs and standardisation, chainable.
+
+Each map is fitted on training data (``fit``), then applied to any data (``transform``), and names
+its output columns. θ is always over a chain's output columns plus a leading bias. Affine maps
+(standardisation) can convert θ back to the units of their input, so a chain reports θ in the
+"original" units: those of the columns entering its trailing affine maps (the raw inputs, or the
+polynomial terms when polynomial features come first).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import ConfigError
+
+
+class Polynomial:
+    """Every product x₁ⁱ x₂ʲ with 1 ≤ i + j ≤ degree, ordered by total degree, then by falling
+    power of x₁ (degree 2: x₁, x₂, x₁², x₁x₂, x₂²). Degree 6 gives 27 columns. Degree 1 passes
+    any number of inputs through unchanged."""
+
+    affine = False
+
+    def __init__(self, degree: int):
+        if not 1 <= int(degree) <= 6:
+            raise ConfigError(f"polynomial degree must be between 1 and 6, not {degree}")
+        self.degree = int(degree)
+
+    def _powers(self) -> list[tuple[int, int]]:
+        return [(t - j, j) for t in range(1, self.degree + 1) for j in range(t + 1)]
+
+    def fit(self, X: np.ndarray) -> "Polynomial":
+        if self.degree > 1 and X.shape[1] != 2:
+            raise ConfigError(f"polynomial features need exactly two inputs, the data have {X.shape[1]}")
+        return self
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """(n, 2) → (n, k) with k = degree (degree + 3) / 2; degree 1 returns X itself."""
+        if self.degree == 1:
+            return X
+        x1, x2 = X[:, 0], X[:, 1]
+        return np.column_stack([x1**i * x2**j for i, j in self._powers()])
+
+    def names(self, inputs: tuple[str, ...]) -> tuple[str, ...]:
+        if self.degree == 1:
+            return inputs
+
+        def term(name: str, power: int) -> list[str]:
+            return [] if power == 0 else [name if power == 1 else f"{name}^{power}"]
+
+        return tuple("·".join(term(inputs[0], i) + term(inputs[1], j)) for i, j in self._powers())
+
+
+class Standardizer:
+    """z-scores every column with the training mean and standard deviation (a constant column
+    keeps scale 1)."""
+
+    affine = True
+
+    def __init__(self):
+        self.mean: np.ndarray | None = None
+        self.scale: np.ndarray | None = None
+
+    def fit(self, X: np.ndarray) -> "Standardizer":
+        self.mean = X.mean(axis=0) if len(X) else np.zeros(X.shape[1])
+        scale = X.std(axis=0) if len(X) else np.ones(X.shape[1])
+        self.scale = np.where(scale > 0, scale, 1.0)
+        return self
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        return (X - self.mean) / self.scale
+
+    def names(self, inputs: tuple[str, ...]) -> tuple[str, ...]:
+        return inputs
+
+    def theta_to_input_units(self, theta: np.ndarray) -> np.ndarray:
+        """θ_s = (b_s, w_s) over standardised columns → (b, w) over the input columns:
+        w = w_s / σ, b = b_s − Σ w_s μ / σ."""
+        w = theta[1:] / self.scale
+        return np.concatenate(([theta[0] - np.dot(w, self.mean)], w))
+
+    def theta_from_input_units(self, theta: np.ndarray) -> np.ndarray:
+        """Inverse of ``theta_to_input_units``: w_s = w σ, b_s = b + Σ w μ."""
+        w = theta[1:]
+        return np.concatenate(([theta[0] + np.dot(w, self.mean)], w * self.scale))
+
+
+class FeatureChain:
+    """Maps applied in order. ``build(degree, standardize)`` gives the chain the model uses:
+    polynomial terms first, then standardisation of those terms."""
+
+    def __init__(self, maps: list):
+        self.maps = list(maps)
+
+    @classmethod
+    def build(cls, degree: int = 1, standardize: bool = False) -> "FeatureChain":
+        maps: list = [Polynomial(degree)] if degree > 1 else []
+        if standardize:
+            maps.append(Standardizer())
+        return cls(maps)
+
+    def fit(self, X: np.ndarray) -> "FeatureChain":
+        for m in self.maps:
+            X = m.fit(X).transform(X)
+        return self
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """(n, d) inputs → (n, k) model columns (the bias column is not included)."""
+        for m in self.maps:
+            X = m.transform(X)
+        return X
+
+    def original(self, X: np.ndarray) -> np.ndarray:
+        """(n, d) inputs → the columns θ is reported over (before the trailing affine maps)."""
+        for m in self._leading():
+            X = m.transform(X)
+        return X
+
+    def names(self, inputs: tuple[str, ...]) -> tuple[str, ...]:
+        """Names of the columns θ is reported over (the original units)."""
+        for m in self._leading():
+            inputs = m.names(inputs)
+        return inputs
+
+    def _leading(self) -> list:
+        """The maps before the trailing run of affine ones."""
+        k = len(self.maps)
+        while k and self.maps[k - 1].affine:
+            k -= 1
+        return self.maps[:k]
+
+    def to_original(self, theta: np.ndarray) -> np.ndarray:
+        """θ over the model columns → θ over the original columns (same length)."""
+        for m in reversed(self.maps[len(self._leading()):]):
+            theta = m.theta_to_input_units(theta)
+        return np.asarray(theta, dtype=np.float64)
+
+    def from_original(self, theta: np.ndarray) -> np.ndarray:
+        theta = np.asarray(theta, dtype=np.float64)
+        for m in self.maps[len(self._leading()):]:
+            theta = m.theta_from_input_units(theta)
+        return theta

@@ -1,0 +1,180 @@
+"""Seeded data generators, registered with their parameters described as data.
+
+``generate(name, **params)`` returns a Dataset; the same parameters and seed always give the same
+data. The synthetic sets other than ``gaussian`` and ``xor`` and the two real ones come from
+scikit-learn (its real data sets are bundled and load offline).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .dataset import Dataset
+from .errors import ConfigError
+from .params import Param, resolve
+from .registry import Registry
+
+
+@dataclass(frozen=True)
+class Generator:
+    name: str
+    label: str
+    params: tuple[Param, ...]
+    make: Callable[..., Dataset]
+
+    def __call__(self, **given) -> Dataset:
+        return self.make(**resolve(self.params, given, f"generator {self.name!r}"))
+
+
+GENERATORS: Registry[Generator] = Registry("data generator")
+
+
+def _seed() -> Param:
+    return Param("seed", 0, "Seed", "Random seed: the same seed gives the same data", "int", 0, 2**31 - 1)
+
+
+def _count(name: str, default: int, label: str) -> Param:
+    return Param(name, default, label, "Number of points", "int", 0, 1_000_000)
+
+
+def _add(name: str, label: str, params: tuple[Param, ...]):
+    def wrap(make):
+        GENERATORS.register(name)(Generator(name, label, params, make))
+        return make
+
+    return wrap
+
+
+def generate(name: str, **params) -> Dataset:
+    """The data set of generator ``name`` with ``params`` (defaults for the ones left out)."""
+    return GENERATORS.get(name)(**params)
+
+
+# -- the seed notes' two Gaussian clouds ------------------------------------------------------
+_GAUSS = []
+for _c, (_mx, _my, _sx, _sy) in enumerate(((2.0, 4.0, 2.0, 2.0), (8.0, 5.0, 3.0, 2.0))):
+    _GAUSS += [
+        _count(f"n{_c}", 40, f"Class {_c}: count"),
+        Param(f"mean{_c}_x1", _mx, f"Class {_c}: mean x₁", "Mean of x₁", "float", -1e6, 1e6),
+        Param(f"mean{_c}_x2", _my, f"Class {_c}: mean x₂", "Mean of x₂", "float", -1e6, 1e6),
+        Param(f"std{_c}_x1", _sx, f"Class {_c}: spread x₁", "Standard deviation of x₁", "float", 0, 1e6),
+        Param(f"std{_c}_x2", _sy, f"Class {_c}: spread x₂", "Standard deviation of x₂", "float", 0, 1e6),
+    ]
+
+
+@_add("gaussian", "Two Gaussian clouds", tuple(_GAUSS) + (_seed(),))
+def _gaussian(seed, **p) -> Dataset:
+    rng = np.random.default_rng(seed)
+    parts = [
+        rng.normal((p[f"mean{c}_x1"], p[f"mean{c}_x2"]), (p[f"std{c}_x1"], p[f"std{c}_x2"]), (p[f"n{c}"], 2))
+        for c in (0, 1)
+    ]
+    y = np.repeat([0.0, 1.0], [p["n0"], p["n1"]])
+    return Dataset(np.vstack(parts), y)
+
+
+@_add(
+    "classification",
+    "scikit-learn make_classification",
+    (
+        _count("n_samples", 200, "Count"),
+        Param("n_features", 2, "Features", "Number of features", "int", 2, 100),
+        Param("n_informative", 2, "Informative", "Number of informative features", "int", 1, 100),
+        Param("class_sep", 1.0, "Class separation", "Larger values separate the classes more", "float", 0, 100),
+        Param("flip_y", 0.01, "Label noise", "Fraction of labels flipped at random", "float", 0, 1),
+        _seed(),
+    ),
+)
+def _classification(n_samples, n_features, n_informative, class_sep, flip_y, seed) -> Dataset:
+    from sklearn.datasets import make_classification
+
+    if n_informative > n_features:
+        raise ConfigError(f"n_informative ({n_informative}) cannot exceed n_features ({n_features})")
+    X, y = make_classification(
+        n_samples=n_samples, n_features=n_features, n_informative=n_informative,
+        n_redundant=0, n_repeated=0, n_clusters_per_class=1, class_sep=class_sep,
+        flip_y=flip_y, random_state=seed,
+    )
+    return Dataset(X, y)
+
+
+@_add(
+    "moons",
+    "Two interleaving moons",
+    (_count("n_samples", 200, "Count"),
+     Param("noise", 0.2, "Noise", "Standard deviation of the added noise", "float", 0, 10), _seed()),
+)
+def _moons(n_samples, noise, seed) -> Dataset:
+    from sklearn.datasets import make_moons
+
+    X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
+    return Dataset(X, y)
+
+
+@_add(
+    "circles",
+    "Two concentric circles",
+    (_count("n_samples", 200, "Count"),
+     Param("noise", 0.1, "Noise", "Standard deviation of the added noise", "float", 0, 10),
+     Param("factor", 0.5, "Inner radius", "Radius of the inner circle relative to the outer", "float", 0.01, 0.99),
+     _seed()),
+)
+def _circles(n_samples, noise, factor, seed) -> Dataset:
+    from sklearn.datasets import make_circles
+
+    X, y = make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
+    return Dataset(X, y)
+
+
+@_add(
+    "xor",
+    "XOR: four clouds, opposite corners alike",
+    (_count("n_samples", 200, "Count"),
+     Param("noise", 0.4, "Spread", "Standard deviation of each cloud", "float", 0, 10), _seed()),
+)
+def _xor(n_samples, noise, seed) -> Dataset:
+    rng = np.random.default_rng(seed)
+    corners = rng.integers(0, 4, n_samples)
+    centres = np.array([[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]])
+    X = centres[corners] + rng.normal(0.0, noise, (n_samples, 2))
+    return Dataset(X, (corners >= 2).astype(float))
+
+
+_IRIS_FEATURES = ("sepal length", "sepal width", "petal length", "petal width")
+_IRIS_PAIRS = ("setosa/versicolor", "versicolor/virginica", "setosa/virginica")
+
+
+@_add(
+    "iris",
+    "Iris flowers: two species, two measurements",
+    (
+        Param("feature_x", "sepal length", "x₁", "Measurement on the first axis", "choice", choices=_IRIS_FEATURES),
+        Param("feature_y", "sepal width", "x₂", "Measurement on the second axis", "choice", choices=_IRIS_FEATURES),
+        Param("classes", "setosa/versicolor", "Species", "The two species kept", "choice", choices=_IRIS_PAIRS),
+    ),
+)
+def _iris(feature_x, feature_y, classes) -> Dataset:
+    from sklearn.datasets import load_iris
+
+    iris = load_iris()
+    names = list(iris.target_names)
+    first, second = (names.index(s) for s in classes.split("/"))
+    keep = np.isin(iris.target, (first, second))
+    cols = [_IRIS_FEATURES.index(feature_x), _IRIS_FEATURES.index(feature_y)]
+    y = (iris.target[keep] == second).astype(float)
+    label_map = {str(names[first]): 0, str(names[second]): 1}
+    return Dataset(iris.data[keep][:, cols], y, (f"{feature_x} (cm)", f"{feature_y} (cm)"), label_map)
+
+
+@_add("breast-cancer", "Breast cancer diagnosis (30 features): malignant is class 1", ())
+def _breast_cancer() -> Dataset:
+    from sklearn.datasets import load_breast_cancer
+
+    data = load_breast_cancer()
+    # scikit-learn codes malignant as 0; here the condition to detect is the positive class.
+    malignant = data.target == list(data.target_names).index("malignant")
+    names = tuple(str(f) for f in data.feature_names)
+    return Dataset(data.data, malignant.astype(float), names, {"benign": 0, "malignant": 1})

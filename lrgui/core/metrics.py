@@ -1,0 +1,61 @@
+"""Classification metrics at any threshold, through scikit-learn.
+
+``report`` takes labels ``y`` (n,) in {0, 1} and decision values ``z`` (n,) = θᵀx (the log-loss
+is computed from z, so it stays exact where σ(z) rounds to 0 or 1); a point is predicted as
+class 1 when p = σ(z) ≥ threshold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .numerics import sigmoid, softplus
+
+
+def predict(p: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+    return (np.asarray(p) >= threshold).astype(np.float64)
+
+
+@dataclass(frozen=True)
+class Report:
+    threshold: float
+    accuracy: float
+    precision: float
+    recall: float
+    f1: float
+    log_loss: float
+    auc: float               # NaN when only one class is present
+    confusion: list          # [[TN, FP], [FN, TP]]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def report(y: np.ndarray, z: np.ndarray, threshold: float = 0.5) -> Report:
+    from sklearn import metrics
+
+    y = np.asarray(y, dtype=np.float64)
+    z = np.asarray(z, dtype=np.float64)
+    p = sigmoid(z)
+    pred = predict(p, threshold)
+    both = len(np.unique(y)) == 2
+    return Report(
+        threshold=float(threshold),
+        accuracy=float(metrics.accuracy_score(y, pred)),
+        precision=float(metrics.precision_score(y, pred, zero_division=0.0)),
+        recall=float(metrics.recall_score(y, pred, zero_division=0.0)),
+        f1=float(metrics.f1_score(y, pred, zero_division=0.0)),
+        log_loss=float(np.mean(softplus(z) - y * z)),
+        auc=float(metrics.roc_auc_score(y, z)) if both else float("nan"),
+        confusion=metrics.confusion_matrix(y, pred, labels=[0, 1]).tolist(),
+    )
+
+
+def roc_curve(y: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(false-positive rates, true-positive rates, probability thresholds) from decision values."""
+    from sklearn import metrics
+
+    fpr, tpr, thresholds = metrics.roc_curve(y, z)
+    return fpr, tpr, sigmoid(np.clip(thresholds, -np.finfo(float).max, np.finfo(float).max))

@@ -1,0 +1,38 @@
+"""Numerically stable pieces of the logistic model, computed from z, never from p.
+
+All functions take float arrays of any shape, return arrays of the same shape, and neither
+overflow nor return NaN for any finite input.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _neg_abs_exp(z: np.ndarray) -> np.ndarray:
+    """e^(−|z|) ∈ (0, 1]; underflow to 0 for |z| > 745 is the exact double result."""
+    with np.errstate(under="ignore"):
+        return np.exp(-np.abs(z))
+
+
+def softplus(z) -> np.ndarray:
+    """log(1 + e^z) = max(z, 0) + log1p(e^(−|z|))."""
+    z = np.asarray(z, dtype=np.float64)
+    return np.maximum(z, 0.0) + np.log1p(_neg_abs_exp(z))
+
+
+def sigmoid(z) -> np.ndarray:
+    """σ(z) = 1 / (1 + e^(−z)), sign-split: 1/(1+e) for z ≥ 0 and e/(1+e) for z < 0,
+    with e = e^(−|z|)."""
+    z = np.asarray(z, dtype=np.float64)
+    e = _neg_abs_exp(z)
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+def sigmoid_minus_label(z, y) -> np.ndarray:
+    """σ(z) − y for labels y ∈ {0, 1}, exact to a few ulp even where σ(z) rounds to 0 or 1:
+    for y = 1 it is −σ(−z)."""
+    z = np.asarray(z, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    sign = 1.0 - 2.0 * y
+    return sign * sigmoid(sign * z)

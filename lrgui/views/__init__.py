@@ -1,0 +1,1 @@
+"""Widgets and plot views: they only draw and forward user gestures."""
