@@ -22,9 +22,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-CHUNK = 32_768
+CHUNK = 65_536
 _THREADS = max(1, min(4, os.cpu_count() or 1))
 _pool: ThreadPoolExecutor | None = None
+_controller = None
 _pool_lock = threading.Lock()
 _local = threading.local()
 
@@ -77,23 +78,34 @@ def _get_pool() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="lrgui-kernel")
+            _pool = ThreadPoolExecutor(_THREADS - 1, thread_name_prefix="lrgui-kernel")
         return _pool
 
 
-def _buffers(count: int) -> list[np.ndarray]:
-    """``count`` scratch vectors of CHUNK floats, reused by the calling thread."""
-    bufs = getattr(_local, "bufs", None)
-    if bufs is None or len(bufs) < count or bufs[0].size < CHUNK:
-        bufs = _local.bufs = [np.empty(CHUNK) for _ in range(count)]
-    return bufs
+class _Scratch:
+    """Per-thread scratch vectors of CHUNK entries, reused across calls."""
+
+    def __init__(self):
+        self.m, self.e, self.num, self.mask = (np.empty(CHUNK) for _ in range(4))
+        self.bool_mask = np.empty(CHUNK, dtype=bool)
+
+    def views(self, length: int):
+        return self.m[:length], self.e[:length], self.num[:length], self.mask[:length], self.bool_mask[:length]
+
+
+def _scratch() -> _Scratch:
+    s = getattr(_local, "scratch", None)
+    if s is None or s.m.size != CHUNK:
+        s = _local.scratch = _Scratch()
+    return s
 
 
 def _over_chunks(n: int, body, init):
-    """Sum ``body(lo, hi, err)`` (a tuple of numbers/arrays) over chunks of [0, n).
+    """Sum ``body(lo, hi)`` (a tuple of numbers/arrays) over chunks of [0, n).
 
-    Work is split into one contiguous part per thread. The caller's floating-point error
-    settings apply in every thread, except that underflow (e^(−|m|) rounding to 0) is exact.
+    Work is split into one contiguous part per core; the calling thread does the first. The
+    caller's floating-point error settings apply in every thread, except that underflow
+    (e^(−|m|) rounding to 0) is exact, not an error.
     """
     err = np.geterr()
     err["under"] = "ignore"
@@ -110,17 +122,40 @@ def _over_chunks(n: int, body, init):
     if parts <= 1:
         return part(0, n)
     edges = np.linspace(0, n, parts + 1).astype(int)
-    results = list(_get_pool().map(part, edges[:-1], edges[1:]))
+    # Our threads already fill the cores: BLAS threads on top of them would only contend.
+    with _blas_controller().limit(limits=1, user_api="blas"):
+        others = [_get_pool().submit(part, lo, hi) for lo, hi in zip(edges[1:-1], edges[2:])]
+        results = [part(edges[0], edges[1])] + [f.result() for f in others]
     return [sum(r[i] for r in results) for i in range(len(init))]
 
 
-def _sigmoid_parts(m: np.ndarray, num: np.ndarray, e: np.ndarray, zero: np.ndarray) -> None:
-    """In place: num ← σ(m) (sign-split), e ← e^(−|m|). Buffers have m's length."""
-    np.minimum(m, zero, out=num)
-    np.exp(num, out=num)
+def _blas_controller():
+    global _controller
+    with _pool_lock:
+        if _controller is None:
+            from threadpoolctl import ThreadpoolController
+
+            _controller = ThreadpoolController()
+        return _controller
+
+
+def _margins_and_numerators(theta, Bc, tau, scratch: _Scratch):
+    """The start both losses share, for one chunk of columns ``Bc`` (k, L).
+
+    Returns (wrong, m, e, num, mask): m = θ·b (L,), mask 1.0 where the point is misclassified
+    (m > 0, or m = 0 for class 0) else 0.0, e = e^(−|m|), num = the sign-split numerator of σ(m):
+    1 for m > 0 and e for m < 0 (at m = 0, e = 1, so either is right); σ(m) = num / (1 + e).
+    """
+    m, e, num, mask, bool_mask = scratch.views(Bc.shape[1])
+    np.dot(theta, Bc, out=m)
+    np.greater(m, tau, out=bool_mask)
+    wrong = np.count_nonzero(bool_mask)
+    np.copyto(mask, bool_mask)
     np.abs(m, out=e)
     np.negative(e, out=e)
     np.exp(e, out=e)
+    np.maximum(e, mask, out=num)
+    return wrong, m, e, num, mask
 
 
 def cross_entropy_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.ndarray, float]:
@@ -129,22 +164,19 @@ def cross_entropy_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.nd
     B, tau, w = D.B, D.tau, D.weights
 
     def body(a: int, b: int):
-        L = b - a
-        m, num, e, u = (v[:L] for v in _buffers(4))
-        zero = _zeros(L)
         Bc = B[:, a:b]
-        np.dot(theta, Bc, out=m)
-        wrong = np.count_nonzero(np.greater(m, tau[a:b]))
-        _sigmoid_parts(m, num, e, zero)
-        np.maximum(m, zero, out=m)                     # m ← max(m, 0)
-        np.add(e, 1.0, out=u)
-        np.divide(num, u, out=num)                     # num ← σ(m)
-        np.log1p(e, out=e)
-        if w is None:
-            loss = m.sum() + e.sum()
+        wrong, m, e, num, mask = _margins_and_numerators(theta, Bc, tau[a:b], _scratch())
+        wc = None if w is None else w[a:b]
+        if wc is not None:
+            np.multiply(mask, wc, out=mask)
+        loss = np.dot(m, mask)                         # Σ sᵢ max(mᵢ, 0)
+        np.add(e, 1.0, out=m)
+        np.divide(num, m, out=num)                     # σ(m)
+        np.log1p(e, out=e)                             # log(1 + e^m) − max(m, 0)
+        if wc is None:
+            loss += e.sum()
         else:
-            wc = w[a:b]
-            loss = np.dot(wc, m) + np.dot(wc, e)
+            loss += np.dot(wc, e)
             np.multiply(num, wc, out=num)
         return loss, np.dot(Bc, num), wrong
 
@@ -155,30 +187,24 @@ def cross_entropy_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.nd
 def squared_error_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.ndarray, float]:
     """(Σ ½ sᵢ (pᵢ − yᵢ)², its gradient sum (k,), number misclassified) at θ (k,).
 
-    (p − y)² = σ(m)², and d/dm ½σ(m)² = σ(m)² σ(−m); both σ's are taken sign-split.
+    (p − y)² = σ(m)², and d/dm ½σ(m)² = σ(m)² σ(−m), both σ's sign-split.
     """
     theta = np.asarray(theta, dtype=np.float64)
     B, tau, w = D.B, D.tau, D.weights
 
     def body(a: int, b: int):
-        L = b - a
-        m, num, e, c = (v[:L] for v in _buffers(4))
-        zero = _zeros(L)
         Bc = B[:, a:b]
-        np.dot(theta, Bc, out=m)
-        wrong = np.count_nonzero(np.greater(m, tau[a:b]))
-        _sigmoid_parts(m, num, e, zero)
-        np.maximum(m, zero, out=c)
-        np.negative(c, out=c)
-        np.exp(c, out=c)                               # e^(min(−m, 0))
+        wrong, m, e, num, mask = _margins_and_numerators(theta, Bc, tau[a:b], _scratch())
+        np.subtract(1.0, mask, out=mask)
+        np.maximum(e, mask, out=mask)                  # numerator of σ(−m)
         np.add(e, 1.0, out=e)
         np.divide(num, e, out=num)                     # σ(m)
-        np.divide(c, e, out=c)                         # σ(−m)
+        np.divide(mask, e, out=mask)                   # σ(−m)
         np.square(num, out=m)                          # σ(m)² = (p − y)²
         if w is not None:
             np.multiply(m, w[a:b], out=m)
         loss = 0.5 * m.sum()
-        np.multiply(m, c, out=m)
+        np.multiply(m, mask, out=m)
         return loss, np.dot(Bc, m), wrong
 
     loss, grad, wrong = _over_chunks(D.n, body, (0.0, np.zeros(D.k), 0.0))
@@ -193,10 +219,3 @@ def curvature_weights(theta: np.ndarray, D: SignedDesign) -> np.ndarray:
         e = np.exp(-np.abs(m))
         h = e / (1.0 + e) ** 2
     return h if D.weights is None else h * D.weights
-
-
-def _zeros(length: int) -> np.ndarray:
-    z = getattr(_local, "zeros", None)
-    if z is None or z.size < CHUNK:
-        z = _local.zeros = np.zeros(CHUNK)
-    return z[:length]
