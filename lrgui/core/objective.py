@@ -145,9 +145,12 @@ class Objective:
 
     # -- the one pass over the data -----------------------------------------------------------
     def _sums(self, theta: np.ndarray) -> tuple[float, np.ndarray, float]:
-        """(data loss J_data, its gradient, accuracy), cached for the last θ."""
-        if self._memo is not None and np.array_equal(self._memo[0], theta):
-            return self._memo[1]
+        """(data loss J_data, its gradient, accuracy), cached for the last θ.
+
+        The cache is one tuple swapped whole, so threads sharing the object read it safely."""
+        memo = self._memo
+        if memo is not None and np.array_equal(memo[0], theta):
+            return memo[1]
         loss_sum, grad_sum, wrong = self.loss_kind.sums(theta, self.design)
         result = (loss_sum / self.n, grad_sum / self.n, 1.0 - wrong / self.n)
         self._memo = (np.array(theta, dtype=np.float64), result)

@@ -26,7 +26,7 @@ OPTIMIZERS: Registry[type["Optimizer"]] = Registry("optimizer")
 
 
 def _lr(default: float) -> Param:
-    return Param("lr", default, "Learning rate η", "Step size of each update", "float", 0.0, 1e9,
+    return Param("lr", default, "Learning rate η", "Step size of each update", "float", 1e-9, 1e9,
                  log=True, ui_range=(1e-5, 10.0))
 
 

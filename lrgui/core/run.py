@@ -236,7 +236,11 @@ class TrainingRun:
 
     def set_data(self, data: Dataset) -> None:
         """Continue on edited data: θ keeps its meaning in original units, the optimizer its
-        state. Raises DatasetError (and changes nothing) if the data cannot be trained on."""
+        state. Raises DatasetError (and changes nothing) if the data cannot be trained on or
+        have another number of features (that needs a new run)."""
+        if data.d != self.data.d:
+            raise DatasetError(f"the new data have {data.d} features where the run has {self.data.d}: "
+                               "a new run is needed")
         theta_original = self.theta_original
         old = (self.data, self.train, self.test, self.features, self.objective, self.test_objective)
         try:

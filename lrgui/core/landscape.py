@@ -1,0 +1,63 @@
+"""The cost over a 2-D slice of parameter space, for the loss-landscape view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .numerics import sigmoid, softplus
+from .objective import Objective
+
+MAX_POINTS = 4000
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """J on a grid: ``values[j, i]`` is J at θ with θ[axes[0]] = ``u[i]`` and θ[axes[1]] = ``v[j]``,
+    the other coordinates as in ``theta``. ``sampled`` is the number of rows J was computed on
+    (a seeded subsample for large data, so the surface is an estimate there)."""
+
+    axes: tuple[int, int]
+    u: np.ndarray
+    v: np.ndarray
+    values: np.ndarray
+    theta: np.ndarray
+    sampled: int
+    total: int
+
+
+def loss_slice(objective: Objective, theta: np.ndarray, axes: tuple[int, int],
+               u: np.ndarray, v: np.ndarray, max_points: int = MAX_POINTS,
+               cancelled=lambda: False) -> Landscape | None:
+    """J(θ) for every (u[i], v[j]) in place of (θ[axes[0]], θ[axes[1]]); shape (len(v), len(u)).
+
+    Uses the signed design directly: the margins are affine in the two coordinates, so each grid
+    row costs one (len(u) × n) evaluation. Returns None if ``cancelled()`` turns true midway.
+    """
+    D = objective.design
+    rows = np.arange(D.n)
+    if D.n > max_points:
+        rows = np.sort(np.random.default_rng(0).choice(D.n, max_points, replace=False))
+    B = D.B[:, rows]
+    w = None if D.weights is None else D.weights[rows]
+    theta = np.asarray(theta, dtype=np.float64)
+    i, j = axes
+    base = theta.copy()
+    base[i] = base[j] = 0.0
+    m0 = base @ B
+    values = np.empty((len(v), len(u)))
+    squared = objective.loss_kind.name == "squared"
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        for r, vj in enumerate(v):
+            if cancelled():
+                return None
+            m = m0 + vj * B[j] + np.multiply.outer(u, B[i])          # (len(u), n)
+            terms = 0.5 * sigmoid(m) ** 2 if squared else softplus(m)
+            values[r] = (terms.mean(axis=1) if w is None else terms @ w / len(rows))
+            if objective.penalty.name != "none":
+                for c, uc in enumerate(u):
+                    t = theta.copy()
+                    t[i], t[j] = uc, vj
+                    values[r, c] += objective.penalty.value(t[1:], objective.lam / objective.penalty_n)
+    return Landscape((i, j), np.asarray(u, float), np.asarray(v, float), values, theta, len(rows), D.n)

@@ -1,0 +1,220 @@
+"""Input widgets built from the core's Param descriptions: typed numbers with validation,
+logarithmic sliders, and forms that lay them out."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QSlider,
+                               QSpinBox, QToolButton, QVBoxLayout, QWidget)
+
+from ..core.errors import LrguiError
+from ..core.params import Param
+
+INVALID_STYLE = "QLineEdit { border: 2px solid #CC0066; }"
+
+
+class NumberEdit(QLineEdit):
+    """A number typed in any notation (0.01, 1e-5). Invalid input is marked, explained in the
+    tooltip, and reverted when focus leaves; a valid one is emitted as ``committed``."""
+
+    committed = Signal(float)
+
+    def __init__(self, param: Param, value: float, parent=None):
+        super().__init__(parent)
+        self.param = param
+        self._value = value
+        self._help = param.help
+        self.setToolTip(param.help)
+        self.setText(self.format(value))
+        self.editingFinished.connect(self._commit)
+        self.textEdited.connect(self._check)
+
+    @staticmethod
+    def format(value: float) -> str:
+        return f"{value:.6g}"
+
+    def value(self) -> float:
+        return self._value
+
+    def set_value(self, value: float) -> None:
+        self._value = value
+        self.setText(self.format(value))
+        self._mark(None)
+
+    def _parse(self):
+        try:
+            return self.param.validate(self.text().strip()), None
+        except LrguiError as exc:
+            return None, str(exc)
+
+    def _mark(self, error: str | None) -> None:
+        self.setStyleSheet(INVALID_STYLE if error else "")
+        self.setToolTip(f"{error}\n\n{self._help}" if error else self._help)
+
+    def _check(self, _text: str) -> None:
+        self._mark(self._parse()[1])
+
+    def _commit(self) -> None:
+        value, error = self._parse()
+        if error:
+            self.setText(self.format(self._value))
+            self._mark(None)
+            return
+        if value != self._value:
+            self._value = value
+            self.setText(self.format(value))
+            self.committed.emit(value)
+
+
+class LogSlider(QWidget):
+    """A logarithmic slider over ``param.slider_range`` next to a NumberEdit; typed values may go
+    beyond the slider (within the param's limits)."""
+
+    valueChanged = Signal(float)
+    STEPS = 600
+
+    def __init__(self, param: Param, value: float, parent=None):
+        super().__init__(parent)
+        self.param = param
+        lo, hi = param.slider_range
+        self._lo, self._hi = math.log10(lo), math.log10(hi)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, self.STEPS)
+        self.slider.setToolTip(f"{param.help} (logarithmic scale {lo:g} … {hi:g})")
+        self.edit = NumberEdit(param, value)
+        self.edit.setMaximumWidth(90)
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.edit)
+        self._place(value)
+        self.slider.valueChanged.connect(self._slid)
+        self.edit.committed.connect(self._typed)
+
+    def _place(self, value: float) -> None:
+        pos = (math.log10(max(value, 1e-300)) - self._lo) / (self._hi - self._lo) * self.STEPS
+        self.slider.blockSignals(True)
+        self.slider.setValue(int(round(min(max(pos, 0), self.STEPS))))
+        self.slider.blockSignals(False)
+
+    def _slid(self, pos: int) -> None:
+        value = float(f"{10 ** (self._lo + (self._hi - self._lo) * pos / self.STEPS):.3g}")
+        self.edit.set_value(value)
+        self.valueChanged.emit(value)
+
+    def _typed(self, value: float) -> None:
+        self._place(value)
+        self.valueChanged.emit(value)
+
+    def value(self) -> float:
+        return self.edit.value()
+
+    def set_value(self, value: float) -> None:
+        self.edit.set_value(value)
+        self._place(value)
+
+
+class ParamForm(QWidget):
+    """One control per Param; ``changed(name, value)`` when the user commits a value."""
+
+    changed = Signal(str, object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.controls: dict = {}
+
+    def set_params(self, params: tuple[Param, ...], values: dict | None = None) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.controls = {}
+        values = values or {}
+        for p in params:
+            value = values.get(p.name, p.default)
+            control = self._make(p, value)
+            control.setToolTip(p.help)
+            self.controls[p.name] = control
+            self.form.addRow(p.label, control)
+
+    def _make(self, p: Param, value):
+        name = p.name
+        if p.kind == "choice":
+            box = QComboBox()
+            box.addItems(list(p.choices))
+            box.setCurrentText(str(value))
+            box.currentTextChanged.connect(lambda v, name=name: self.changed.emit(name, v))
+            return box
+        if p.kind == "int":
+            spin = QSpinBox()
+            spin.setRange(int(p.low), int(min(p.high, 2**31 - 1)))
+            spin.setValue(int(value))
+            spin.setKeyboardTracking(False)
+            spin.valueChanged.connect(lambda v, name=name: self.changed.emit(name, int(v)))
+            return spin
+        if p.log:
+            slider = LogSlider(p, float(value))
+            slider.valueChanged.connect(lambda v, name=name: self.changed.emit(name, v))
+            return slider
+        edit = NumberEdit(p, float(value))
+        edit.committed.connect(lambda v, name=name: self.changed.emit(name, v))
+        return edit
+
+    def values(self) -> dict:
+        out = {}
+        for name, c in self.controls.items():
+            if isinstance(c, QComboBox):
+                out[name] = c.currentText()
+            elif isinstance(c, QSpinBox):
+                out[name] = c.value()
+            else:
+                out[name] = c.value()
+        return out
+
+    def set_values(self, values: dict) -> None:
+        for name, value in values.items():
+            c = self.controls.get(name)
+            if c is None:
+                continue
+            c.blockSignals(True)
+            if isinstance(c, QComboBox):
+                c.setCurrentText(str(value))
+            elif isinstance(c, QSpinBox):
+                c.setValue(int(value))
+            else:
+                c.set_value(float(value))
+            c.blockSignals(False)
+
+
+class Section(QWidget):
+    """A titled block whose content folds away when the title is clicked."""
+
+    def __init__(self, title: str, content: QWidget, parent=None):
+        super().__init__(parent)
+        self.toggle = QToolButton()
+        self.toggle.setText(title)
+        self.toggle.setCheckable(True)
+        self.toggle.setChecked(True)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow)
+        self.toggle.setStyleSheet("QToolButton { border: none; font-weight: bold; }")
+        self.toggle.setToolTip(f"Show or hide the {title.lower()} settings")
+        self.content = content
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 4)
+        layout.addWidget(self.toggle)
+        layout.addWidget(content)
+        self.toggle.toggled.connect(self._fold)
+
+    def _fold(self, open_: bool) -> None:
+        self.content.setVisible(open_)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if open_ else Qt.ArrowType.RightArrow)
+
+
+def checkbox(text: str, tip: str, checked: bool = False) -> QCheckBox:
+    box = QCheckBox(text)
+    box.setChecked(checked)
+    box.setToolTip(tip)
+    return box

@@ -1,0 +1,333 @@
+"""The data plane: the points, the decision boundary θᵀx = 0, probability shading, p-contours.
+
+Gestures (forwarded as signals, the view never edits data itself):
+left click adds a point of the current class; right click or Shift+click one of the other class;
+dragging a point moves it; Ctrl+click or Delete (over a point) removes it. Dragging elsewhere pans,
+the wheel zooms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+
+from ..core.dataset import Dataset
+from ..core.geometry import grid, line_in_rect
+from ..core.numerics import sigmoid
+from .plot_helpers import EMPTY, pen, set_contour, two_colour_lut
+from .theme import DEFAULT, Theme
+
+MAX_SHOWN = 20_000       # points drawn at most (a fixed random subset beyond that)
+SHADE_GRID = 120
+CONTOUR_GRID = 160
+P_LEVELS = (0.25, 0.75)
+HIT_PIXELS = 9.0
+
+
+class PassiveScatter(pg.ScatterPlotItem):
+    """A scatter that lets clicks through to the ViewBox (pyqtgraph's takes clicks on points)."""
+
+    def mouseClickEvent(self, ev):
+        ev.ignore()
+
+
+class EditableViewBox(pg.ViewBox):
+    """A ViewBox that turns clicks and drags into point edits; other drags pan as usual."""
+
+    clicked = Signal(float, float, object)          # x, y, Qt.KeyboardModifiers / button info
+    dragStarted = Signal(float, float)
+    dragMoved = Signal(float, float)
+    dragFinished = Signal(float, float)
+
+    def __init__(self, hit_test, **kw):
+        super().__init__(**kw)
+        self._hit_test = hit_test          # (x, y) -> index of the point under (x, y), or -1
+        self._dragging = False
+        self.setMenuEnabled(False)
+
+    def mouseClickEvent(self, ev):
+        if ev.button() not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            return super().mouseClickEvent(ev)
+        ev.accept()
+        p = self.mapToView(ev.pos())
+        self.clicked.emit(p.x(), p.y(), (ev.button(), ev.modifiers()))
+
+    def mouseDragEvent(self, ev, axis=None):
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return super().mouseDragEvent(ev, axis)
+        if ev.isStart():
+            start = self.mapToView(ev.buttonDownPos())
+            self._dragging = self._hit_test(start.x(), start.y()) >= 0
+            if self._dragging:
+                self.dragStarted.emit(start.x(), start.y())
+        if not self._dragging:
+            return super().mouseDragEvent(ev, axis)
+        ev.accept()
+        p = self.mapToView(ev.pos())
+        if ev.isFinish():
+            self._dragging = False
+            self.dragFinished.emit(p.x(), p.y())
+        else:
+            self.dragMoved.emit(p.x(), p.y())
+
+
+class DataPlaneView(pg.PlotWidget):
+    addRequested = Signal(float, float, int)        # x, y, class
+    removeRequested = Signal(int)
+    moveStarted = Signal(int)
+    moveRequested = Signal(int, float, float)
+    moveFinished = Signal(int)
+
+    def __init__(self, theme: Theme = DEFAULT, parent=None):
+        self._vb = EditableViewBox(self.point_at)
+        super().__init__(parent=parent, viewBox=self._vb, background=theme.background)
+        self.theme = theme
+        self.click_class = 0
+        self.data: Dataset | None = None
+        self.run = None
+        self.options = None
+        self._shown = np.empty(0, dtype=int)
+        self._drag_index = -1
+        self._mouse = None
+        self._run_inputs = 0
+
+        plot = self.getPlotItem()
+        plot.showGrid(x=True, y=True, alpha=0.15)
+        plot.setLabel("bottom", "x₁")
+        plot.setLabel("left", "x₂")
+        self.shading = pg.ImageItem()
+        self.shading.setLookupTable(two_colour_lut(*theme.class_colors))
+        self.shading.setLevels([0.0, 1.0])
+        self.shading.setZValue(-10)
+        dash = Qt.PenStyle.DashLine
+        self.contours = [pg.PlotCurveItem(pen=pen(theme.contour_color, theme.line_width * 0.6, dash))
+                         for _ in P_LEVELS]
+        self.boundary = pg.PlotCurveItem(pen=pen(theme.boundary_color, theme.line_width * 1.5))
+        self.scatters = [
+            PassiveScatter(symbol=theme.class_symbols[c], size=theme.point_size,
+                               brush=pg.mkBrush(theme.class_colors[c]), pen=pg.mkPen("#ffffff", width=0.8),
+                               name=f"class {c}")
+            for c in (0, 1)
+        ]
+        self.wrong = PassiveScatter(symbol="o", size=theme.point_size * 1.9, brush=None,
+                                        pen=pg.mkPen(theme.wrong_color, width=theme.line_width * 0.8))
+        self.note = pg.TextItem(color=theme.foreground, anchor=(0, 0))
+        for item in [self.shading, *self.contours, self.boundary, self.wrong, *self.scatters]:
+            plot.addItem(item)
+        plot.addItem(self.note, ignoreBounds=True)
+        for c in self.contours:
+            c.setZValue(-5)
+
+        self._vb.clicked.connect(self._on_click)
+        self._vb.dragStarted.connect(self._on_drag_start)
+        self._vb.dragMoved.connect(self._on_drag_move)
+        self._vb.dragFinished.connect(self._on_drag_finish)
+        self._vb.sigRangeChanged.connect(lambda *_: self._draw_model())
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setToolTip("Click: add a point of the current class · right/Shift+click: the other class\n"
+                        "Drag a point: move it · Ctrl+click or Delete: remove it · wheel: zoom")
+
+    # -- hit testing ----------------------------------------------------------------------------------
+    def point_at(self, x: float, y: float) -> int:
+        """Index of the data point within a few pixels of (x, y), or −1."""
+        if self.data is None or self.data.n == 0:
+            return -1
+        pw, ph = self._vb.viewPixelSize()
+        if not (pw > 0 and ph > 0):
+            return -1
+        X = self.data.X
+        d2 = ((X[:, 0] - x) / pw) ** 2 + ((X[:, 1] - y) / ph) ** 2
+        i = int(np.argmin(d2))
+        return i if d2[i] <= HIT_PIXELS**2 else -1
+
+    # -- gestures -------------------------------------------------------------------------------------
+    def _on_click(self, x: float, y: float, how) -> None:
+        button, mods = how
+        if mods & Qt.KeyboardModifier.ControlModifier:
+            index = self.point_at(x, y)
+            if index >= 0:
+                self.removeRequested.emit(index)
+            return
+        other = button == Qt.MouseButton.RightButton or bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        label = 1 - self.click_class if other else self.click_class
+        self.addRequested.emit(x, y, label)
+
+    def _on_drag_start(self, x, y):
+        self._drag_index = self.point_at(x, y)
+        if self._drag_index >= 0:
+            self.moveStarted.emit(self._drag_index)
+
+    def _on_drag_move(self, x, y):
+        if self._drag_index >= 0:
+            self.moveRequested.emit(self._drag_index, x, y)
+
+    def _on_drag_finish(self, x, y):
+        if self._drag_index >= 0:
+            self.moveRequested.emit(self._drag_index, x, y)
+            self.moveFinished.emit(self._drag_index)
+        self._drag_index = -1
+
+    def _on_mouse_moved(self, scene_pos):
+        p = self._vb.mapSceneToView(scene_pos)
+        self._mouse = (p.x(), p.y())
+
+    def keyPressEvent(self, ev):
+        if ev.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self._mouse is not None:
+            index = self.point_at(*self._mouse)
+            if index >= 0:
+                self.removeRequested.emit(index)
+                ev.accept()
+                return
+        super().keyPressEvent(ev)
+
+    # -- drawing ----------------------------------------------------------------------------------------
+    def set_data(self, data: Dataset, refit: bool = False) -> None:
+        """Show ``data`` (called when the data object changes, not every frame)."""
+        self.data = data
+        if self.run is not None and self._run_inputs != data.d:
+            self.run = None          # a model of other inputs: wait for the worker's next snapshot
+        n = data.n
+        if n > MAX_SHOWN:
+            self._shown = np.sort(np.random.default_rng(0).choice(n, MAX_SHOWN, replace=False))
+        else:
+            self._shown = np.arange(n)
+        X, y = data.X[self._shown], data.y[self._shown]
+        for c, item in enumerate(self.scatters):
+            pts = X[y == c]
+            item.setData(pts[:, 0], pts[:, 1]) if len(pts) else item.setData(EMPTY, EMPTY)
+        names = data.feature_names
+        self.getPlotItem().setLabel("bottom", names[0])
+        self.getPlotItem().setLabel("left", names[1] if len(names) > 1 else "")
+        if refit or not getattr(self, "_framed", False):
+            self.frame_data()
+        self._draw_model()
+
+    def frame_data(self) -> None:
+        if self.data is not None and self.data.n:
+            X = self.data.X
+            lo, hi = X[:, :2].min(axis=0), X[:, :2].max(axis=0)
+            pad = np.maximum((hi - lo) * 0.12, 1.0)
+            self._vb.setRange(xRange=(lo[0] - pad[0], hi[0] + pad[0]), yRange=(lo[1] - pad[1], hi[1] + pad[1]),
+                              padding=0)
+            self._framed = True
+
+    def show_snapshot(self, snap, options) -> None:
+        if snap.data is not self.data:
+            self.set_data(snap.data)
+        self.run = snap.run
+        self._run_inputs = snap.data.d
+        self.options = options
+        self._draw_model()
+
+    def _rect(self) -> tuple[float, float, float, float]:
+        (x0, x1), (y0, y1) = self._vb.viewRange()
+        return x0, y0, x1, y1
+
+    def _plane_inputs(self, points: np.ndarray) -> np.ndarray:
+        """2-D plane points → full inputs (other features at their means)."""
+        d = self.data.d
+        if d == 2:
+            return points
+        full = np.tile(self.data.X.mean(axis=0), (len(points), 1))
+        full[:, :2] = points[:, :2]
+        return full
+
+    def _clear_model(self) -> None:
+        self.boundary.setData(EMPTY, EMPTY)
+        for c in self.contours:
+            c.setData(EMPTY, EMPTY)
+        self.wrong.setData(EMPTY, EMPTY)
+        self.shading.setVisible(False)
+
+    def _draw_model(self) -> None:
+        run, opts = self.run, self.options
+        if run is None or opts is None or self.data is None or self.data.d < 2:
+            self._clear_model()
+            self.note.setText("" if self.data is None or self.data.d >= 2 else "one feature: nothing to draw")
+            return
+        rect = self._rect()
+        linear = all(m.affine for m in run.features.maps)     # no polynomial terms
+        # shading and contours on a grid over the view
+        need_grid = opts.shading or opts.contours or not linear
+        if need_grid:
+            size = CONTOUR_GRID if (opts.contours or not linear) else SHADE_GRID
+            xs, ys, pts = grid(rect, size)
+            with np.errstate(all="ignore"):
+                z = run.decision_function(self._plane_inputs(pts)).reshape(size, size)
+            finite = np.isfinite(z).all()
+        if opts.shading and need_grid and finite:
+            self.shading.setImage(sigmoid(z).T, levels=(0.0, 1.0), autoLevels=False)
+            self.shading.setRect(pg.QtCore.QRectF(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1]))
+            self.shading.setVisible(True)
+        else:
+            self.shading.setVisible(False)
+        levels = [np.log(p / (1 - p)) for p in P_LEVELS]
+        if linear:
+            theta = self._linear_theta(run)
+            seg = line_in_rect(theta[1], theta[2], theta[0], rect)
+            self._set_segment(self.boundary, seg)
+            for item, level in zip(self.contours, levels):
+                seg = line_in_rect(theta[1], theta[2], theta[0] - level, rect) if opts.contours else None
+                self._set_segment(item, seg)
+        else:
+            if finite:
+                set_contour(self.boundary, xs, ys, z, 0.0)
+                for item, level in zip(self.contours, levels):
+                    if opts.contours:
+                        set_contour(item, xs, ys, z, level)
+                    else:
+                        item.setData(EMPTY, EMPTY)
+        self._draw_wrong(run, opts)
+        self._draw_note()
+
+    def _linear_theta(self, run) -> np.ndarray:
+        """(c, a, b) of the boundary line c + a·x₁ + b·x₂ = 0 in the plane (others at their mean)."""
+        t = run.theta_original
+        c = t[0] + (t[3:] @ self.data.X[:, 2:].mean(axis=0) if self.data.d > 2 else 0.0)
+        return np.array([c, t[1], t[2]])
+
+    @staticmethod
+    def _set_segment(item, seg) -> None:
+        if seg is None:
+            item.setData(EMPTY, EMPTY)
+        else:
+            (x0, y0), (x1, y1) = seg
+            item.setData(np.array([x0, x1]), np.array([y0, y1]))
+
+    def _draw_wrong(self, run, opts) -> None:
+        if not opts.misclassified or self.data.n == 0:
+            self.wrong.setData(EMPTY, EMPTY)
+            return
+        X, y = self.data.X[self._shown], self.data.y[self._shown]
+        with np.errstate(all="ignore"):
+            p = sigmoid(run.decision_function(X))
+        wrong = (p >= opts.threshold) != (y == 1)
+        pts = X[wrong]
+        self.wrong.setData(pts[:, 0], pts[:, 1]) if len(pts) else self.wrong.setData(EMPTY, EMPTY)
+
+    def _draw_note(self) -> None:
+        parts = []
+        if self.data.n > len(self._shown):
+            parts.append(f"showing {len(self._shown):,} of {self.data.n:,} points")
+        if self.data.d > 2:
+            parts.append(f"{self.data.d} features: the plane shows the first two, the others at their means")
+        self.note.setText(" · ".join(parts))
+        x0, y0, x1, y1 = self._rect()
+        self.note.setPos(x0, y1)
+
+    # -- for tests and benchmarks --------------------------------------------------------------------
+    def boundary_points(self) -> tuple[np.ndarray, np.ndarray]:
+        x, y = self.boundary.getData()
+        return (EMPTY, EMPTY) if x is None else (np.asarray(x), np.asarray(y))
+
+    def scatter_points(self, label: int) -> np.ndarray:
+        """(m, 2) positions drawn for class ``label``."""
+        x, y = self.scatters[label].getData()
+        return np.column_stack([x, y]) if x is not None and len(x) else np.empty((0, 2))
+
+    def view_to_widget(self, x: float, y: float):
+        """Widget (viewport) coordinates of the data point (x, y)."""
+        scene = self._vb.mapViewToScene(QPointF(x, y))
+        return self.mapFromScene(scene)

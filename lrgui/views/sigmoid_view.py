@@ -1,0 +1,111 @@
+"""The sigmoid view: σ(z) over z = θᵀx, every point at its z and its label, the threshold."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+
+from ..core.numerics import sigmoid
+from .plot_helpers import EMPTY, pen
+from .theme import DEFAULT, Theme
+
+MAX_SHOWN = 2_000
+NICE = (6.0, 10.0, 20.0, 50.0)
+JITTER = 0.035
+
+
+class SigmoidView(pg.PlotWidget):
+    thresholdChanged = Signal(float)
+
+    def __init__(self, theme: Theme = DEFAULT, parent=None):
+        super().__init__(parent=parent, background=theme.background)
+        self.theme = theme
+        plot = self.getPlotItem()
+        plot.showGrid(x=True, y=True, alpha=0.15)
+        plot.setLabel("bottom", "z = θᵀx")
+        plot.setLabel("left", "p = σ(z)")
+        plot.setMouseEnabled(x=False, y=False)
+        plot.setYRange(-0.12, 1.12, padding=0)
+        self.curve = plot.plot(pen=pen(theme.curve_color, theme.line_width))
+        self.points = [
+            pg.ScatterPlotItem(symbol=theme.class_symbols[c], size=theme.point_size * 0.8,
+                               brush=pg.mkBrush(theme.class_colors[c]), pen=pg.mkPen("#ffffff", width=0.6))
+            for c in (0, 1)
+        ]
+        for item in self.points:
+            plot.addItem(item)
+        self.threshold_line = pg.InfiniteLine(pos=0.5, angle=0, movable=True,
+                                              pen=pen(theme.boundary_color, theme.line_width * 0.7, Qt.PenStyle.DashLine),
+                                              label="threshold {value:.2f}",
+                                              labelOpts={"position": 0.08, "color": theme.foreground})
+        self.threshold_line.setBounds((0.001, 0.999))
+        self.z_line = pg.InfiniteLine(pos=0.0, angle=90, movable=False,
+                                      pen=pen(theme.boundary_color, theme.line_width * 0.5, Qt.PenStyle.DotLine),
+                                      label="z = {value:.2f}", labelOpts={"position": 0.92, "color": theme.foreground})
+        plot.addItem(self.threshold_line, ignoreBounds=True)
+        plot.addItem(self.z_line, ignoreBounds=True)
+        self.threshold_line.sigPositionChangeFinished.connect(
+            lambda line: self.thresholdChanged.emit(float(line.value())))
+        self.note = pg.TextItem(color=theme.foreground, anchor=(0, 0))
+        plot.addItem(self.note, ignoreBounds=True)
+        self._shown = None
+        self._data = None
+        self._jitter = EMPTY
+        self._half_width = NICE[0]
+        self.setToolTip("Every point at its z = θᵀx and its label (0 or 1): points on the wrong side of "
+                        "the threshold are misclassified. Drag the dashed line to move the threshold.")
+
+    def _pick(self, data) -> None:
+        n = data.n
+        self._data = data
+        self._shown = (np.sort(np.random.default_rng(1).choice(n, MAX_SHOWN, replace=False))
+                       if n > MAX_SHOWN else np.arange(n))
+        self._jitter = np.random.default_rng(2).uniform(-JITTER, JITTER, len(self._shown))
+
+    def show_snapshot(self, snap, options) -> None:
+        if snap.data is not self._data:
+            self._pick(snap.data)
+        t = float(np.clip(options.threshold, 0.001, 0.999))
+        if abs(self.threshold_line.value() - t) > 1e-12:
+            self.threshold_line.setValue(t)
+        z_t = float(np.log(t / (1 - t)))
+        self.z_line.setValue(z_t)
+        run = snap.run
+        X, y = snap.data.X[self._shown], snap.data.y[self._shown]
+        if run is None or len(X) == 0:
+            for item in self.points:
+                item.setData(EMPTY, EMPTY)
+            self._draw_curve(NICE[0])
+            self.note.setText("")
+            return
+        with np.errstate(all="ignore"):
+            z = run.decision_function(X)
+        z = np.where(np.isfinite(z), z, np.sign(np.nan_to_num(z)) * 1e300)
+        reach = float(np.max(np.abs(z))) if len(z) else 0.0
+        half = next((v for v in NICE if v >= 1.05 * max(reach, abs(z_t))), NICE[-1])
+        clipped = np.clip(z, -half, half)
+        for c, item in enumerate(self.points):
+            sel = y == c
+            item.setData(clipped[sel], y[sel] + self._jitter[sel])
+        self._draw_curve(half)
+        beyond = np.count_nonzero(np.abs(z) > half)
+        shown = f"showing {len(X):,} of {snap.data.n:,} points" if snap.data.n > len(X) else ""
+        edge = f"{beyond} points beyond ±{half:g} drawn at the edge" if beyond else ""
+        self.note.setText(" · ".join(s for s in (shown, edge) if s))
+        self.note.setPos(-half, 1.12)
+
+    def _draw_curve(self, half: float) -> None:
+        if half != self._half_width or self.curve.xData is None:
+            zs = np.linspace(-half, half, 400)
+            self.curve.setData(zs, sigmoid(zs))
+            self.getPlotItem().setXRange(-half, half, padding=0.02)
+            self._half_width = half
+
+    def point_positions(self, label: int) -> np.ndarray:
+        """(m, 2) positions (z, label + jitter) drawn for class ``label``."""
+        x, y = self.points[label].getData()
+        return np.column_stack([x, y]) if x is not None and len(x) else np.empty((0, 2))
+
+    def shown_rows(self) -> np.ndarray:
+        return self._shown

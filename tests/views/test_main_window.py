@@ -1,0 +1,298 @@
+"""The explorer window driven through its real widgets."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from lrgui.core.config import RunConfig
+from lrgui.core.geometry import line_in_rect
+from lrgui.core.run import TrainingRun
+from lrgui.views.side_panel import position_of
+
+from .conftest import finite
+
+
+def test_starts_with_the_seed_data_at_theta_zero(driver):
+    snap = driver.snap
+    w = driver.window
+    assert w.windowTitle().startswith("lrgui")
+    assert snap.data.n == 80 and snap.data.class_counts() == (40, 40)
+    assert snap.run.epoch == 0 and np.array_equal(snap.run.theta, np.zeros(3))
+    assert len(w.plane.scatter_points(0)) == 40 and len(w.plane.scatter_points(1)) == 40
+    assert not snap.playing
+    # θ = 0: no boundary drawn, and nothing raised
+    assert len(w.plane.boundary_points()[0]) == 0
+
+
+def test_clicks_add_points_of_the_right_class(driver):
+    c = driver.controller
+    targets = [(3.0, 8.5), (10.0, -0.5), (-2.0, 0.0)]
+    driver.click(*targets[0])
+    driver.click(*targets[1], Qt.MouseButton.RightButton)
+    driver.click(*targets[2], modifier=Qt.KeyboardModifier.ShiftModifier)
+    snap = driver.settle()
+    data = c.data
+    assert data.n == 83
+    np.testing.assert_allclose(data.X[-3:], targets, atol=0.05)
+    assert data.y[-3:].tolist() == [0.0, 1.0, 1.0]
+    assert snap.data is data
+    scatter0 = driver.window.plane.scatter_points(0)
+    assert np.any(np.all(np.abs(scatter0 - targets[0]) < 0.05, axis=1))
+    assert len(driver.window.plane.scatter_points(1)) == 42
+    # the click class switch and Ctrl+click removal
+    driver.qtbot.keyClick(driver.window.plane, Qt.Key.Key_1)
+    assert c.click_class == 1
+    driver.click(*data.X[-3], modifier=Qt.KeyboardModifier.ControlModifier)
+    assert c.data.n == 82
+
+
+def _drag(qtbot, widget, start: QPoint, end: QPoint, steps=6):
+    left = Qt.MouseButton.LeftButton
+    qtbot.mousePress(widget, left, pos=start)
+    for k in range(1, steps + 1):
+        p = start + (end - start) * (k / steps)
+        event = QMouseEvent(QMouseEvent.Type.MouseMove, QPointF(p), QPointF(widget.mapToGlobal(p)), Qt.MouseButton.NoButton,
+                            left, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(widget, event)
+    qtbot.mouseRelease(widget, left, pos=end)
+
+
+def test_drag_moves_one_point_and_undo_redo_restore_exact_states(driver):
+    c, plane = driver.controller, driver.window.plane
+    before = c.data
+    i = 5
+    x0, y0 = before.X[i]
+    _drag(driver.qtbot, plane.viewport(), plane.view_to_widget(x0, y0), plane.view_to_widget(x0 + 2.0, y0 - 1.0))
+    after = c.data
+    moved = np.flatnonzero(np.any(after.X != before.X, axis=1))
+    assert moved.tolist() == [i]
+    np.testing.assert_allclose(after.X[i], [x0 + 2.0, y0 - 1.0], atol=0.1)
+    assert c.undo_stack.count() == 1
+    driver.qtbot.keyClick(driver.window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert c.data.equals(before)
+    driver.qtbot.keyClick(driver.window, Qt.Key.Key_Z,
+                          Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert c.data.equals(after)
+    snap = driver.settle()
+    assert snap.data.equals(after)
+
+
+def test_step_is_exactly_one_optimizer_step(driver):
+    c = driver.controller
+    reference = TrainingRun(c.data, RunConfig.from_dict(c.config.as_dict()))
+    driver.qtbot.keyClick(driver.window, Qt.Key.Key_Right)
+    snap = driver.settle()
+    reference.step(1)
+    assert snap.run.epoch == 1
+    np.testing.assert_array_equal(snap.run.theta, reference.theta)
+    driver.qtbot.keyClick(driver.window, Qt.Key.Key_Left)
+    snap = driver.settle()
+    assert snap.run.epoch == 0 and np.array_equal(snap.run.theta, np.zeros(3))
+
+
+def test_play_then_pause_leaves_the_views_on_the_final_theta(driver):
+    c, w = driver.controller, driver.window
+    c.set_speed(None)
+    driver.qtbot.keyClick(w, Qt.Key.Key_Space)
+    driver.qtbot.waitUntil(lambda: c.latest.run.epoch > 30, timeout=10000)
+    driver.qtbot.keyClick(w, Qt.Key.Key_Space)
+    snap = driver.settle()
+    assert not snap.playing
+    run = driver.run_core()
+    assert run.epoch == snap.run.epoch and np.array_equal(run.theta, snap.run.theta)
+    # data plane: the boundary is θᵀx = 0 clipped to the view
+    (x0, x1), (y0, y1) = w.plane.getPlotItem().vb.viewRange()
+    t = run.theta_original
+    (ax, ay), (bx, by) = line_in_rect(t[1], t[2], t[0], (x0, y0, x1, y1))
+    bx_, by_ = w.plane.boundary_points()
+    np.testing.assert_allclose(sorted(zip(bx_, by_)), sorted([(ax, ay), (bx, by)]), rtol=1e-9, atol=1e-9)
+    # sigmoid view: every shown point at its z
+    rows = w.sigmoid_view.shown_rows()
+    z = run.decision_function(c.data.X[rows])
+    y = c.data.y[rows]
+    drawn = w.sigmoid_view.point_positions(1)
+    np.testing.assert_allclose(np.sort(drawn[:, 0]), np.sort(np.clip(z[y == 1], -50, 50)), rtol=1e-12)
+    assert np.all(np.abs(drawn[:, 1] - 1.0) < 0.05)
+    # loss curve: one point per recorded epoch
+    assert w.loss_view.curve_length() == len(run.history) == run.epoch + 1
+    assert f"epoch {run.epoch}" in w.run_label.text()
+
+
+def test_reset_and_live_learning_rate_change(driver):
+    c, w = driver.controller, driver.window
+    for _ in range(5):
+        c.step()
+    snap = driver.settle()
+    assert snap.run.epoch == 5
+    lr_control = w.panel.hyper_form.controls["lr"]
+    lr_control.edit.setText("0.05")
+    lr_control.edit.editingFinished.emit()
+    c.step()
+    snap = driver.settle()
+    assert snap.run.epoch == 6                                # the run went on
+    assert driver.run_core().optimizer.hyper["lr"] == 0.05
+    driver.qtbot.keyClick(w, Qt.Key.Key_R)
+    snap = driver.settle()
+    assert snap.run.epoch == 0 and np.array_equal(snap.run.theta, np.zeros(3))
+
+
+def test_changing_the_optimizer_restarts_and_builds_its_controls(driver):
+    c, panel = driver.controller, driver.window.panel
+    c.step()
+    driver.settle()
+    panel.optimizer.setCurrentIndex(panel.optimizer.findData("adam"))
+    panel.optimizer.activated.emit(panel.optimizer.currentIndex())
+    snap = driver.settle()
+    assert c.config.optimizer == "adam" and snap.run.epoch == 0
+    assert set(panel.hyper_form.controls) == {"lr", "batch_size", "decay", "beta1", "beta2", "eps"}
+    assert "restarted" in driver.window.statusBar().currentMessage()
+    panel.optimizer.setCurrentIndex(panel.optimizer.findData("newton"))
+    panel.optimizer.activated.emit(panel.optimizer.currentIndex())
+    driver.settle()
+    assert panel.hyper_form.controls == {} and panel.no_hyper.isVisibleTo(panel)
+
+
+@pytest.mark.parametrize("keep", [0, 1, 2])
+def test_degenerate_data_is_shown_calmly(driver, keep):
+    c, w = driver.controller, driver.window
+    c.clear()
+    if keep >= 1:
+        c.add_point(1.0, 1.0, 0)
+    if keep == 2:
+        c.add_point(2.0, 2.0, 0)
+    c.play(True)
+    snap = driver.settle()
+    assert not snap.playing
+    assert "class" in w.state_label.text() or "points" in w.state_label.text()
+    assert len(w.plane.boundary_points()[0]) == 0
+    c.add_point(5.0, 5.0, 1)
+    if keep == 0:
+        c.add_point(0.0, 0.0, 0)
+    c.step()
+    snap = driver.settle()
+    assert snap.run is not None and snap.run.epoch >= 1
+
+
+def test_divergence_stops_and_keeps_finite_theta(driver):
+    c, w = driver.controller, driver.window
+    c.set_config(standardize=False)
+    c.set_hyper("lr", 1e6)
+    c.set_speed(None)
+    c.play(True)
+    driver.qtbot.waitUntil(lambda: c.latest.run is not None and c.latest.run.status == "diverged", timeout=5000)
+    snap = driver.settle()
+    assert not snap.playing and finite(snap.run.theta)
+    assert "diverged" in w.state_label.text()
+    for item in (w.plane.boundary, w.loss_view.train):
+        x, y = item.getData()
+        assert x is None or (finite(x) and finite(y))
+    c.play(True)
+    snap = driver.settle()
+    assert not snap.playing and "Reset" in snap.notice
+
+
+def test_closing_while_training_stops_every_thread(driver):
+    c = driver.controller
+    c.set_limits(10_000_000, 0.0)          # never converges: still training when closed
+    c.set_speed(None)
+    c.play(True)
+    driver.qtbot.waitUntil(lambda: c.latest.playing, timeout=5000)
+    driver.window.close()
+    assert not c.threads_running()
+
+
+def test_speed_slider_and_layout_memory(driver, tmp_path):
+    panel, w = driver.window.panel, driver.window
+    panel.speed.setValue(position_of(None))
+    assert driver.controller.speed is None and panel.speed_label.text() == "max"
+    w.docks["sigmoid"].hide()
+    w.close()
+    from PySide6.QtCore import QSettings
+
+    from lrgui.app.controller import ExplorerController
+    from lrgui.views.main_window import MainWindow
+
+    again = MainWindow(ExplorerController(), QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    driver.qtbot.addWidget(again)
+    again.show()
+    assert not again.docks["sigmoid"].isVisible() and again.docks["loss"].isVisible()
+    again.close()
+
+
+def test_bad_typed_values_are_refused_and_explained(driver):
+    panel = driver.window.panel
+    edit = panel.hyper_form.controls["lr"].edit
+    edit.setText("abc")
+    edit.textEdited.emit("abc")
+    assert "number" in edit.toolTip() and edit.styleSheet()
+    edit.editingFinished.emit()
+    assert edit.text() == "0.5" and driver.controller.config.hyper["lr"] == 0.5
+
+
+def test_window_renders_to_a_png(driver, tmp_path):
+    c = driver.controller
+    for _ in range(40):
+        c.step()
+    driver.settle()
+    driver.qtbot.waitUntil(lambda: driver.window.landscape_view.result is not None, timeout=10000)
+    path = tmp_path / "window.png"
+    assert driver.window.grab().save(str(path))
+    assert path.stat().st_size > 20_000
+
+
+def test_boundary_is_vertical_when_w2_is_zero_and_absent_when_w_is_zero(driver):
+    c, plane = driver.controller, driver.window.plane
+    c.set_start([-5.0, 1.0, 0.0])
+    driver.settle()
+    x, y = plane.boundary_points()
+    np.testing.assert_allclose(x, [5.0, 5.0], rtol=1e-12)
+    (y0, y1) = plane.getPlotItem().vb.viewRange()[1]
+    np.testing.assert_allclose(sorted(y), [y0, y1], rtol=1e-9)
+    c.set_start([1.0, 0.0, 0.0])
+    driver.settle()
+    assert len(plane.boundary_points()[0]) == 0
+
+
+def test_polynomial_features_draw_the_zero_contour(driver):
+    c, plane = driver.controller, driver.window.plane
+    c.generate("circles", {})
+    c.set_config(degree=2, optimizer="newton")
+    for _ in range(8):
+        c.step()
+    snap = driver.settle()
+    x, y = plane.boundary_points()
+    assert len(x) > 20 and finite(x) and finite(y)
+    z = snap.run.decision_function(np.column_stack([x, y]))
+    assert np.max(np.abs(z)) < 0.05 * np.max(np.abs(snap.run.theta))      # on the zero contour
+    assert snap.run.accuracy > 0.95
+
+
+def test_many_features_show_the_first_two(driver):
+    c = driver.controller
+    c.generate("breast-cancer", {})
+    c.set_config(optimizer="lbfgs")
+    c.step()
+    snap = driver.settle()
+    assert snap.run.epoch == 1 and len(snap.run.theta) == 31
+    assert "30 features" in driver.window.plane.note.textItem.toPlainText()
+
+
+def test_dragging_the_landscape_handle_sets_the_start_point(driver):
+    c, view = driver.controller, driver.window.landscape_view
+    view.startRequested.emit(0.7, -0.3)
+    snap = driver.settle()
+    assert snap.run.epoch == 0
+    np.testing.assert_allclose(snap.run.theta[1:], [0.7, -0.3], rtol=1e-12)
+    np.testing.assert_allclose(c.config.init, snap.run.theta_original, rtol=1e-12)
+
+
+def test_generate_is_one_undoable_edit(driver):
+    c, panel = driver.controller, driver.window.panel
+    before = c.data
+    panel.generator.setCurrentIndex(panel.generator.findData("moons"))
+    panel.generate_button.click()
+    assert c.data.n == 200 and c.undo_stack.count() == 1
+    c.undo_stack.undo()
+    assert c.data.equals(before)
