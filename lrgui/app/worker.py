@@ -180,6 +180,7 @@ class TrainingWorker(QObject):
             deadline = now + SLICE_SECONDS
             while not run.finished and time.perf_counter() < deadline:
                 run.step(1)
+                time.sleep(0)     # hand the GIL to the GUI thread if it waits (no convoy)
         else:
             due = self._carry + (now - self._last_tick) * self.speed
             epochs = int(due)
@@ -190,6 +191,7 @@ class TrainingWorker(QObject):
                     self._carry = 0.0     # drop what cannot be done in time instead of piling it up
                     break
                 run.step(1)
+                time.sleep(0)
         self._last_tick = now
         if run.finished:
             self._set_playing(False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,6 +53,7 @@ def loss_slice(objective: Objective, theta: np.ndarray, axes: tuple[int, int],
         for r, vj in enumerate(v):
             if cancelled():
                 return None
+            time.sleep(0)      # let other threads (the window) take the interpreter between rows
             m = m0 + vj * B[j] + np.multiply.outer(u, B[i])          # (len(u), n)
             terms = 0.5 * sigmoid(m) ** 2 if squared else softplus(m)
             values[r] = (terms.mean(axis=1) if w is None else terms @ w / len(rows))

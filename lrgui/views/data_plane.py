@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtWidgets import QGraphicsItem
 
 from ..core.dataset import Dataset
 from ..core.geometry import grid, line_in_rect
 from ..core.numerics import sigmoid
-from .plot_helpers import EMPTY, pen, set_contour, two_colour_lut
+from .plot_helpers import EMPTY, cache_axes, pen, set_contours, set_text, two_colour_lut
 from .theme import DEFAULT, Theme
 
 MAX_SHOWN = 20_000       # points drawn at most (a fixed random subset beyond that)
@@ -93,6 +94,7 @@ class DataPlaneView(pg.PlotWidget):
         self._run_inputs = 0
 
         plot = self.getPlotItem()
+        cache_axes(plot)
         plot.showGrid(x=True, y=True, alpha=0.15)
         plot.setLabel("bottom", "x₁")
         plot.setLabel("left", "x₂")
@@ -115,6 +117,9 @@ class DataPlaneView(pg.PlotWidget):
         self.note = pg.TextItem(color=theme.foreground, anchor=(0, 0))
         for item in [self.shading, *self.contours, self.boundary, self.wrong, *self.scatters]:
             plot.addItem(item)
+        for item in self.scatters:
+            # The points change only with the data or the view: keep their pixels between frames.
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.addItem(self.note, ignoreBounds=True)
         for c in self.contours:
             c.setZValue(-5)
@@ -245,7 +250,7 @@ class DataPlaneView(pg.PlotWidget):
         run, opts = self.run, self.options
         if run is None or opts is None or self.data is None or self.data.d < 2:
             self._clear_model()
-            self.note.setText("" if self.data is None or self.data.d >= 2 else "one feature: nothing to draw")
+            set_text(self.note, "" if self.data is None or self.data.d >= 2 else "one feature: nothing to draw")
             return
         rect = self._rect()
         linear = all(m.affine for m in run.features.maps)     # no polynomial terms
@@ -273,10 +278,10 @@ class DataPlaneView(pg.PlotWidget):
                 self._set_segment(item, seg)
         else:
             if finite:
-                set_contour(self.boundary, xs, ys, z, 0.0)
+                set_contours(self.boundary, xs, ys, z, 0.0)
                 for item, level in zip(self.contours, levels):
                     if opts.contours:
-                        set_contour(item, xs, ys, z, level)
+                        set_contours(item, xs, ys, z, level)
                     else:
                         item.setData(EMPTY, EMPTY)
         self._draw_wrong(run, opts)
@@ -313,9 +318,10 @@ class DataPlaneView(pg.PlotWidget):
             parts.append(f"showing {len(self._shown):,} of {self.data.n:,} points")
         if self.data.d > 2:
             parts.append(f"{self.data.d} features: the plane shows the first two, the others at their means")
-        self.note.setText(" · ".join(parts))
+        set_text(self.note, " · ".join(parts))
         x0, y0, x1, y1 = self._rect()
-        self.note.setPos(x0, y1)
+        if self.note.pos() != QPointF(x0, y1):
+            self.note.setPos(x0, y1)
 
     # -- for tests and benchmarks --------------------------------------------------------------------
     def boundary_points(self) -> tuple[np.ndarray, np.ndarray]:

@@ -8,9 +8,9 @@ import itertools
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from .plot_helpers import EMPTY, finite_xy, pen, set_contour
+from .plot_helpers import EMPTY, cache_axes, finite_xy, pen, set_contours
 from .theme import DEFAULT, Theme
 
 LEVELS = 12
@@ -49,14 +49,17 @@ class LandscapeView(QWidget):
         layout.addWidget(self.plot_widget, 1)
 
         plot = self.plot_widget.getPlotItem()
+        cache_axes(plot)
         self.image = pg.ImageItem()
         self.image.setLookupTable(pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256))
         self.image.setZValue(-10)
         plot.addItem(self.image)
-        self.contours = [pg.PlotCurveItem(pen=pen("#ffffff", 1.0)) for _ in range(LEVELS)]
-        for c in self.contours:
-            c.setOpacity(0.55)
-            plot.addItem(c)
+        self.contours = pg.PlotCurveItem(pen=pen("#ffffff", 1.0))     # every level in one item
+        self.contours.setOpacity(0.55)
+        plot.addItem(self.contours)
+        # The surface changes only with a new grid, the path every frame: keep the surface's pixels.
+        for item in (self.image, self.contours):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.path = pg.PlotCurveItem(pen=pen(theme.path_color, theme.line_width))
         plot.addItem(self.path)
         self.optimum = pg.ScatterPlotItem(symbol="star", size=theme.point_size * 2.2,
@@ -96,9 +99,12 @@ class LandscapeView(QWidget):
 
     def _label_axes(self, standardized: bool) -> None:
         unit = " (standardised units)" if standardized else ""
-        plot = self.plot_widget.getPlotItem()
-        plot.setLabel("bottom", f"θ: {self._names[self.axes[0]]}{unit}")
-        plot.setLabel("left", f"θ: {self._names[self.axes[1]]}{unit}")
+        labels = (f"θ: {self._names[self.axes[0]]}{unit}", f"θ: {self._names[self.axes[1]]}{unit}")
+        if labels != getattr(self, "_labels", None):       # relabelling repaints the axes
+            self._labels = labels
+            plot = self.plot_widget.getPlotItem()
+            plot.setLabel("bottom", labels[0])
+            plot.setLabel("left", labels[1])
 
     # -- drawing --------------------------------------------------------------------------------------
     def show_snapshot(self, snap, options) -> None:
@@ -137,8 +143,7 @@ class LandscapeView(QWidget):
         du, dv = (u[1] - u[0]) / 2, (v[1] - v[0]) / 2
         self.image.setRect(QRectF(u[0] - du, v[0] - dv, u[-1] - u[0] + 2 * du, v[-1] - v[0] + 2 * dv))
         levels = np.quantile(values[finite], np.linspace(0.02, 0.9, LEVELS) ** 2)
-        for item, level in zip(self.contours, levels):
-            set_contour(item, u, v, values, float(level))
+        set_contours(self.contours, u, v, values, levels)
         if result.optimum is not None:
             self.optimum.setData([result.optimum[land.axes[0]]], [result.optimum[land.axes[1]]])
         else:

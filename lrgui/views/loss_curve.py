@@ -6,10 +6,19 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from .plot_helpers import EMPTY, finite_xy, pen
+from .plot_helpers import EMPTY, cache_axes, finite_xy, pen
 from .theme import DEFAULT, Theme
 
 LOG_FLOOR = 1e-300
+
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^k that is ≥ value (value > 0)."""
+    exponent = np.floor(np.log10(value))
+    for mantissa in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if mantissa * 10**exponent >= value * (1 - 1e-12):
+            return float(mantissa * 10**exponent)
+    return float(10 ** (exponent + 1))
 
 
 class LossCurveView(pg.PlotWidget):
@@ -18,14 +27,21 @@ class LossCurveView(pg.PlotWidget):
         self.theme = theme
         self.history: dict | None = None
         plot = self.getPlotItem()
+        cache_axes(plot)
         plot.showGrid(x=True, y=True, alpha=0.15)
         plot.setLabel("bottom", "epoch")
         plot.setLabel("left", "loss J(θ)")
         plot.getAxis("left").enableAutoSIPrefix(False)
+        plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.legend = plot.addLegend(offset=(-10, 10))
         self.train = plot.plot(pen=pen(theme.curve_color, theme.line_width), name="training loss")
         self.test = plot.plot(pen=pen(theme.test_color, theme.line_width, Qt.PenStyle.DashLine))
         self._test_in_legend = False
+        self._range = None
+        self._user_range = False
+        self._setting_range = False
+        self._length_seen = 0
+        plot.vb.sigRangeChangedManually.connect(self._range_changed_by_user)
         for item in (self.train, self.test):
             item.setDownsampling(auto=True, method="peak")
             item.setClipToView(True)
@@ -96,6 +112,38 @@ class LossCurveView(pg.PlotWidget):
         self.accuracy.setData(*finite_xy(epochs, h["accuracy"]))
         self.marker.setVisible(True)
         self.marker.setValue(float(epochs[-1]))
+        self._frame(epochs, h)
+
+    def _frame(self, epochs: np.ndarray, h: dict) -> None:
+        """Keep the axes on round limits that change rarely: every change of range repaints the
+        axes' text, which costs more than the curves. A user's own zoom is left alone until the
+        run restarts."""
+        if len(epochs) < self._length_seen:
+            self._user_range = False
+        self._length_seen = len(epochs)
+        if self._user_range:
+            return
+        losses = np.concatenate([h["loss"], h["test_loss"] if self.has_test else []])
+        losses = losses[np.isfinite(losses)]
+        if not len(losses):
+            return
+        x_max = _nice_ceiling(max(float(epochs[-1]), 10.0))
+        if self.log:
+            lo = np.floor(np.log10(max(losses.min(), LOG_FLOOR)))
+            hi = np.ceil(np.log10(max(losses.max(), LOG_FLOOR)))
+            y_range = (lo, hi if hi > lo else lo + 1)
+        else:
+            y_range = (0.0, _nice_ceiling(max(float(losses.max()), 1e-12)))
+        wanted = (x_max, y_range)
+        if wanted != self._range:
+            self._range = wanted
+            self._setting_range = True
+            self.getPlotItem().setRange(xRange=(0, x_max), yRange=y_range, padding=0.02)
+            self._setting_range = False
+
+    def _range_changed_by_user(self, *_) -> None:
+        if not self._setting_range:
+            self._user_range = True
 
     def _hover(self, scene_pos) -> None:
         h = self.history

@@ -24,17 +24,19 @@ def set_curve(item: pg.PlotCurveItem | pg.PlotDataItem, x, y) -> None:
     item.setData(x, y)
 
 
-def contour_lines(xs: np.ndarray, ys: np.ndarray, values: np.ndarray, level: float):
-    """The level set ``values == level`` over the grid (values[j, i] at (xs[i], ys[j])), as
-    (x, y, connect) arrays for one PlotCurveItem: segments joined where ``connect`` is True."""
+def contour_lines(xs: np.ndarray, ys: np.ndarray, values: np.ndarray, levels):
+    """The level sets ``values == level`` for each of ``levels`` over the grid (values[j, i] at
+    (xs[i], ys[j])), as (x, y, connect) arrays for one PlotCurveItem: points joined where
+    ``connect`` is True."""
     import contourpy
 
     finite = np.isfinite(values)
     if not finite.any():
         return EMPTY, EMPTY, np.empty(0, dtype=bool)
     z = np.where(finite, values, np.nanmax(np.where(finite, values, -np.inf)))
-    lines = contourpy.contour_generator(xs, ys, z, line_type="Separate").lines(level)
-    lines = [ln for ln in lines if len(ln) > 1 and np.isfinite(ln).all()]
+    generator = contourpy.contour_generator(xs, ys, z, line_type="Separate")
+    lines = [ln for level in np.atleast_1d(levels) for ln in generator.lines(float(level))
+             if len(ln) > 1 and np.isfinite(ln).all()]
     if not lines:
         return EMPTY, EMPTY, np.empty(0, dtype=bool)
     pts = np.concatenate(lines)
@@ -43,8 +45,8 @@ def contour_lines(xs: np.ndarray, ys: np.ndarray, values: np.ndarray, level: flo
     return pts[:, 0], pts[:, 1], connect
 
 
-def set_contour(item: pg.PlotCurveItem, xs, ys, values, level) -> None:
-    x, y, connect = contour_lines(xs, ys, values, level)
+def set_contours(item: pg.PlotCurveItem, xs, ys, values, levels) -> None:
+    x, y, connect = contour_lines(xs, ys, values, levels)
     item.setData(x, y, connect=connect if len(x) else "all")
 
 
@@ -65,3 +67,26 @@ def pen(color: str, width: float, style=None) -> "pg.QtGui.QPen":
     if style is not None:
         p.setStyle(style)
     return p
+
+
+def cache_axes(plot_item: pg.PlotItem) -> None:
+    """Render each axis into a pixmap that is redrawn only when the axis changes: axes are text,
+    and repainting text on every frame costs more than everything else in a plot."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot_item.getAxis(name)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def set_text(item: pg.TextItem, text: str) -> None:
+    """Set a TextItem's text only when it changes (each change re-lays out rich text)."""
+    if getattr(item, "_lrgui_text", None) != text:
+        item._lrgui_text = text
+        item.setText(text)
+
+
+def set_line(line: pg.InfiniteLine, value: float) -> None:
+    """Move an InfiniteLine only when it moves (its label is re-rendered on every move)."""
+    if line.value() != value:
+        line.setValue(value)

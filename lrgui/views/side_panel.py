@@ -57,7 +57,8 @@ class SidePanel(QScrollArea):
         super().__init__(parent)
         self.controller = controller
         self.setWidgetResizable(True)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(340)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addWidget(Section("Data", self._data_section(actions, theme)))

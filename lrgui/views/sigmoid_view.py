@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 
 from ..core.numerics import sigmoid
-from .plot_helpers import EMPTY, pen
+from .plot_helpers import EMPTY, cache_axes, pen, set_line, set_text
 from .theme import DEFAULT, Theme
 
 MAX_SHOWN = 2_000
@@ -22,6 +22,7 @@ class SigmoidView(pg.PlotWidget):
         super().__init__(parent=parent, background=theme.background)
         self.theme = theme
         plot = self.getPlotItem()
+        cache_axes(plot)
         plot.showGrid(x=True, y=True, alpha=0.15)
         plot.setLabel("bottom", "z = θᵀx")
         plot.setLabel("left", "p = σ(z)")
@@ -42,7 +43,7 @@ class SigmoidView(pg.PlotWidget):
         self.threshold_line.setBounds((0.001, 0.999))
         self.z_line = pg.InfiniteLine(pos=0.0, angle=90, movable=False,
                                       pen=pen(theme.boundary_color, theme.line_width * 0.5, Qt.PenStyle.DotLine),
-                                      label="z = {value:.2f}", labelOpts={"position": 0.92, "color": theme.foreground})
+                                      label="z = {value:.2f}", labelOpts={"position": 0.3, "color": theme.foreground})
         plot.addItem(self.threshold_line, ignoreBounds=True)
         plot.addItem(self.z_line, ignoreBounds=True)
         self.threshold_line.sigPositionChangeFinished.connect(
@@ -70,14 +71,14 @@ class SigmoidView(pg.PlotWidget):
         if abs(self.threshold_line.value() - t) > 1e-12:
             self.threshold_line.setValue(t)
         z_t = float(np.log(t / (1 - t)))
-        self.z_line.setValue(z_t)
+        set_line(self.z_line, z_t)
         run = snap.run
         X, y = snap.data.X[self._shown], snap.data.y[self._shown]
         if run is None or len(X) == 0:
             for item in self.points:
                 item.setData(EMPTY, EMPTY)
             self._draw_curve(NICE[0])
-            self.note.setText("")
+            set_text(self.note, "")
             return
         with np.errstate(all="ignore"):
             z = run.decision_function(X)
@@ -92,7 +93,7 @@ class SigmoidView(pg.PlotWidget):
         beyond = np.count_nonzero(np.abs(z) > half)
         shown = f"showing {len(X):,} of {snap.data.n:,} points" if snap.data.n > len(X) else ""
         edge = f"{beyond} points beyond ±{half:g} drawn at the edge" if beyond else ""
-        self.note.setText(" · ".join(s for s in (shown, edge) if s))
+        set_text(self.note, " · ".join(s for s in (shown, edge) if s))
         self.note.setPos(-half, 1.12)
 
     def _draw_curve(self, half: float) -> None:
