@@ -35,6 +35,12 @@ def _open_parser() -> argparse.ArgumentParser:
         epilog="Commands:\n"
                f"  {PROG} [FILE]          open the explorer (on FILE, or on two Gaussian clouds)\n"
                f"  {PROG} train DATA …    train without a window and print the result\n\n"
+               "In the window:\n"
+               "  click                  add a point of the current class (keys 0 and 1 switch)\n"
+               "  right click, Shift+click  add a point of the other class\n"
+               "  drag a point           move it;  Ctrl+click or Delete removes it\n"
+               "  Space  play/pause   →  one epoch   ←  one epoch back   R  reset\n"
+               "  Ctrl+Z / Ctrl+Shift+Z  undo / redo   Ctrl+O open   Ctrl+S save   F11 full screen\n\n"
                f"See '{PROG} train --help' for the training options.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

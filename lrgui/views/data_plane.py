@@ -178,14 +178,12 @@ class DataPlaneView(pg.PlotWidget):
         p = self._vb.mapSceneToView(scene_pos)
         self._mouse = (p.x(), p.y())
 
-    def keyPressEvent(self, ev):
-        if ev.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self._mouse is not None:
-            index = self.point_at(*self._mouse)
-            if index >= 0:
-                self.removeRequested.emit(index)
-                ev.accept()
-                return
-        super().keyPressEvent(ev)
+    def remove_under_mouse(self) -> bool:
+        """Ask to remove the point under the mouse pointer; False if there is none."""
+        index = self.point_at(*self._mouse) if self._mouse is not None else -1
+        if index >= 0:
+            self.removeRequested.emit(index)
+        return index >= 0
 
     # -- drawing ----------------------------------------------------------------------------------------
     def set_data(self, data: Dataset, refit: bool = False) -> None:
@@ -240,9 +238,8 @@ class DataPlaneView(pg.PlotWidget):
         return full
 
     def _clear_model(self) -> None:
-        self.boundary.setData(EMPTY, EMPTY)
-        for c in self.contours:
-            c.setData(EMPTY, EMPTY)
+        for item in (self.boundary, *self.contours):
+            self._set_segment(item, None)
         self.wrong.setData(EMPTY, EMPTY)
         self.shading.setVisible(False)
 
@@ -283,7 +280,7 @@ class DataPlaneView(pg.PlotWidget):
                     if opts.contours:
                         set_contours(item, xs, ys, z, level)
                     else:
-                        item.setData(EMPTY, EMPTY)
+                        self._set_segment(item, None)
         self._draw_wrong(run, opts)
         self._draw_note()
 
@@ -295,11 +292,13 @@ class DataPlaneView(pg.PlotWidget):
 
     @staticmethod
     def _set_segment(item, seg) -> None:
+        """One straight segment, or nothing. ``connect`` is reset: the same item may have held a
+        contour with its own connect array before."""
         if seg is None:
-            item.setData(EMPTY, EMPTY)
+            item.setData(EMPTY, EMPTY, connect="all")
         else:
             (x0, y0), (x1, y1) = seg
-            item.setData(np.array([x0, x1]), np.array([y0, y1]))
+            item.setData(np.array([x0, x1]), np.array([y0, y1]), connect="all")
 
     def _draw_wrong(self, run, opts) -> None:
         if not opts.misclassified or self.data.n == 0:

@@ -74,6 +74,7 @@ class LossCurveView(pg.PlotWidget):
 
     def set_log(self, on: bool) -> None:
         self.getPlotItem().setLogMode(y=on)
+        self.getPlotItem().getAxis("right").setLogMode(False, False)    # accuracy stays linear
         self.getPlotItem().setLabel("left", "loss J(θ) (log scale)" if on else "loss J(θ)")
         if self.history is not None:
             self._draw()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QPixmapCache
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox
 
@@ -98,6 +98,8 @@ class MainWindow(QMainWindow):
             "undo": undo,
             "redo": redo,
             "clear": self._action("&Clear all", "Ctrl+Shift+Delete", "Remove every point (undoable)", c.clear),
+            "delete": self._action("&Delete point", "Delete", "Remove the point under the mouse pointer",
+                                   self._delete_point),
             "class0": self._action("Click adds class &0", "0", "Left clicks add class-0 points",
                                    lambda: c.set_click_class(0)),
             "class1": self._action("Click adds class &1", "1", "Left clicks add class-1 points",
@@ -117,7 +119,7 @@ class MainWindow(QMainWindow):
         a = self.actions
         bar = self.menuBar()
         for title, keys in (("&File", ("open", "save", None, "quit")),
-                            ("&Edit", ("undo", "redo", None, "clear", None, "class0", "class1")),
+                            ("&Edit", ("undo", "redo", None, "delete", "clear", None, "class0", "class1")),
                             ("&Run", ("play", "step", "step_back", "reset"))):
             menu = bar.addMenu(title)
             for key in keys:
@@ -134,9 +136,15 @@ class MainWindow(QMainWindow):
         self.class_label = QLabel()
         self.run_label = QLabel()
         self.state_label = QLabel()
+        self.message_label = QLabel()
+        self.message_label.setStyleSheet("color: #CC0066;")
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(self.message_label.clear)
         self.class_label.setToolTip("The class a left click adds (keys 0 and 1 switch)")
         bar.addWidget(self.class_label)
         bar.addWidget(self.run_label, 1)
+        bar.addPermanentWidget(self.message_label)
         bar.addPermanentWidget(self.state_label)
         self._show_click_class(self.controller.click_class)
 
@@ -146,7 +154,7 @@ class MainWindow(QMainWindow):
         c.landscapeReady.connect(self.landscape_view.show_landscape)
         c.dataReplaced.connect(self.plane.set_data)
         c.clickClassChanged.connect(self._show_click_class)
-        c.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        c.message.connect(self.show_message)
         c.pathChanged.connect(lambda _: self._update_title())
         c.optionsChanged.connect(lambda _: self._redraw())
         c.undo_stack.cleanChanged.connect(self._update_title)
@@ -170,6 +178,12 @@ class MainWindow(QMainWindow):
         self.panel.show_playing(snap.playing)
         self.actions["play"].setText("&Pause" if snap.playing else "&Play")
         self._show_run(snap)
+
+    def show_message(self, text: str) -> None:
+        """A remark beside the run's figures (they stay visible), cleared after a few seconds."""
+        self.message_label.setText(text)
+        self.message_label.setToolTip(text)
+        self._message_timer.start(8000)
 
     def _redraw(self) -> None:
         if self.controller.latest is not None:
@@ -218,6 +232,10 @@ class MainWindow(QMainWindow):
         theta[i], theta[j] = u, v
         self.controller.set_start(snap.run.features.to_original(theta))
 
+    def _delete_point(self) -> None:
+        if not self.plane.remove_under_mouse():
+            self.show_message("Point at a point to remove it (or Ctrl+click it)")
+
     def open_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open data", str(Path(self.controller.path or ".").parent),
                                               "Data files (*.csv *.txt *.tsv *.dat);;All files (*)")
@@ -226,7 +244,7 @@ class MainWindow(QMainWindow):
                                 f"The file could not be read; your data are unchanged.\n\n{self._last_message()}")
 
     def _last_message(self) -> str:
-        return self.statusBar().currentMessage()
+        return self.message_label.text()
 
     def save_file(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save data", self.controller.path or "data.csv",

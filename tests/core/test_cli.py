@@ -44,7 +44,8 @@ def test_summary_and_help():
     help_text = lrgui("train", "--help").stdout
     for word in ("--optimizer", "--lr", "--batch-size", "--beta1", "--penalty", "--history", "lbfgs", "breast-cancer"):
         assert word in help_text
-    assert "lrgui train" in lrgui("--help").stdout
+    top = lrgui("--help").stdout
+    assert "lrgui train" in top and "Space" in top and "Ctrl+Z" in top
 
 
 @pytest.mark.parametrize("args,words", [

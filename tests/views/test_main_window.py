@@ -147,7 +147,7 @@ def test_changing_the_optimizer_restarts_and_builds_its_controls(driver):
     snap = driver.settle()
     assert c.config.optimizer == "adam" and snap.run.epoch == 0
     assert set(panel.hyper_form.controls) == {"lr", "batch_size", "decay", "beta1", "beta2", "eps"}
-    assert "restarted" in driver.window.statusBar().currentMessage()
+    assert "restarted" in driver.window.message_label.text()
     panel.optimizer.setCurrentIndex(panel.optimizer.findData("newton"))
     panel.optimizer.activated.emit(panel.optimizer.currentIndex())
     driver.settle()
@@ -267,6 +267,14 @@ def test_polynomial_features_draw_the_zero_contour(driver):
     z = snap.run.decision_function(np.column_stack([x, y]))
     assert np.max(np.abs(z)) < 0.05 * np.max(np.abs(snap.run.theta))      # on the zero contour
     assert snap.run.accuracy > 0.95
+    # back to a straight line: the curve item must drop the contour's connect array
+    c.set_config(degree=1)
+    c.set_start([0.1, 1.0, 1.0])
+    driver.settle()
+    x, _ = plane.boundary_points()
+    assert len(x) == 2
+    for item in (plane.boundary, *plane.contours):
+        item.getPath()                     # pyqtgraph would raise here on a stale connect array
 
 
 def test_many_features_show_the_first_two(driver):
@@ -296,3 +304,27 @@ def test_generate_is_one_undoable_edit(driver):
     assert c.data.n == 200 and c.undo_stack.count() == 1
     c.undo_stack.undo()
     assert c.data.equals(before)
+
+
+def test_log_scale_applies_to_the_loss_only(driver):
+    c, view = driver.controller, driver.window.loss_view
+    c.set_config(test_fraction=0.25)
+    for _ in range(20):
+        c.step()
+    c.set_options(log_loss=True)
+    snap = driver.settle()
+    assert snap.run.has_test and view.log
+    assert not view.getPlotItem().getAxis("right").logMode
+    x, y = view.test.getData()
+    assert len(x) and finite(y)
+    assert "test loss" in [label.text for _, label in view.legend.items]
+
+
+def test_delete_key_removes_the_point_under_the_mouse(driver):
+    c, plane = driver.controller, driver.window.plane
+    x, y = c.data.X[7]
+    driver.qtbot.mouseMove(plane.viewport(), plane.view_to_widget(x, y))
+    driver.qtbot.waitUntil(lambda: plane._mouse is not None and abs(plane._mouse[0] - x) < 0.1)
+    driver.qtbot.keyClick(driver.window, Qt.Key.Key_Delete)
+    assert c.data.n == 79
+    assert not np.any(np.all(c.data.X == [x, y], axis=1))
