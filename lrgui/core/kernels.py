@@ -122,21 +122,41 @@ def _over_chunks(n: int, body, init):
     if parts <= 1:
         return part(0, n)
     edges = np.linspace(0, n, parts + 1).astype(int)
-    # Our threads already fill the cores: BLAS threads on top of them would only contend.
-    with _blas_controller().limit(limits=1, user_api="blas"):
+    with _single_threaded_blas:
         others = [_get_pool().submit(part, lo, hi) for lo, hi in zip(edges[1:-1], edges[2:])]
         results = [part(edges[0], edges[1])] + [f.result() for f in others]
     return [sum(r[i] for r in results) for i in range(len(init))]
 
 
-def _blas_controller():
-    global _controller
-    with _pool_lock:
-        if _controller is None:
-            from threadpoolctl import ThreadpoolController
+class _SingleThreadedBlas:
+    """Our threads already fill the cores, and BLAS threads on top of them only contend. BLAS is
+    held to one thread while any parallel kernel runs (counted, since several threads may run
+    kernels at once) and given back its own setting when the last one ends."""
 
-            _controller = ThreadpoolController()
-        return _controller
+    def __init__(self):
+        self._users = 0
+        self._lock = threading.Lock()
+        self._limiter = None
+
+    def __enter__(self):
+        with self._lock:
+            if self._users == 0:
+                from threadpoolctl import ThreadpoolController
+
+                global _controller
+                _controller = _controller or ThreadpoolController()
+                self._limiter = _controller.limit(limits=1, user_api="blas")
+            self._users += 1
+
+    def __exit__(self, *exc):
+        with self._lock:
+            self._users -= 1
+            if self._users == 0:
+                self._limiter.restore_original_limits()
+                self._limiter = None
+
+
+_single_threaded_blas = _SingleThreadedBlas()
 
 
 def _margins_and_numerators(theta, Bc, tau, scratch: _Scratch):

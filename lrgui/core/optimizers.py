@@ -190,53 +190,57 @@ class Nesterov(Momentum):
         return gradient(theta + self.hyper["momentum"] * self.velocity)
 
 
-@OPTIMIZERS.register("adagrad")
-class AdaGrad(GradientMethod):
-    """G ← G + g²;  θ ← θ − η g / (√G + ε)."""
+class ScaledByGradientSquares(GradientMethod):
+    """θ ← θ − η g / (√s + ε), with s a running statistic of g² kept per coordinate."""
 
-    name, label = "adagrad", "AdaGrad"
-    params = (_lr(0.5), _batch(0), DECAY, EPS)
-
-    state_attributes = Optimizer.state_attributes + ("accumulated",)
+    state_attributes = Optimizer.state_attributes + ("squares",)
+    squares_label: ClassVar[str]
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
-        self.accumulated = np.zeros(self.objective.k)
+        self.squares = np.zeros(self.objective.k)
+
+    def accumulate(self, squares: np.ndarray, g2: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _step_size(self, lr: float) -> np.ndarray:
+        return lr / (np.sqrt(self.squares) + self.hyper["eps"])
 
     def update(self, theta, gradient, lr):
         g = gradient(theta)
-        self.accumulated = self.accumulated + g * g
-        step = lr / (np.sqrt(self.accumulated) + self.hyper["eps"])
+        self.squares = self.accumulate(self.squares, g * g)
+        step = self._step_size(lr)
         return theta - step * g, step
 
     def state(self):
-        return {**super().state(), "sum of squared gradients": self.accumulated.copy(),
-                "step size": self.hyper["lr"] / (np.sqrt(self.accumulated) + self.hyper["eps"])}
+        return {**super().state(), self.squares_label: self.squares.copy(),
+                "step size": self._step_size(self.learning_rate())}
+
+
+@OPTIMIZERS.register("adagrad")
+class AdaGrad(ScaledByGradientSquares):
+    """s ← s + g²: every coordinate's steps shrink with its history."""
+
+    name, label = "adagrad", "AdaGrad"
+    params = (_lr(0.5), _batch(0), DECAY, EPS)
+    squares_label = "sum of squared gradients"
+
+    def accumulate(self, squares, g2):
+        return squares + g2
 
 
 @OPTIMIZERS.register("rmsprop")
-class RMSProp(GradientMethod):
-    """v ← ρ v + (1 − ρ) g²;  θ ← θ − η g / (√v + ε)."""
+class RMSProp(ScaledByGradientSquares):
+    """s ← ρ s + (1 − ρ) g²: a moving mean square, so old gradients fade."""
 
     name, label = "rmsprop", "RMSProp"
     params = (_lr(0.01), _batch(0), DECAY,
               Param("rho", 0.9, "Decay ρ", "Weight of the past in the mean square", "float", 0.0, 0.9999), EPS)
+    squares_label = "mean square gradient"
 
-    state_attributes = Optimizer.state_attributes + ("mean_square",)
-
-    def __init__(self, *args, **kw):
-        super().__init__(*args, **kw)
-        self.mean_square = np.zeros(self.objective.k)
-
-    def update(self, theta, gradient, lr):
-        g = gradient(theta)
+    def accumulate(self, squares, g2):
         rho = self.hyper["rho"]
-        self.mean_square = rho * self.mean_square + (1.0 - rho) * g * g
-        step = lr / (np.sqrt(self.mean_square) + self.hyper["eps"])
-        return theta - step * g, step
-
-    def state(self):
-        return {**super().state(), "mean square gradient": self.mean_square.copy()}
+        return rho * squares + (1.0 - rho) * g2
 
 
 @OPTIMIZERS.register("adam")

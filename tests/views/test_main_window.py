@@ -328,3 +328,15 @@ def test_delete_key_removes_the_point_under_the_mouse(driver):
     driver.qtbot.keyClick(driver.window, Qt.Key.Key_Delete)
     assert c.data.n == 79
     assert not np.any(np.all(c.data.X == [x, y], axis=1))
+
+
+def test_hovering_the_loss_curve_reads_the_values(driver):
+    c, view = driver.controller, driver.window.loss_view
+    for _ in range(12):
+        c.step()
+    snap = driver.settle()
+    vb = view.getPlotItem().vb
+    scene_point = vb.mapViewToScene(QPointF(5.0, float(snap.run.history["loss"][5])))
+    driver.qtbot.mouseMove(view.viewport(), view.mapFromScene(scene_point))
+    driver.qtbot.waitUntil(lambda: "epoch 5" in view.readout.textItem.toPlainText())
+    assert f"{snap.run.history['loss'][5]:.5g}" in view.readout.textItem.toPlainText()
