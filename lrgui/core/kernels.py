@@ -1,7 +1,8 @@
 """The hot loops of the model: loss, gradient and error count in one pass over the data.
 
-The data are stored once as a *signed design*: column i is bᵢ = sᵢ (1, fᵢ) with sᵢ = 1 − 2yᵢ,
-feature-major (k × n, C order). With the margin mᵢ = θ·bᵢ = sᵢ zᵢ both classes look alike:
+The data are stored once as a *signed design*: row i is bᵢ = sᵢ (1, fᵢ) with sᵢ = 1 − 2yᵢ
+(n × k, C order, so a chunk of rows is one contiguous block for both passes over it). With the
+margin mᵢ = θ·bᵢ = sᵢ zᵢ both classes look alike:
 
     cross-entropy term   log(1 + e^(mᵢ))                   (= log(1 + e^z) − y z)
     σ(zᵢ) − yᵢ           sᵢ σ(mᵢ)   so   ∇ = Σ σ(mᵢ) bᵢ     (no label arithmetic per point)
@@ -29,9 +30,6 @@ _controller = None
 _pool_lock = threading.Lock()
 _local = threading.local()
 
-# Class-0 points with m = 0 count as errors: m > −5e-324 is m ≥ 0 exactly.
-_TIE_CLASS0 = -np.nextafter(0.0, 1.0)
-
 
 class SignedDesign:
     """The training rows in the signed, feature-major layout described above.
@@ -43,35 +41,34 @@ class SignedDesign:
     def __init__(self, features: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None):
         n = len(y)
         sign = 1.0 - 2.0 * np.asarray(y, dtype=np.float64)
-        self.B = np.empty((features.shape[1] + 1, n))
-        self.B[0] = sign
-        np.multiply(np.asarray(features, dtype=np.float64).T, sign, out=self.B[1:])
-        self.tau = np.where(sign > 0, _TIE_CLASS0, 0.0)
+        self.B = np.empty((n, features.shape[1] + 1))
+        self.B[:, 0] = sign
+        np.multiply(np.asarray(features, dtype=np.float64), sign[:, None], out=self.B[:, 1:])
         self.y = np.asarray(y, dtype=np.float64)
         self.weights = None if weights is None else np.asarray(weights, dtype=np.float64)
 
     @classmethod
-    def _raw(cls, B, tau, y, weights) -> "SignedDesign":
+    def _raw(cls, B, y, weights) -> "SignedDesign":
         self = cls.__new__(cls)
-        self.B, self.tau, self.y, self.weights = B, tau, y, weights
+        self.B, self.y, self.weights = B, y, weights
         return self
 
     @property
     def n(self) -> int:
-        return self.B.shape[1]
+        return self.B.shape[0]
 
     @property
     def k(self) -> int:
-        return self.B.shape[0]
+        return self.B.shape[1]
 
     def take(self, rows: np.ndarray) -> "SignedDesign":
         """The rows ``rows`` (index array) as a new design (a copy)."""
         w = None if self.weights is None else self.weights[rows]
-        return SignedDesign._raw(np.ascontiguousarray(self.B[:, rows]), self.tau[rows], self.y[rows], w)
+        return SignedDesign._raw(self.B[rows], self.y[rows], w)
 
     def margins(self, theta: np.ndarray) -> np.ndarray:
         """m = sign ∘ z, shape (n,)."""
-        return np.dot(theta, self.B)
+        return np.dot(self.B, theta)
 
 
 def _get_pool() -> ThreadPoolExecutor:
@@ -159,18 +156,21 @@ class _SingleThreadedBlas:
 _single_threaded_blas = _SingleThreadedBlas()
 
 
-def _margins_and_numerators(theta, Bc, tau, scratch: _Scratch):
-    """The start both losses share, for one chunk of columns ``Bc`` (k, L).
+def _margins_and_numerators(theta, Bc, scratch: _Scratch):
+    """The start both losses share, for one chunk of rows ``Bc`` (L, k).
 
     Returns (wrong, m, e, num, mask): m = θ·b (L,), mask 1.0 where the point is misclassified
     (m > 0, or m = 0 for class 0) else 0.0, e = e^(−|m|), num = the sign-split numerator of σ(m):
     1 for m > 0 and e for m < 0 (at m = 0, e = 1, so either is right); σ(m) = num / (1 + e).
     """
-    m, e, num, mask, bool_mask = scratch.views(Bc.shape[1])
-    np.dot(theta, Bc, out=m)
-    np.greater(m, tau, out=bool_mask)
+    m, e, num, mask, bool_mask = scratch.views(Bc.shape[0])
+    np.dot(Bc, theta, out=m)
+    np.greater(m, 0.0, out=bool_mask)
     wrong = np.count_nonzero(bool_mask)
     np.copyto(mask, bool_mask)
+    np.equal(m, 0.0, out=bool_mask)
+    if bool_mask.any():                    # ties (θ = 0, say): class-0 points count as wrong
+        wrong += np.count_nonzero(bool_mask & (Bc[:, 0] > 0))
     np.abs(m, out=e)
     np.negative(e, out=e)
     np.exp(e, out=e)
@@ -181,11 +181,11 @@ def _margins_and_numerators(theta, Bc, tau, scratch: _Scratch):
 def cross_entropy_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.ndarray, float]:
     """(Σ sᵢ log(1 + e^(mᵢ)), Σ sᵢ σ(mᵢ) bᵢ (k,), number misclassified) at θ (k,)."""
     theta = np.asarray(theta, dtype=np.float64)
-    B, tau, w = D.B, D.tau, D.weights
+    B, w = D.B, D.weights
 
     def body(a: int, b: int):
-        Bc = B[:, a:b]
-        wrong, m, e, num, mask = _margins_and_numerators(theta, Bc, tau[a:b], _scratch())
+        Bc = B[a:b]
+        wrong, m, e, num, mask = _margins_and_numerators(theta, Bc, _scratch())
         wc = None if w is None else w[a:b]
         if wc is not None:
             np.multiply(mask, wc, out=mask)
@@ -198,7 +198,7 @@ def cross_entropy_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.nd
         else:
             loss += np.dot(wc, e)
             np.multiply(num, wc, out=num)
-        return loss, np.dot(Bc, num), wrong
+        return loss, np.dot(num, Bc), wrong
 
     loss, grad, wrong = _over_chunks(D.n, body, (0.0, np.zeros(D.k), 0.0))
     return float(loss), grad, float(wrong)
@@ -210,11 +210,11 @@ def squared_error_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.nd
     (p − y)² = σ(m)², and d/dm ½σ(m)² = σ(m)² σ(−m), both σ's sign-split.
     """
     theta = np.asarray(theta, dtype=np.float64)
-    B, tau, w = D.B, D.tau, D.weights
+    B, w = D.B, D.weights
 
     def body(a: int, b: int):
-        Bc = B[:, a:b]
-        wrong, m, e, num, mask = _margins_and_numerators(theta, Bc, tau[a:b], _scratch())
+        Bc = B[a:b]
+        wrong, m, e, num, mask = _margins_and_numerators(theta, Bc, _scratch())
         np.subtract(1.0, mask, out=mask)
         np.maximum(e, mask, out=mask)                  # numerator of σ(−m)
         np.add(e, 1.0, out=e)
@@ -225,7 +225,7 @@ def squared_error_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.nd
             np.multiply(m, w[a:b], out=m)
         loss = 0.5 * m.sum()
         np.multiply(m, mask, out=m)
-        return loss, np.dot(Bc, m), wrong
+        return loss, np.dot(m, Bc), wrong
 
     loss, grad, wrong = _over_chunks(D.n, body, (0.0, np.zeros(D.k), 0.0))
     return float(loss), grad, float(wrong)

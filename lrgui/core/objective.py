@@ -212,7 +212,7 @@ class Objective:
         self._require_hessian()
         h = kernels.curvature_weights(np.asarray(theta, dtype=np.float64), self.design)
         B = self.design.B
-        H = np.dot(B * h, B.T) / self.n
+        H = np.dot(B.T * h, B) / self.n
         H[1:, 1:] += np.diag(self.penalty.hessian_diagonal(np.asarray(theta)[1:], self._scale))
         return H
 
@@ -223,7 +223,7 @@ class Objective:
         v = np.asarray(v, dtype=np.float64)
         B = self.design.B
         h = kernels.curvature_weights(theta, self.design)
-        out = np.dot(B, h * np.dot(v, B)) / self.n
+        out = np.dot(h * np.dot(B, v), B) / self.n
         out[1:] += self.penalty.hessian_diagonal(theta[1:], self._scale) * v[1:]
         return out
 
