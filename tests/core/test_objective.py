@@ -49,7 +49,7 @@ def test_value_and_gradient_match_formula_and_finite_differences(problem, loss, 
     assert obj.loss(theta) == J and np.array_equal(obj.gradient(theta), g)
 
 
-@pytest.mark.parametrize("penalty,weighted", itertools.product(("none", "l2"), (False, True)))
+@pytest.mark.parametrize("penalty,weighted", list(itertools.product(("none", "l2"), (False, True))))
 def test_hessian_and_hessp_match_finite_differences_of_the_gradient(problem, penalty, weighted):
     F, y, s = problem
     obj = Objective(F, y, "cross-entropy", penalty, 2.0, s if weighted else None)

@@ -340,3 +340,43 @@ def test_hovering_the_loss_curve_reads_the_values(driver):
     driver.qtbot.mouseMove(view.viewport(), view.mapFromScene(scene_point))
     driver.qtbot.waitUntil(lambda: "epoch 5" in view.readout.textItem.toPlainText())
     assert f"{snap.run.history['loss'][5]:.5g}" in view.readout.textItem.toPlainText()
+
+
+def test_open_and_save_through_the_dialogs(driver, tmp_path, monkeypatch, shared_data):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from lrgui.core.table_io import read_table
+
+    c, w = driver.controller, driver.window
+    before = c.data
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,2,0\n3,4,1\n5,6,7\n")
+    warnings = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    w.actions["open"].trigger()
+    assert c.data is before and "third label value" in warnings[0] and "line 3" in warnings[0]
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(shared_data / "ex2data1.txt"), ""))
+    w.actions["open"].trigger()
+    snap = driver.settle()
+    assert c.data.n == 100 and snap.data is c.data and "ex2data1.txt" in w.windowTitle()
+
+    target = tmp_path / "saved.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    w.actions["save"].trigger()
+    assert read_table(target).equals(c.data) and not w.windowTitle().endswith("*")
+
+
+def test_impossible_settings_explain_themselves(driver):
+    c, w = driver.controller, driver.window
+    c.set_config(loss="squared")
+    c.set_config(optimizer="newton")
+    c.play(True)
+    snap = driver.settle()
+    assert snap.run is None and not snap.playing
+    assert "cross-entropy" in w.state_label.text()
+    c.set_config(loss="cross-entropy")
+    c.step()
+    snap = driver.settle()
+    assert snap.run is not None and snap.run.epoch == 1
