@@ -54,6 +54,7 @@ class ExplorerController(QObject):
     configChanged = Signal(object)         # RunConfig
     optionsChanged = Signal(object)        # ViewOptions
     clickClassChanged = Signal(int)
+    speedChanged = Signal(object)          # epochs per second, or None for as fast as possible
     message = Signal(str)                  # a passing remark for the status bar
     pathChanged = Signal(str)              # the open file, "" for none
     _send = Signal(object)
@@ -131,6 +132,7 @@ class ExplorerController(QObject):
     def set_speed(self, epochs_per_second: float | None) -> None:
         """Epochs per second, or None for as fast as possible."""
         self.speed = epochs_per_second
+        self.speedChanged.emit(epochs_per_second)
         self._do(lambda w: w.set_speed(epochs_per_second))
 
     def set_limits(self, max_epochs: int, tol: float) -> None:

@@ -150,6 +150,8 @@ class ParamForm(QWidget):
         if p.kind == "int":
             spin = QSpinBox()
             spin.setRange(int(p.low), int(min(p.high, 2**31 - 1)))
+            if name == "batch_size":
+                spin.setSpecialValueText("full batch")      # shown for 0
             spin.setValue(int(value))
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(lambda v, name=name: self.changed.emit(name, int(v)))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel,
                                QPushButton, QRadioButton, QScrollArea, QSlider, QSpinBox, QVBoxLayout,
@@ -22,7 +24,8 @@ from ..core.resampling import CLASS_WEIGHTS, RESAMPLING
 from .controls import NumberEdit, ParamForm, Section, checkbox
 from .theme import DEFAULT
 
-SPEED_STEPS = 30            # slider positions 0 … 29 span 1 … 1000 epochs/s; 30 is "as fast as possible"
+# Slider positions: these epochs per second, then (rightmost) as fast as possible.
+SPEEDS = (1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1000)
 LAMBDA = Param("lam", 1.0, "λ", "Penalty strength λ = 1/C (the bias is never penalised)", "float", 0.0, 1e9)
 TEST_FRACTION = Param("test_fraction", 0.0, "Test fraction",
                       "Fraction of the points held out as a stratified test set", "float", 0.0, 0.9)
@@ -33,15 +36,14 @@ THRESHOLD = Param("threshold", 0.5, "Threshold", "A point is predicted as class 
 
 def speed_of(position: int) -> float | None:
     """Epochs per second at a slider position; None is as fast as possible."""
-    if position >= SPEED_STEPS:
-        return None
-    return float(f"{10 ** (3 * position / (SPEED_STEPS - 1)):.2g}")
+    return None if position >= len(SPEEDS) else float(SPEEDS[position])
 
 
 def position_of(speed: float | None) -> int:
+    """The slider position nearest to ``speed`` (on a log scale)."""
     if speed is None:
-        return SPEED_STEPS
-    return int(round(math.log10(max(speed, 1.0)) / 3 * (SPEED_STEPS - 1)))
+        return len(SPEEDS)
+    return int(np.argmin(np.abs(np.log(SPEEDS) - math.log(max(speed, 1.0)))))
 
 
 def _combo(items, tip: str) -> QComboBox:
@@ -201,7 +203,7 @@ class SidePanel(QScrollArea):
         speed_row = QHBoxLayout()
         speed_row.addWidget(QLabel("Speed"))
         self.speed = QSlider(Qt.Orientation.Horizontal)
-        self.speed.setRange(0, SPEED_STEPS)
+        self.speed.setRange(0, len(SPEEDS))
         self.speed.setToolTip("Epochs per second, from 1 to as fast as possible (rightmost)")
         self.speed_label = QLabel()
         self.speed_label.setMinimumWidth(90)
@@ -209,8 +211,8 @@ class SidePanel(QScrollArea):
         speed_row.addWidget(self.speed_label)
         v.addLayout(speed_row)
         self.speed.valueChanged.connect(self._speed_moved)
-        self.speed.setValue(position_of(self.controller.speed))
-        self._speed_moved(self.speed.value())
+        self.show_speed(self.controller.speed)
+        self.controller.speedChanged.connect(self.show_speed)
         form = QFormLayout()
         self.max_epochs = QSpinBox()
         self.max_epochs.setRange(1, 10_000_000)
@@ -232,6 +234,12 @@ class SidePanel(QScrollArea):
         self.speed_label.setText("max" if speed is None else f"{speed:g} epochs/s")
         if speed != self.controller.speed:
             self.controller.set_speed(speed)
+
+    def show_speed(self, speed: float | None) -> None:
+        self.speed.blockSignals(True)
+        self.speed.setValue(position_of(speed))
+        self.speed.blockSignals(False)
+        self.speed_label.setText("max" if speed is None else f"{speed:g} epochs/s")
 
     def _limits(self) -> None:
         tol = self.tol.value() if self.stop_at_convergence.isChecked() else 0.0

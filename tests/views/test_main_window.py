@@ -380,3 +380,18 @@ def test_impossible_settings_explain_themselves(driver):
     c.step()
     snap = driver.settle()
     assert snap.run is not None and snap.run.epoch == 1
+
+
+def test_speed_steps_and_batch_size_display(driver):
+    from lrgui.views.side_panel import SPEEDS, speed_of
+
+    panel, c = driver.window.panel, driver.controller
+    assert speed_of(panel.speed.value()) == c.speed == 30.0
+    c.set_speed(100.0)
+    assert panel.speed_label.text() == "100 epochs/s" and speed_of(panel.speed.value()) == 100.0
+    panel.speed.setValue(0)
+    assert c.speed == SPEEDS[0] == 1
+    c.set_config(optimizer="sgd")
+    spin = panel.hyper_form.controls["batch_size"]
+    spin.setValue(0)
+    assert spin.text() == "full batch"
