@@ -123,3 +123,19 @@ def test_metrics_match_scikit_learn():
         assert r.confusion == metrics.confusion_matrix(y, pred).tolist()
     assert r.log_loss == pytest.approx(metrics.log_loss(y, p), rel=1e-12)
     assert r.auc == pytest.approx(metrics.roc_auc_score(y, p))
+
+
+def test_roc_curve_matches_scikit_learn():
+    from sklearn import metrics
+
+    from lrgui.core.metrics import roc_curve
+
+    rng = np.random.default_rng(4)
+    y = (rng.random(300) < 0.4).astype(float)
+    z = rng.normal(size=300) + y
+    fpr, tpr, thresholds = roc_curve(y, z)
+    ref_fpr, ref_tpr, ref_thr = metrics.roc_curve(y, 1 / (1 + np.exp(-z)))
+    np.testing.assert_allclose(fpr, ref_fpr)
+    np.testing.assert_allclose(tpr, ref_tpr)
+    np.testing.assert_allclose(thresholds[1:], ref_thr[1:], rtol=1e-12)
+    assert np.all((thresholds >= 0) & (thresholds <= 1))

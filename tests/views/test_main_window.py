@@ -395,3 +395,18 @@ def test_speed_steps_and_batch_size_display(driver):
     spin = panel.hyper_form.controls["batch_size"]
     spin.setValue(0)
     assert spin.text() == "full batch"
+
+
+def test_every_control_explains_itself(driver):
+    from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox,
+                                   QLineEdit)
+
+    kinds = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit)
+    roots = [driver.window.panel, driver.window.landscape_view]
+    controls = [w for root in roots for kind in kinds for w in root.findChildren(kind)
+                if type(w).__name__ != "QScrollBar" and w.isVisibleTo(root)]
+    assert len(controls) > 30
+    silent = [w for w in controls if not w.toolTip() and not (w.parent() and w.parent().toolTip())]
+    assert silent == []
+    for action in driver.window.actions.values():
+        assert action.toolTip()
