@@ -78,7 +78,7 @@ class LandscapeJobs:
         outside = self._range is not None and not self._contains(path[-1])
         if self._future is None and (new_problem or moved or outside) and (
                 new_problem or time.perf_counter() - self._last_start > MIN_INTERVAL):
-            if new_problem or outside or self._range is None:
+            if new_problem or outside:
                 self._range = None
             self._key, self._fixed = key, other
             self._start(run, axes, path)

@@ -6,7 +6,7 @@ read-only objects the worker never changes again), so nothing is shared mutably 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -69,4 +69,3 @@ class Snapshot:
     run: RunSnapshot | None
     playing: bool
     notice: str = ""
-    extra: dict = field(default_factory=dict)

@@ -143,7 +143,7 @@ class TrainingRun:
         if self.test_objective is not None:
             tev = self.test_objective.evaluate(ev.theta)
             test_loss, test_acc = tev.loss, tev.accuracy
-        epoch = len(self.history) and self.epoch + 1
+        epoch = self.epoch + 1 if len(self.history) else 0
         self.history.append(epoch, ev.theta, self.features.to_original(ev.theta), ev.loss,
                             ev.gradient_norm, ev.accuracy, test_loss, test_acc)
         if self._first_loss is None:

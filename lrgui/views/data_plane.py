@@ -189,6 +189,7 @@ class DataPlaneView(pg.PlotWidget):
     def set_data(self, data: Dataset, refit: bool = False) -> None:
         """Show ``data`` (called when the data object changes, not every frame)."""
         self.data = data
+        self._means = data.X.mean(axis=0) if data.n else np.zeros(data.d)
         if self.run is not None and self._run_inputs != data.d:
             self.run = None          # a model of other inputs: wait for the worker's next snapshot
         n = data.n
@@ -230,10 +231,9 @@ class DataPlaneView(pg.PlotWidget):
 
     def _plane_inputs(self, points: np.ndarray) -> np.ndarray:
         """2-D plane points → full inputs (other features at their means)."""
-        d = self.data.d
-        if d == 2:
+        if self.data.d == 2:
             return points
-        full = np.tile(self.data.X.mean(axis=0), (len(points), 1))
+        full = np.tile(self._means, (len(points), 1))
         full[:, :2] = points[:, :2]
         return full
 
@@ -252,14 +252,17 @@ class DataPlaneView(pg.PlotWidget):
         rect = self._rect()
         linear = all(m.affine for m in run.features.maps)     # no polynomial terms
         # shading and contours on a grid over the view
-        need_grid = opts.shading or opts.contours or not linear
+        # A grid of z over the view: for the shading, and for the boundary and p-contours when
+        # they are curves (lines are drawn exactly).
+        need_grid = opts.shading or not linear
+        finite = False
         if need_grid:
-            size = CONTOUR_GRID if (opts.contours or not linear) else SHADE_GRID
+            size = SHADE_GRID if linear else CONTOUR_GRID
             xs, ys, pts = grid(rect, size)
             with np.errstate(all="ignore"):
                 z = run.decision_function(self._plane_inputs(pts)).reshape(size, size)
-            finite = np.isfinite(z).all()
-        if opts.shading and need_grid and finite:
+            finite = bool(np.isfinite(z).all())
+        if opts.shading and finite:
             self.shading.setImage(sigmoid(z).T, levels=(0.0, 1.0), autoLevels=False)
             self.shading.setRect(pg.QtCore.QRectF(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1]))
             self.shading.setVisible(True)
@@ -273,21 +276,23 @@ class DataPlaneView(pg.PlotWidget):
             for item, level in zip(self.contours, levels):
                 seg = line_in_rect(theta[1], theta[2], theta[0] - level, rect) if opts.contours else None
                 self._set_segment(item, seg)
+        elif finite:
+            set_contours(self.boundary, xs, ys, z, 0.0)
+            for item, level in zip(self.contours, levels):
+                if opts.contours:
+                    set_contours(item, xs, ys, z, level)
+                else:
+                    self._set_segment(item, None)
         else:
-            if finite:
-                set_contours(self.boundary, xs, ys, z, 0.0)
-                for item, level in zip(self.contours, levels):
-                    if opts.contours:
-                        set_contours(item, xs, ys, z, level)
-                    else:
-                        self._set_segment(item, None)
+            for item in (self.boundary, *self.contours):
+                self._set_segment(item, None)
         self._draw_wrong(run, opts)
         self._draw_note()
 
     def _linear_theta(self, run) -> np.ndarray:
         """(c, a, b) of the boundary line c + a·x₁ + b·x₂ = 0 in the plane (others at their mean)."""
         t = run.theta_original
-        c = t[0] + (t[3:] @ self.data.X[:, 2:].mean(axis=0) if self.data.d > 2 else 0.0)
+        c = t[0] + (t[3:] @ self._means[2:] if self.data.d > 2 else 0.0)
         return np.array([c, t[1], t[2]])
 
     @staticmethod

@@ -191,7 +191,6 @@ class SidePanel(QScrollArea):
         v = QVBoxLayout(w)
         v.setContentsMargins(6, 0, 0, 0)
         grid = QGridLayout()
-        self.play_button = QPushButton()
         self.buttons = {}
         for i, key in enumerate(("play", "step", "step_back", "reset")):
             b = QPushButton(actions[key].text().replace("&", ""))
