@@ -12,7 +12,6 @@ be replaced when the data change (``set_objective``): training goes on from wher
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any, ClassVar
 
 import numpy as np

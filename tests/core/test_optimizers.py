@@ -119,7 +119,7 @@ def test_unsuitable_combinations_say_why():
 
 
 def test_registry_describes_hyperparameters_as_data():
-    for name, cls in OPTIMIZERS.items():
+    for _name, cls in OPTIMIZERS.items():
         for p in cls.params:
             assert p.validate(p.default) == p.default
             assert p.label and p.help
