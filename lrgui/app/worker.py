@@ -20,6 +20,7 @@ from ..core.run import DIVERGED, MAX_EPOCHS, TrainingRun
 from .snapshot import RunSnapshot, Snapshot
 
 SLICE_SECONDS = 0.025   # longest stretch of training between two looks at the event queue
+REST_MS = 6             # pause between slices when training as fast as possible
 
 
 class TrainingWorker(QObject):
@@ -164,7 +165,9 @@ class TrainingWorker(QObject):
         if on:
             self._carry = 0.0
             self._last_tick = time.perf_counter()
-            interval = 0 if self.speed is None else int(min(50, max(5, 500 / self.speed)))
+            # Even at full speed, a short rest between slices leaves the interpreter and a core
+            # to the window, so it keeps answering input.
+            interval = REST_MS if self.speed is None else int(min(50, max(5, 500 / self.speed)))
             self._timer.start(interval)
         else:
             self._timer.stop()

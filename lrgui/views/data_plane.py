@@ -19,7 +19,7 @@ from ..core.numerics import sigmoid
 from .plot_helpers import EMPTY, cache_axes, pen, set_contours, set_text, two_colour_lut
 from .theme import DEFAULT, Theme
 
-MAX_SHOWN = 20_000       # points drawn at most (a fixed random subset beyond that)
+MAX_SHOWN = 10_000       # points drawn at most (a fixed random subset beyond that)
 SHADE_GRID = 120
 CONTOUR_GRID = 160
 P_LEVELS = (0.25, 0.75)
