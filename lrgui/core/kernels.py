@@ -1,12 +1,16 @@
 """The hot loops of the model: loss, gradient and error count in one pass over the data.
 
-The data are stored once as a *signed design*: row i is bᵢ = sᵢ (1, fᵢ) with sᵢ = 1 − 2yᵢ
-(n × k, C order, so a chunk of rows is one contiguous block for both passes over it). With the
-margin mᵢ = θ·bᵢ = sᵢ zᵢ both classes look alike:
+The data are stored once as a *signed design*: row i is bᵢ = sᵢ (1, fᵢ) with sᵢ = 1 − 2yᵢ, and
+the rows of class 0 (sᵢ = +1) come first. With the margin mᵢ = θ·bᵢ = sᵢ zᵢ both classes look
+alike:
 
     cross-entropy term   log(1 + e^(mᵢ))                   (= log(1 + e^z) − y z)
     σ(zᵢ) − yᵢ           sᵢ σ(mᵢ)   so   ∇ = Σ σ(mᵢ) bᵢ     (no label arithmetic per point)
     misclassified        mᵢ > 0, or mᵢ = 0 for class 0        (prediction: class 1 iff z ≥ 0)
+
+Only the signed features sᵢ fᵢ are stored (n × (k − 1), C order, so a chunk of rows is one
+contiguous block for both passes over it): the bias column is +1 for the first ``n0`` rows and −1
+after, so the bias enters as ±θ₀ per block and its gradient as a difference of two sums.
 
 σ(m) is computed sign-split as e^(min(m, 0)) / (1 + e^(−|m|)) and log(1 + e^m) as
 max(m, 0) + log1p(e^(−|m|)), so no finite θ overflows or produces NaN.
@@ -32,43 +36,68 @@ _local = threading.local()
 
 
 class SignedDesign:
-    """The training rows in the signed, feature-major layout described above.
+    """The training rows in the signed layout described above, class 0 first.
 
-    ``features`` is (n, k − 1) (the bias column is added here), ``y`` (n,) in {0, 1},
-    ``weights`` (n,) per-sample weights sᵢ of the cost, or None for all ones.
+    ``features`` is (n, k − 1) (no bias column), ``y`` (n,) in {0, 1}, ``weights`` (n,)
+    per-sample weights sᵢ of the cost, or None for all ones. The rows are reordered (stably) by
+    class; the cost does not depend on their order.
     """
 
     def __init__(self, features: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None):
-        n = len(y)
-        sign = 1.0 - 2.0 * np.asarray(y, dtype=np.float64)
-        self.B = np.empty((n, features.shape[1] + 1))
-        self.B[:, 0] = sign
-        np.multiply(np.asarray(features, dtype=np.float64), sign[:, None], out=self.B[:, 1:])
-        self.y = np.asarray(y, dtype=np.float64)
-        self.weights = None if weights is None else np.asarray(weights, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        weights = None if weights is None else np.asarray(weights, dtype=np.float64)
+        self._set(np.asarray(features, dtype=np.float64), y, weights)
 
-    @classmethod
-    def _raw(cls, B, y, weights) -> "SignedDesign":
-        self = cls.__new__(cls)
-        self.B, self.y, self.weights = B, y, weights
-        return self
+    def _set(self, features: np.ndarray, y: np.ndarray, weights) -> None:
+        """Store the rows class 0 first, signed. ``position[i]`` is where the caller's row i went."""
+        order = np.argsort(y, kind="stable")
+        self.position = np.empty(len(y), dtype=np.intp)
+        self.position[order] = np.arange(len(y))
+        self.y = y[order]
+        self.n0 = int(np.count_nonzero(self.y == 0))
+        self.F = features[order]                           # a copy, signed in place
+        self.F[self.n0:] *= -1.0
+        self.weights = None if weights is None else weights[order]
 
     @property
     def n(self) -> int:
-        return self.B.shape[0]
+        return self.F.shape[0]
 
     @property
     def k(self) -> int:
-        return self.B.shape[1]
+        return self.F.shape[1] + 1
+
+    @property
+    def sign(self) -> np.ndarray:
+        """sᵢ (n,): +1 for class 0, −1 for class 1."""
+        s = np.ones(self.n)
+        s[self.n0:] = -1.0
+        return s
+
+    @property
+    def B(self) -> np.ndarray:
+        """The signed rows with their bias column, (n, k) (a new array: for second-order work)."""
+        return np.column_stack([self.sign, self.F])
+
+    def signed_rows(self, rows: np.ndarray) -> np.ndarray:
+        """The signed rows ``rows`` with their bias column, (len(rows), k)."""
+        return np.column_stack([np.where(rows < self.n0, 1.0, -1.0), self.F[rows]])
 
     def take(self, rows: np.ndarray) -> "SignedDesign":
-        """The rows ``rows`` (index array) as a new design (a copy)."""
-        w = None if self.weights is None else self.weights[rows]
-        return SignedDesign._raw(self.B[rows], self.y[rows], w)
+        """The caller's rows ``rows`` (indices as given to the constructor) as a new design."""
+        inner = self.position[np.asarray(rows)]
+        features = self.F[inner]
+        features[inner >= self.n0] *= -1.0                 # unsigned again; _set signs them
+        out = SignedDesign.__new__(SignedDesign)
+        out._set(features, self.y[inner], None if self.weights is None else self.weights[inner])
+        return out
 
     def margins(self, theta: np.ndarray) -> np.ndarray:
         """m = sign ∘ z, shape (n,)."""
-        return np.dot(self.B, theta)
+        m = np.dot(self.F, theta[1:])
+        m[: self.n0] += theta[0]
+        m[self.n0:] -= theta[0]
+        return m
 
 
 def _get_pool() -> ThreadPoolExecutor:
@@ -156,21 +185,25 @@ class _SingleThreadedBlas:
 _single_threaded_blas = _SingleThreadedBlas()
 
 
-def _margins_and_numerators(theta, Bc, scratch: _Scratch):
-    """The start both losses share, for one chunk of rows ``Bc`` (L, k).
+def _margins_and_numerators(theta, Fc, class0: int, scratch: _Scratch):
+    """The start both losses share, for one chunk of signed rows ``Fc`` (L, k − 1) whose first
+    ``class0`` rows are of class 0.
 
     Returns (wrong, m, e, num, mask): m = θ·b (L,), mask 1.0 where the point is misclassified
     (m > 0, or m = 0 for class 0) else 0.0, e = e^(−|m|), num = the sign-split numerator of σ(m):
     1 for m > 0 and e for m < 0 (at m = 0, e = 1, so either is right); σ(m) = num / (1 + e).
     """
-    m, e, num, mask, bool_mask = scratch.views(Bc.shape[0])
-    np.dot(Bc, theta, out=m)
-    np.greater(m, 0.0, out=bool_mask)
+    m, e, num, mask, bool_mask = scratch.views(Fc.shape[0])
+    np.dot(Fc, theta[1:], out=m)
+    zero, one = m[:class0], m[class0:]
+    if len(zero):
+        zero += theta[0]
+        np.greater_equal(zero, 0.0, out=bool_mask[:class0])
+    if len(one):
+        one -= theta[0]
+        np.greater(one, 0.0, out=bool_mask[class0:])
     wrong = np.count_nonzero(bool_mask)
     np.copyto(mask, bool_mask)
-    np.equal(m, 0.0, out=bool_mask)
-    if bool_mask.any():                    # ties (θ = 0, say): class-0 points count as wrong
-        wrong += np.count_nonzero(bool_mask & (Bc[:, 0] > 0))
     np.abs(m, out=e)
     np.negative(e, out=e)
     np.exp(e, out=e)
@@ -178,14 +211,20 @@ def _margins_and_numerators(theta, Bc, scratch: _Scratch):
     return wrong, m, e, num, mask
 
 
+def _gradient(g: np.ndarray, Fc, class0: int) -> np.ndarray:
+    """Σ gᵢ bᵢ over a chunk: (Σ_class0 g − Σ_class1 g, g·Fc), shape (k,)."""
+    return np.concatenate(([g[:class0].sum() - g[class0:].sum()], np.dot(g, Fc)))
+
+
 def cross_entropy_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.ndarray, float]:
     """(Σ sᵢ log(1 + e^(mᵢ)), Σ sᵢ σ(mᵢ) bᵢ (k,), number misclassified) at θ (k,)."""
     theta = np.asarray(theta, dtype=np.float64)
-    B, w = D.B, D.weights
+    F, w, n0 = D.F, D.weights, D.n0
 
     def body(a: int, b: int):
-        Bc = B[a:b]
-        wrong, m, e, num, mask = _margins_and_numerators(theta, Bc, _scratch())
+        Fc = F[a:b]
+        class0 = min(max(n0 - a, 0), b - a)
+        wrong, m, e, num, mask = _margins_and_numerators(theta, Fc, class0, _scratch())
         wc = None if w is None else w[a:b]
         if wc is not None:
             np.multiply(mask, wc, out=mask)
@@ -198,7 +237,7 @@ def cross_entropy_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.nd
         else:
             loss += np.dot(wc, e)
             np.multiply(num, wc, out=num)
-        return loss, np.dot(num, Bc), wrong
+        return loss, _gradient(num, Fc, class0), wrong
 
     loss, grad, wrong = _over_chunks(D.n, body, (0.0, np.zeros(D.k), 0.0))
     return float(loss), grad, float(wrong)
@@ -210,11 +249,12 @@ def squared_error_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.nd
     (p − y)² = σ(m)², and d/dm ½σ(m)² = σ(m)² σ(−m), both σ's sign-split.
     """
     theta = np.asarray(theta, dtype=np.float64)
-    B, w = D.B, D.weights
+    F, w, n0 = D.F, D.weights, D.n0
 
     def body(a: int, b: int):
-        Bc = B[a:b]
-        wrong, m, e, num, mask = _margins_and_numerators(theta, Bc, _scratch())
+        Fc = F[a:b]
+        class0 = min(max(n0 - a, 0), b - a)
+        wrong, m, e, num, mask = _margins_and_numerators(theta, Fc, class0, _scratch())
         np.subtract(1.0, mask, out=mask)
         np.maximum(e, mask, out=mask)                  # numerator of σ(−m)
         np.add(e, 1.0, out=e)
@@ -225,7 +265,7 @@ def squared_error_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.nd
             np.multiply(m, w[a:b], out=m)
         loss = 0.5 * m.sum()
         np.multiply(m, mask, out=m)
-        return loss, np.dot(m, Bc), wrong
+        return loss, _gradient(m, Fc, class0), wrong
 
     loss, grad, wrong = _over_chunks(D.n, body, (0.0, np.zeros(D.k), 0.0))
     return float(loss), grad, float(wrong)

@@ -40,7 +40,7 @@ def loss_slice(objective: Objective, theta: np.ndarray, axes: tuple[int, int],
     rows = np.arange(D.n)
     if D.n > max_points:
         rows = np.sort(np.random.default_rng(0).choice(D.n, max_points, replace=False))
-    B = D.B[rows].T          # (k, m): one row per coordinate of θ
+    B = D.signed_rows(rows).T          # (k, m): one row per coordinate of θ
     w = None if D.weights is None else D.weights[rows]
     theta = np.asarray(theta, dtype=np.float64)
     i, j = axes

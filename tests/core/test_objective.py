@@ -105,14 +105,16 @@ def test_large_data_takes_the_threaded_path_and_agrees(problem):
     n = 200_003
     F = rng.normal(size=(n, 2))
     y = (rng.random(n) < 0.5).astype(float)
-    obj = Objective(F, y, "cross-entropy", "l2", 0.5, rng.random(n))
+    s = rng.random(n)
+    obj = Objective(F, y, "cross-entropy", "l2", 0.5, s)
     theta = np.array([0.1, -0.4, 0.9])
     J, g = obj.loss_gradient(theta)
     z = theta[0] + F @ theta[1:]
-    s = obj.design.weights
     assert J == pytest.approx(np.mean(s * (softplus(z) - y * z)) + 0.5 / (2 * n) * theta[1:] @ theta[1:], rel=1e-12)
     r = s * (expit(z) - y)
+    np.testing.assert_allclose(g[0], r.mean(), rtol=1e-10)
     np.testing.assert_allclose(g[1:], F.T @ r / n + 0.5 / n * theta[1:], rtol=1e-10)
+    assert obj.evaluate(theta).accuracy == pytest.approx(np.mean((z >= 0) == (y == 1)), rel=1e-14)
 
 
 def test_l1_gradient_is_the_minimum_norm_subgradient():
