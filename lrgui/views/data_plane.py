@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from ..core.dataset import Dataset
 from ..core.geometry import grid, line_in_rect
 from ..core.numerics import sigmoid
-from .plot_helpers import EMPTY, cache_axes, pen, set_contours, set_text, two_colour_lut
+from .plot_helpers import EMPTY, style_axes, pen, set_contours, set_text, two_colour_lut
 from .theme import DEFAULT, Theme
 
 MAX_SHOWN = 10_000       # points drawn at most (a fixed random subset beyond that)
@@ -94,7 +94,7 @@ class DataPlaneView(pg.PlotWidget):
         self._run_inputs = 0
 
         plot = self.getPlotItem()
-        cache_axes(plot)
+        style_axes(plot, theme)
         plot.showGrid(x=True, y=True, alpha=0.15)
         plot.setLabel("bottom", "x₁")
         plot.setLabel("left", "x₂")

@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from .plot_helpers import EMPTY, cache_axes, finite_xy, pen, set_contours
+from .plot_helpers import EMPTY, style_axes, finite_xy, pen, set_contours
 from .theme import DEFAULT, Theme
 
 LEVELS = 12
@@ -49,7 +49,7 @@ class LandscapeView(QWidget):
         layout.addWidget(self.plot_widget, 1)
 
         plot = self.plot_widget.getPlotItem()
-        cache_axes(plot)
+        style_axes(plot, theme)
         self.image = pg.ImageItem()
         self.image.setLookupTable(pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256))
         self.image.setZValue(-10)

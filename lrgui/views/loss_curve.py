@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from .plot_helpers import EMPTY, cache_axes, finite_xy, pen
+from .plot_helpers import EMPTY, style_axes, finite_xy, pen
 from .theme import DEFAULT, Theme
 
 LOG_FLOOR = 1e-300
@@ -27,7 +27,7 @@ class LossCurveView(pg.PlotWidget):
         self.theme = theme
         self.history: dict | None = None
         plot = self.getPlotItem()
-        cache_axes(plot)
+        style_axes(plot, theme)
         plot.showGrid(x=True, y=True, alpha=0.15)
         plot.setLabel("bottom", "epoch")
         plot.setLabel("left", "loss J(θ)")
@@ -53,7 +53,8 @@ class LossCurveView(pg.PlotWidget):
         plot.showAxis("right")
         plot.scene().addItem(self.acc_box)
         plot.getAxis("right").linkToView(self.acc_box)
-        plot.getAxis("right").setLabel("accuracy", color=theme.accuracy_color)
+        right = plot.getAxis("right")
+        right.setLabel("accuracy", **{**right.labelStyle, "color": theme.accuracy_color})
         self.acc_box.setXLink(plot)
         self.acc_box.setYRange(0.0, 1.0, padding=0.02)
         self.acc_box.setMouseEnabled(x=False, y=False)

@@ -34,9 +34,10 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.theme = theme
         self.setObjectName("lrgui-main")
+        available = self.screen().availableGeometry()
+        self.resize(min(1500, int(available.width() * 0.95)), min(950, int(available.height() * 0.92)))
         # Room for the cached layers of every view (Qt's default 10 MB thrashes at full HD).
         QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 128 * 1024))
-        self.resize(1500, 950)
 
         self.plane = DataPlaneView(theme)
         self.setCentralWidget(self.plane)

@@ -69,13 +69,20 @@ def pen(color: str, width: float, style=None) -> "pg.QtGui.QPen":
     return p
 
 
-def cache_axes(plot_item: pg.PlotItem) -> None:
-    """Render each axis into a pixmap that is redrawn only when the axis changes: axes are text,
-    and repainting text on every frame costs more than everything else in a plot."""
+def style_axes(plot_item: pg.PlotItem, theme) -> None:
+    """Axis fonts and colours from the theme, and each axis rendered into a pixmap that is
+    redrawn only when the axis changes: axes are text, and repainting text on every frame costs
+    more than everything else in a plot."""
+    from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QGraphicsItem
 
+    font = QFont()
+    font.setPointSizeF(theme.font_size)
     for name in ("left", "bottom", "right", "top"):
         axis = plot_item.getAxis(name)
+        axis.setStyle(tickFont=font)
+        axis.setTextPen(theme.foreground)
+        axis.labelStyle = {"font-size": f"{theme.font_size * 1.1:g}pt", "color": theme.foreground}
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 

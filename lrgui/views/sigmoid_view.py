@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 
 from ..core.numerics import sigmoid
-from .plot_helpers import EMPTY, cache_axes, pen, set_line, set_text
+from .plot_helpers import EMPTY, style_axes, pen, set_line, set_text
 from .theme import DEFAULT, Theme
 
 MAX_SHOWN = 2_000
@@ -22,7 +22,7 @@ class SigmoidView(pg.PlotWidget):
         super().__init__(parent=parent, background=theme.background)
         self.theme = theme
         plot = self.getPlotItem()
-        cache_axes(plot)
+        style_axes(plot, theme)
         plot.showGrid(x=True, y=True, alpha=0.15)
         plot.setLabel("bottom", "z = θᵀx")
         plot.setLabel("left", "p = σ(z)")

@@ -30,8 +30,10 @@ class Driver:
 
     def click(self, x, y, button=None, modifier=None):
         from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication
 
         plane = self.window.plane
+        QApplication.processEvents()       # let pending layout settle before mapping the point
         pos = plane.view_to_widget(x, y)
         self.qtbot.mouseClick(plane.viewport(), button or Qt.MouseButton.LeftButton,
                               modifier or Qt.KeyboardModifier.NoModifier, pos)
@@ -47,6 +49,7 @@ def driver(qtbot, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(controller, settings)
     qtbot.addWidget(window)
+    window.resize(1500, 950)           # the offscreen screen is small; give the plots room
     window.show()
     qtbot.waitExposed(window)
     d = Driver(qtbot, window)
