@@ -216,37 +216,11 @@ def _gradient(g: np.ndarray, Fc, class0: int) -> np.ndarray:
     return np.concatenate(([g[:class0].sum() - g[class0:].sum()], np.dot(g, Fc)))
 
 
-def cross_entropy_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.ndarray, float]:
-    """(Σ sᵢ log(1 + e^(mᵢ)), Σ sᵢ σ(mᵢ) bᵢ (k,), number misclassified) at θ (k,)."""
-    theta = np.asarray(theta, dtype=np.float64)
-    F, w, n0 = D.F, D.weights, D.n0
+def _loss_sums(theta: np.ndarray, D: SignedDesign, tail) -> tuple[float, np.ndarray, float]:
+    """(loss sum, gradient sum (k,), number misclassified) at θ (k,), chunk by chunk.
 
-    def body(a: int, b: int):
-        Fc = F[a:b]
-        class0 = min(max(n0 - a, 0), b - a)
-        wrong, m, e, num, mask = _margins_and_numerators(theta, Fc, class0, _scratch())
-        wc = None if w is None else w[a:b]
-        if wc is not None:
-            np.multiply(mask, wc, out=mask)
-        loss = np.dot(m, mask)                         # Σ sᵢ max(mᵢ, 0)
-        np.add(e, 1.0, out=m)
-        np.divide(num, m, out=num)                     # σ(m)
-        np.log1p(e, out=e)                             # log(1 + e^m) − max(m, 0)
-        if wc is None:
-            loss += e.sum()
-        else:
-            loss += np.dot(wc, e)
-            np.multiply(num, wc, out=num)
-        return loss, _gradient(num, Fc, class0), wrong
-
-    loss, grad, wrong = _over_chunks(D.n, body, (0.0, np.zeros(D.k), 0.0))
-    return float(loss), grad, float(wrong)
-
-
-def squared_error_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.ndarray, float]:
-    """(Σ ½ sᵢ (pᵢ − yᵢ)², its gradient sum (k,), number misclassified) at θ (k,).
-
-    (p − y)² = σ(m)², and d/dm ½σ(m)² = σ(m)² σ(−m), both σ's sign-split.
+    ``tail(m, e, num, mask, w)`` finishes a chunk from ``_margins_and_numerators``' arrays and its
+    weights (or None): it returns (the chunk's loss sum, the per-row factors gᵢ of Σ gᵢ bᵢ).
     """
     theta = np.asarray(theta, dtype=np.float64)
     F, w, n0 = D.F, D.weights, D.n0
@@ -255,20 +229,51 @@ def squared_error_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.nd
         Fc = F[a:b]
         class0 = min(max(n0 - a, 0), b - a)
         wrong, m, e, num, mask = _margins_and_numerators(theta, Fc, class0, _scratch())
-        np.subtract(1.0, mask, out=mask)
-        np.maximum(e, mask, out=mask)                  # numerator of σ(−m)
-        np.add(e, 1.0, out=e)
-        np.divide(num, e, out=num)                     # σ(m)
-        np.divide(mask, e, out=mask)                   # σ(−m)
-        np.square(num, out=m)                          # σ(m)² = (p − y)²
-        if w is not None:
-            np.multiply(m, w[a:b], out=m)
-        loss = 0.5 * m.sum()
-        np.multiply(m, mask, out=m)
-        return loss, _gradient(m, Fc, class0), wrong
+        loss, g = tail(m, e, num, mask, None if w is None else w[a:b])
+        return loss, _gradient(g, Fc, class0), wrong
 
     loss, grad, wrong = _over_chunks(D.n, body, (0.0, np.zeros(D.k), 0.0))
     return float(loss), grad, float(wrong)
+
+
+def _cross_entropy_tail(m, e, num, mask, w):
+    """Σ sᵢ log(1 + e^(mᵢ)) and gᵢ = sᵢ σ(mᵢ); the arrays are reused in place."""
+    if w is not None:
+        np.multiply(mask, w, out=mask)
+    loss = np.dot(m, mask)                         # Σ sᵢ max(mᵢ, 0)
+    np.add(e, 1.0, out=m)
+    np.divide(num, m, out=num)                     # σ(m)
+    np.log1p(e, out=e)                             # log(1 + e^m) − max(m, 0)
+    if w is None:
+        return loss + e.sum(), num
+    np.multiply(num, w, out=num)
+    return loss + np.dot(w, e), num
+
+
+def _squared_error_tail(m, e, num, mask, w):
+    """Σ ½ sᵢ σ(mᵢ)² and gᵢ = sᵢ σ(mᵢ)² σ(−mᵢ) (the derivative of ½σ(m)²), both σ's sign-split."""
+    np.subtract(1.0, mask, out=mask)
+    np.maximum(e, mask, out=mask)                  # numerator of σ(−m)
+    np.add(e, 1.0, out=e)
+    np.divide(num, e, out=num)                     # σ(m)
+    np.divide(mask, e, out=mask)                   # σ(−m)
+    np.square(num, out=m)                          # σ(m)² = (p − y)²
+    if w is not None:
+        np.multiply(m, w, out=m)
+    loss = 0.5 * m.sum()
+    np.multiply(m, mask, out=m)
+    return loss, m
+
+
+def cross_entropy_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.ndarray, float]:
+    """(Σ sᵢ log(1 + e^(mᵢ)), Σ sᵢ σ(mᵢ) bᵢ (k,), number misclassified) at θ (k,)."""
+    return _loss_sums(theta, D, _cross_entropy_tail)
+
+
+def squared_error_sums(theta: np.ndarray, D: SignedDesign) -> tuple[float, np.ndarray, float]:
+    """(Σ ½ sᵢ (pᵢ − yᵢ)², its gradient sum (k,), number misclassified) at θ (k,);
+    (p − y)² = σ(m)²."""
+    return _loss_sums(theta, D, _squared_error_tail)
 
 
 def curvature_weights(theta: np.ndarray, D: SignedDesign) -> np.ndarray:
