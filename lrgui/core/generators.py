@@ -26,7 +26,13 @@ class Generator:
     make: Callable[..., Dataset]
 
     def __call__(self, **given) -> Dataset:
-        return self.make(**resolve(self.params, given, f"generator {self.name!r}"))
+        params = resolve(self.params, given, f"generator {self.name!r}")
+        try:
+            return self.make(**params)
+        except ValueError as exc:          # scikit-learn's own checks, in its words
+            if isinstance(exc, ConfigError):
+                raise
+            raise ConfigError(f"generator {self.name!r}: {exc}") from None
 
 
 GENERATORS: Registry[Generator] = Registry("data generator")

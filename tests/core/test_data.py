@@ -60,6 +60,17 @@ def test_gaussian_follows_the_seed_notes():
     np.testing.assert_allclose(c1.std(axis=0), [3, 2], rtol=0.01)
 
 
+def test_bad_generator_settings_are_explained():
+    from lrgui.core.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="n_samples"):
+        generate("moons", n_samples=0)
+    with pytest.raises(ConfigError, match="cannot exceed"):
+        generate("classification", n_features=3, n_informative=5)
+    with pytest.raises(ConfigError, match="no setting 'speed'"):
+        generate("xor", speed=1)
+
+
 def test_real_and_n_dimensional_generators():
     assert generate("classification", n_samples=1000, n_features=10, n_informative=4).X.shape == (1000, 10)
     bc = generate("breast-cancer")
