@@ -195,9 +195,20 @@ class ExplorerController(QObject):
     def _edit(self, after: Dataset, text: str, refit: bool = False) -> None:
         self.undo_stack.push(DataEdit(self._install, self.data, after, text, refit))
 
+    def _full_point(self, x: float, y: float, index: int | None = None) -> np.ndarray:
+        """A point of the data's dimension from plane coordinates: the features not on the plane
+        keep the moved point's values, or take the column means for a new point."""
+        d = self.data.d
+        if index is not None:
+            point = self.data.X[index].copy()
+        else:
+            point = self.data.X.mean(axis=0) if self.data.n else np.zeros(d)
+        point[:2] = (x, y)[: min(d, 2)]
+        return point
+
     def add_point(self, x: float, y: float, label: int | None = None) -> None:
         label = self.click_class if label is None else label
-        self._edit(self.data.with_point([x, y], label), f"Add a class-{label} point")
+        self._edit(self.data.with_point(self._full_point(x, y), label), f"Add a class-{label} point")
 
     def remove_point(self, index: int) -> None:
         if 0 <= index < self.data.n:
@@ -210,7 +221,7 @@ class ExplorerController(QObject):
         """Live while dragging: training follows, the undo stack waits for the release."""
         if self._move_before is None:
             self._move_before = self.data
-        self._install(self.data.with_point_moved(index, [x, y]))
+        self._install(self.data.with_point_moved(index, self._full_point(x, y, index)))
 
     def end_move(self, index: int) -> None:
         before, self._move_before = self._move_before, None

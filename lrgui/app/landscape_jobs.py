@@ -8,6 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import minimize
 
 from ..core.landscape import Landscape, loss_slice
 from ..core.objective import Objective
@@ -29,8 +30,6 @@ class LandscapeResult:
 def find_optimum(objective: Objective) -> np.ndarray | None:
     if not objective.smooth:
         return None
-    from scipy.optimize import minimize
-
     with np.errstate(all="ignore"):
         result = minimize(objective.loss_gradient, np.zeros(objective.k), jac=True, method="L-BFGS-B",
                           options={"maxiter": 2000})
@@ -74,7 +73,8 @@ class LandscapeJobs:
         other = np.delete(run.theta, axes)
         path = run.history["theta"][:, axes]
         new_problem = key != self._key
-        moved = self._fixed is None or not np.allclose(other, self._fixed, rtol=1e-3, atol=1e-6)
+        moved = (self._fixed is None or other.shape != self._fixed.shape
+                 or not np.allclose(other, self._fixed, rtol=1e-3, atol=1e-6))
         outside = self._range is not None and not self._contains(path[-1])
         if self._future is None and (new_problem or moved or outside) and (
                 new_problem or time.perf_counter() - self._last_start > MIN_INTERVAL):

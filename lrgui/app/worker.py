@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import traceback
 
 from PySide6.QtCore import QObject, QThread, QTimer, Slot
 
@@ -40,6 +41,7 @@ class TrainingWorker(QObject):
         self._serial = 0
         self._carry = 0.0
         self._last_tick = 0.0
+        self.faults: list[Exception] = []
 
     # -- running in the worker thread -----------------------------------------------------------
     @Slot()
@@ -52,11 +54,18 @@ class TrainingWorker(QObject):
 
     @Slot(object)
     def perform(self, work) -> None:
-        """Run ``work(self)`` here; user errors become the notice, never an exception."""
+        """Run ``work(self)`` here; user errors become the notice, never an exception. Anything
+        else is a fault of the program: it is printed, kept in ``faults`` and shown as a notice,
+        and the window goes on."""
         try:
             work(self)
         except LrguiError as exc:
             self.notice = str(exc)
+            self._set_playing(False)
+        except Exception as exc:  # noqa: BLE001 — the window must survive its own bugs
+            traceback.print_exc()
+            self.faults.append(exc)
+            self.notice = f"internal error: {exc!r}"
             self._set_playing(False)
         self.publish()
 

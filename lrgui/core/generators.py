@@ -11,6 +11,13 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_iris,
+    make_circles,
+    make_classification,
+    make_moons,
+)
 
 from .dataset import Dataset
 from .errors import ConfigError
@@ -95,8 +102,6 @@ def _gaussian(seed, **p) -> Dataset:
     ),
 )
 def _classification(n_samples, n_features, n_informative, class_sep, flip_y, seed) -> Dataset:
-    from sklearn.datasets import make_classification
-
     if n_informative > n_features:
         raise ConfigError(f"n_informative ({n_informative}) cannot exceed n_features ({n_features})")
     X, y = make_classification(
@@ -114,8 +119,6 @@ def _classification(n_samples, n_features, n_informative, class_sep, flip_y, see
      Param("noise", 0.2, "Noise", "Standard deviation of the added noise", "float", 0, 10), _seed()),
 )
 def _moons(n_samples, noise, seed) -> Dataset:
-    from sklearn.datasets import make_moons
-
     X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
     return Dataset(X, y)
 
@@ -129,8 +132,6 @@ def _moons(n_samples, noise, seed) -> Dataset:
      _seed()),
 )
 def _circles(n_samples, noise, factor, seed) -> Dataset:
-    from sklearn.datasets import make_circles
-
     X, y = make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
     return Dataset(X, y)
 
@@ -163,8 +164,6 @@ _IRIS_PAIRS = ("setosa/versicolor", "versicolor/virginica", "setosa/virginica")
     ),
 )
 def _iris(feature_x, feature_y, classes) -> Dataset:
-    from sklearn.datasets import load_iris
-
     iris = load_iris()
     names = list(iris.target_names)
     first, second = (names.index(s) for s in classes.split("/"))
@@ -177,8 +176,6 @@ def _iris(feature_x, feature_y, classes) -> Dataset:
 
 @_add("breast-cancer", "Breast cancer diagnosis (30 features): malignant is class 1", ())
 def _breast_cancer() -> Dataset:
-    from sklearn.datasets import load_breast_cancer
-
     data = load_breast_cancer()
     # scikit-learn codes malignant as 0; here the condition to detect is the positive class.
     malignant = data.target == list(data.target_names).index("malignant")

@@ -26,6 +26,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 CHUNK = 65_536
 _THREADS = max(1, min(4, os.cpu_count() or 1))
@@ -167,8 +168,6 @@ class _SingleThreadedBlas:
     def __enter__(self):
         with self._lock:
             if self._users == 0:
-                from threadpoolctl import ThreadpoolController
-
                 global _controller
                 _controller = _controller or ThreadpoolController()
                 self._limiter = _controller.limit(limits=1, user_api="blas")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from sklearn import metrics
 
 from .numerics import sigmoid, softplus
 
@@ -34,8 +35,6 @@ class Report:
 
 
 def report(y: np.ndarray, z: np.ndarray, threshold: float = 0.5) -> Report:
-    from sklearn import metrics
-
     y = np.asarray(y, dtype=np.float64)
     z = np.asarray(z, dtype=np.float64)
     p = sigmoid(z)
@@ -55,7 +54,5 @@ def report(y: np.ndarray, z: np.ndarray, threshold: float = 0.5) -> Report:
 
 def roc_curve(y: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(false-positive rates, true-positive rates, probability thresholds) from decision values."""
-    from sklearn import metrics
-
     fpr, tpr, thresholds = metrics.roc_curve(y, z)
     return fpr, tpr, sigmoid(np.clip(thresholds, -np.finfo(float).max, np.finfo(float).max))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+from scipy.optimize import minimize
 
 from .errors import ConfigError
 from .objective import Objective
@@ -348,8 +349,6 @@ class ScipyMethod(Optimizer):
         self._iterates, self._restarts, self._solved, self.finished = (), 0, False, False
 
     def _solve(self, theta: np.ndarray) -> None:
-        from scipy.optimize import minimize
-
         iterates: list = []
 
         def record(intermediate_result):

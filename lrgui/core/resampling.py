@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from sklearn.utils.class_weight import compute_sample_weight
 
 RESAMPLING = ("none", "under", "over")
 CLASS_WEIGHTS = ("none", "balanced")
@@ -31,6 +32,4 @@ def resample_rows(y: np.ndarray, how: str, rng: np.random.Generator) -> np.ndarr
 
 def balanced_weights(y: np.ndarray) -> np.ndarray:
     """sᵢ = n / (2 n_class(i)), as scikit-learn's class_weight="balanced"; shape (n,)."""
-    from sklearn.utils.class_weight import compute_sample_weight
-
     return compute_sample_weight("balanced", y)

@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.model_selection import train_test_split
 
 from .config import RunConfig
 from .dataset import Dataset
 from .errors import DatasetError
 from .features import FeatureChain
 from .history import History
+from .numerics import sigmoid
 from .objective import Evaluation, Objective
 from .optimizers import OPTIMIZERS
 from .resampling import balanced_weights, resample_rows
@@ -42,8 +44,6 @@ def split_data(data: Dataset, config: RunConfig) -> Split:
     rng = np.random.default_rng([config.seed, 1])
     train, test = data, None
     if config.test_fraction > 0:
-        from sklearn.model_selection import train_test_split
-
         rows = np.arange(data.n)
         try:
             tr, te = train_test_split(rows, test_size=config.test_fraction, stratify=data.y,
@@ -130,8 +130,6 @@ class TrainingRun:
         return self.theta[0] + F @ self.theta[1:]
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        from .numerics import sigmoid
-
         return sigmoid(self.decision_function(X))
 
     # -- stepping --------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from ..core.dataset import Dataset
 from ..core.geometry import grid, line_in_rect
 from ..core.numerics import sigmoid
-from .plot_helpers import EMPTY, style_axes, pen, set_contours, set_text, two_colour_lut
+from .plot_helpers import EMPTY, pen, set_contours, set_text, style_axes, two_colour_lut
 from .theme import DEFAULT, Theme
 
 MAX_SHOWN = 10_000       # points drawn at most (a fixed random subset beyond that)
@@ -142,8 +142,8 @@ class DataPlaneView(pg.PlotWidget):
         pw, ph = self._vb.viewPixelSize()
         if not (pw > 0 and ph > 0):
             return -1
-        X = self.data.X
-        d2 = ((X[:, 0] - x) / pw) ** 2 + ((X[:, 1] - y) / ph) ** 2
+        P = self._plane
+        d2 = ((P[:, 0] - x) / pw) ** 2 + ((P[:, 1] - y) / ph) ** 2
         i = int(np.argmin(d2))
         return i if d2[i] <= HIT_PIXELS**2 else -1
 
@@ -190,6 +190,8 @@ class DataPlaneView(pg.PlotWidget):
         """Show ``data`` (called when the data object changes, not every frame)."""
         self.data = data
         self._means = data.X.mean(axis=0) if data.n else np.zeros(data.d)
+        # Plane coordinates of every point: the first two features (one feature: on the x-axis).
+        self._plane = data.X[:, :2] if data.d >= 2 else np.column_stack([data.X[:, 0], np.zeros(data.n)])
         if self.run is not None and self._run_inputs != data.d:
             self.run = None          # a model of other inputs: wait for the worker's next snapshot
         n = data.n
@@ -197,9 +199,9 @@ class DataPlaneView(pg.PlotWidget):
             self._shown = np.sort(np.random.default_rng(0).choice(n, MAX_SHOWN, replace=False))
         else:
             self._shown = np.arange(n)
-        X, y = data.X[self._shown], data.y[self._shown]
+        P, y = self._plane[self._shown], data.y[self._shown]
         for c, item in enumerate(self.scatters):
-            pts = X[y == c]
+            pts = P[y == c]
             item.setData(pts[:, 0], pts[:, 1]) if len(pts) else item.setData(EMPTY, EMPTY)
         names = data.feature_names
         self.getPlotItem().setLabel("bottom", names[0])
@@ -210,8 +212,7 @@ class DataPlaneView(pg.PlotWidget):
 
     def frame_data(self) -> None:
         if self.data is not None and self.data.n:
-            X = self.data.X
-            lo, hi = X[:, :2].min(axis=0), X[:, :2].max(axis=0)
+            lo, hi = self._plane.min(axis=0), self._plane.max(axis=0)
             pad = np.maximum((hi - lo) * 0.12, 1.0)
             self._vb.setRange(xRange=(lo[0] - pad[0], hi[0] + pad[0]), yRange=(lo[1] - pad[1], hi[1] + pad[1]),
                               padding=0)
@@ -231,8 +232,8 @@ class DataPlaneView(pg.PlotWidget):
 
     def _plane_inputs(self, points: np.ndarray) -> np.ndarray:
         """2-D plane points → full inputs (other features at their means)."""
-        if self.data.d == 2:
-            return points
+        if self.data.d <= 2:
+            return points[:, : self.data.d]
         full = np.tile(self._means, (len(points), 1))
         full[:, :2] = points[:, :2]
         return full
@@ -245,9 +246,8 @@ class DataPlaneView(pg.PlotWidget):
 
     def _draw_model(self) -> None:
         run, opts = self.run, self.options
-        if run is None or opts is None or self.data is None or self.data.d < 2:
+        if run is None or opts is None or self.data is None:
             self._clear_model()
-            set_text(self.note, "" if self.data is None or self.data.d >= 2 else "one feature: nothing to draw")
             return
         rect = self._rect()
         linear = all(m.affine for m in run.features.maps)     # no polynomial terms
@@ -292,6 +292,8 @@ class DataPlaneView(pg.PlotWidget):
     def _linear_theta(self, run) -> np.ndarray:
         """(c, a, b) of the boundary line c + a·x₁ + b·x₂ = 0 in the plane (others at their mean)."""
         t = run.theta_original
+        if self.data.d == 1:                       # z = b + w x₁: a vertical line
+            return np.array([t[0], t[1], 0.0])
         c = t[0] + (t[3:] @ self._means[2:] if self.data.d > 2 else 0.0)
         return np.array([c, t[1], t[2]])
 
@@ -313,7 +315,7 @@ class DataPlaneView(pg.PlotWidget):
         with np.errstate(all="ignore"):
             p = sigmoid(run.decision_function(X))
         wrong = (p >= opts.threshold) != (y == 1)
-        pts = X[wrong]
+        pts = self._plane[self._shown][wrong]
         self.wrong.setData(pts[:, 0], pts[:, 1]) if len(pts) else self.wrong.setData(EMPTY, EMPTY)
 
     def _draw_note(self) -> None:
@@ -322,6 +324,8 @@ class DataPlaneView(pg.PlotWidget):
             parts.append(f"showing {len(self._shown):,} of {self.data.n:,} points")
         if self.data.d > 2:
             parts.append(f"{self.data.d} features: the plane shows the first two, the others at their means")
+        elif self.data.d == 1:
+            parts.append("one feature: the points lie on the x-axis")
         set_text(self.note, " · ".join(parts))
         x0, y0, x1, y1 = self._rect()
         if self.note.pos() != QPointF(x0, y1):

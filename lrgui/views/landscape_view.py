@@ -8,9 +8,16 @@ import itertools
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
-from PySide6.QtWidgets import QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
-from .plot_helpers import EMPTY, style_axes, finite_xy, pen, set_contours
+from .plot_helpers import EMPTY, finite_xy, pen, set_contours, style_axes
 from .theme import DEFAULT, Theme
 
 LEVELS = 12
@@ -84,10 +91,13 @@ class LandscapeView(QWidget):
         self.axes_box.clear()
         for i, j in pairs:
             self.axes_box.addItem(f"{names[i]} and {names[j]}", (i, j))
-        if self.axes not in pairs:
+        changed = self.axes not in pairs
+        if changed:
             self.axes = pairs[0] if pairs else (0, 1)
         self.axes_box.setCurrentIndex(pairs.index(self.axes) if pairs else -1)
         self.axes_box.blockSignals(False)
+        if changed:
+            self.axesChanged.emit(*self.axes)
 
     def _on_axes(self, index: int) -> None:
         data = self.axes_box.itemData(index)

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from .plot_helpers import EMPTY, style_axes, finite_xy, pen
+from .plot_helpers import EMPTY, finite_xy, pen, style_axes
 from .theme import DEFAULT, Theme
 
 LOG_FLOOR = 1e-300

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contourpy
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
@@ -28,8 +29,6 @@ def contour_lines(xs: np.ndarray, ys: np.ndarray, values: np.ndarray, levels):
     """The level sets ``values == level`` for each of ``levels`` over the grid (values[j, i] at
     (xs[i], ys[j])), as (x, y, connect) arrays for one PlotCurveItem: points joined where
     ``connect`` is True."""
-    import contourpy
-
     finite = np.isfinite(values)
     if not finite.any():
         return EMPTY, EMPTY, np.empty(0, dtype=bool)

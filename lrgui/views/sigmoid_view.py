@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 
 from ..core.numerics import sigmoid
-from .plot_helpers import EMPTY, style_axes, pen, set_line, set_text
+from .plot_helpers import EMPTY, pen, set_line, set_text, style_axes
 from .theme import DEFAULT, Theme
 
 MAX_SHOWN = 2_000

@@ -1,5 +1,6 @@
 import numpy as np
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy.special import expit
 
 from lrgui.core.numerics import sigmoid, sigmoid_minus_label, softplus

@@ -398,8 +398,13 @@ def test_speed_steps_and_batch_size_display(driver):
 
 
 def test_every_control_explains_itself(driver):
-    from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox,
-                                   QLineEdit)
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractSlider,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+    )
 
     kinds = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit)
     roots = [driver.window.panel, driver.window.landscape_view]
@@ -410,3 +415,25 @@ def test_every_control_explains_itself(driver):
     assert silent == []
     for action in driver.window.actions.values():
         assert action.toolTip()
+
+
+def test_one_feature_data_lie_on_the_x_axis(driver, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    c, plane = driver.controller, driver.window.plane
+    path = tmp_path / "one.csv"
+    path.write_text("x,label\n" + "\n".join(f"{v},{int(v > 2.5)}" for v in np.linspace(0, 5, 21)) + "\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    driver.window.actions["open"].trigger()
+    driver.click(1.0, 0.0)
+    assert c.data.d == 1 and c.data.n == 22 and c.data.X[-1, 0] == pytest.approx(1.0, abs=0.1)
+    for _ in range(30):
+        c.step()
+    snap = driver.settle()
+    x, y = plane.boundary_points()
+    assert len(x) == 2 and x[0] == pytest.approx(x[1])                 # vertical: z = b + w x₁
+    assert x[0] == pytest.approx(-snap.run.theta_original[0] / snap.run.theta_original[1])
+    assert "one feature" in plane.note.textItem.toPlainText()
+    view = driver.window.landscape_view
+    driver.qtbot.waitUntil(lambda: view.result is not None and view.result.landscape.axes == (0, 1), timeout=10000)
+    assert view.axes_box.currentText() == "b and x"
