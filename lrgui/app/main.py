@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -19,6 +20,11 @@ def run_explorer(path: str | None = None, on_ready=None) -> int:
     from ..views.main_window import MainWindow
     from .controller import ExplorerController
 
+    if sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")):
+        print("lrgui: error: no display to open the window on (DISPLAY is not set); "
+              "'lrgui train' works without one", file=sys.stderr)
+        return 2
     data = None
     if path:
         try:

@@ -50,3 +50,12 @@ def test_a_bad_file_on_the_command_line_is_refused_cleanly(tmp_path):
                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.returncode == 2
     assert "line 2, column 2" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_no_display_is_explained_not_crashed():
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    out = subprocess.run([sys.executable, "-m", "lrgui"], capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 2
+    assert "no display" in out.stderr and "lrgui train" in out.stderr
