@@ -185,12 +185,14 @@ class ExplorerController(QObject):
 
     # -- data ---------------------------------------------------------------------------------------------
     def _install(self, data: Dataset, refit: bool = False) -> None:
+        config = None
         if data.d != self.data.d and not isinstance(self.config.init, str):
-            self.config.init = "zero"            # the worker does the same: a new run starts
+            self.config.init = "zero"            # a θ₀ of the old length means nothing now
             self.configChanged.emit(self.config)
+            config = copy.deepcopy(self.config)
         self.data = data
         self.dataReplaced.emit(data, refit)
-        self._do(lambda w: w.set_data(data))
+        self._do(lambda w: w.set_data(data, config))
 
     def _edit(self, after: Dataset, text: str, refit: bool = False) -> None:
         self.undo_stack.push(DataEdit(self._install, self.data, after, text, refit))

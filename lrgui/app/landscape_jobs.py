@@ -69,7 +69,7 @@ class LandscapeJobs:
             self._future = None
         if run is None or max(axes) >= len(run.theta):
             return done
-        key = (id(run.objective), axes)
+        key = (run.objective, axes)
         other = np.delete(run.theta, axes)
         path = run.history["theta"][:, axes]
         new_problem = key != self._key

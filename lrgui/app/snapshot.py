@@ -55,8 +55,7 @@ class RunSnapshot:
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
         """z = θᵀ(1, features(x)) for raw inputs X (m, d); shape (m,)."""
-        F = self.features.transform(np.asarray(X, dtype=np.float64))
-        return self.theta[0] + F @ self.theta[1:]
+        return self.features.decision(self.theta, X)
 
 
 @dataclass(frozen=True)

@@ -88,16 +88,16 @@ class TrainingWorker(QObject):
         if self.run is None:
             self._set_playing(False)
 
-    def set_data(self, data: Dataset) -> None:
+    def set_data(self, data: Dataset, config: RunConfig | None = None) -> None:
+        """Train on ``data`` from the next epoch; a ``config`` given replaces the current one."""
         self.data = data
+        self.config = config or self.config
         reason = data.why_untrainable()
         if reason:
             self.notice = f"cannot train: {reason}"
             self._set_playing(False)
             return
         if self.run is None or self.run.data.d != data.d:
-            if not isinstance(self.config.init, str):
-                self.config.init = "zero"        # a θ₀ of the old length means nothing now
             self._rebuild()
             return
         self.run.set_data(data)
@@ -141,7 +141,7 @@ class TrainingWorker(QObject):
         elif on and self.run.status == DIVERGED:
             self.notice = "the run diverged: press Reset (R) to start again, perhaps with a smaller learning rate"
             on = False
-        elif on and self.run.status == MAX_EPOCHS and self.run.epoch >= self.config.max_epochs:
+        elif on and self.run.status == MAX_EPOCHS:
             self.notice = "the maximum number of epochs is reached: raise it, or Reset"
             on = False
         elif on and self.run.finished:

@@ -116,6 +116,11 @@ class FeatureChain:
             X = m.transform(X)
         return X
 
+    def decision(self, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
+        """z = θᵀ(1, features(x)) for raw inputs X (n, d) and θ over the model columns; (n,)."""
+        F = self.transform(np.asarray(X, dtype=np.float64))
+        return theta[0] + F @ theta[1:]
+
     def names(self, inputs: tuple[str, ...]) -> tuple[str, ...]:
         """Names of the columns θ is reported over (the original units)."""
         for m in self._leading():

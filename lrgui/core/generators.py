@@ -36,9 +36,9 @@ class Generator:
         params = resolve(self.params, given, f"generator {self.name!r}")
         try:
             return self.make(**params)
+        except ConfigError:
+            raise
         except ValueError as exc:          # scikit-learn's own checks, in its words
-            if isinstance(exc, ConfigError):
-                raise
             raise ConfigError(f"generator {self.name!r}: {exc}") from None
 
 

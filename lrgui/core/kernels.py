@@ -31,7 +31,6 @@ from threadpoolctl import ThreadpoolController
 CHUNK = 65_536
 _THREADS = max(1, min(4, os.cpu_count() or 1))
 _pool: ThreadPoolExecutor | None = None
-_controller = None
 _pool_lock = threading.Lock()
 _local = threading.local()
 
@@ -69,16 +68,9 @@ class SignedDesign:
         return self.F.shape[1] + 1
 
     @property
-    def sign(self) -> np.ndarray:
-        """sᵢ (n,): +1 for class 0, −1 for class 1."""
-        s = np.ones(self.n)
-        s[self.n0:] = -1.0
-        return s
-
-    @property
     def B(self) -> np.ndarray:
         """The signed rows with their bias column, (n, k) (a new array: for second-order work)."""
-        return np.column_stack([self.sign, self.F])
+        return self.signed_rows(np.arange(self.n))
 
     def signed_rows(self, rows: np.ndarray) -> np.ndarray:
         """The signed rows ``rows`` with their bias column, (len(rows), k)."""
@@ -163,14 +155,14 @@ class _SingleThreadedBlas:
     def __init__(self):
         self._users = 0
         self._lock = threading.Lock()
+        self._controller: ThreadpoolController | None = None     # made on first use (it scans libraries)
         self._limiter = None
 
     def __enter__(self):
         with self._lock:
             if self._users == 0:
-                global _controller
-                _controller = _controller or ThreadpoolController()
-                self._limiter = _controller.limit(limits=1, user_api="blas")
+                self._controller = self._controller or ThreadpoolController()
+                self._limiter = self._controller.limit(limits=1, user_api="blas")
             self._users += 1
 
     def __exit__(self, *exc):

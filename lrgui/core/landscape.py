@@ -28,6 +28,19 @@ class Landscape:
     total: int
 
 
+def _penalty_grid(objective: Objective, theta: np.ndarray, axes: tuple[int, int],
+                  u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The penalty over the grid, (len(v), len(u)). Every penalty is a sum over the weights (the
+    bias is not one), so it is the fixed weights' part plus one term per varying weight."""
+    scale = objective.lam / objective.penalty_n
+    value = objective.penalty.value
+    i, j = axes
+    fixed = np.delete(theta, [0, *[a for a in axes if a]])
+    along = [np.array([value(np.array([t]), scale) for t in values]) if a else np.zeros(len(values))
+             for a, values in ((i, u), (j, v))]
+    return value(fixed, scale) + along[0][None, :] + along[1][:, None]
+
+
 def loss_slice(objective: Objective, theta: np.ndarray, axes: tuple[int, int],
                u: np.ndarray, v: np.ndarray, max_points: int = MAX_POINTS,
                cancelled=lambda: False) -> Landscape | None:
@@ -57,9 +70,5 @@ def loss_slice(objective: Objective, theta: np.ndarray, axes: tuple[int, int],
             m = m0 + vj * B[j] + np.multiply.outer(u, B[i])          # (len(u), n)
             terms = 0.5 * sigmoid(m) ** 2 if squared else softplus(m)
             values[r] = (terms.mean(axis=1) if w is None else terms @ w / len(rows))
-            if objective.penalty.name != "none":
-                for c, uc in enumerate(u):
-                    t = theta.copy()
-                    t[i], t[j] = uc, vj
-                    values[r, c] += objective.penalty.value(t[1:], objective.lam / objective.penalty_n)
+    values += _penalty_grid(objective, theta, axes, u, v)
     return Landscape((i, j), np.asarray(u, float), np.asarray(v, float), values, theta, len(rows), D.n)

@@ -126,8 +126,7 @@ class TrainingRun:
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
         """z = θᵀ(1, features(x)) for raw inputs X (n, d); shape (n,)."""
-        F = self.features.transform(np.asarray(X, dtype=np.float64))
-        return self.theta[0] + F @ self.theta[1:]
+        return self.features.decision(self.theta, X)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         return sigmoid(self.decision_function(X))

@@ -124,9 +124,7 @@ class LandscapeView(QWidget):
             self.handle.setVisible(False)
             self.status.setText(snap.notice or "no model yet")
             return
-        names = tuple(f"w{i}" if i else "b" for i in range(len(run.theta)))
-        names = tuple(run.theta_names) if len(run.theta_names) == len(run.theta) else names
-        self._set_choices(len(run.theta), names)
+        self._set_choices(len(run.theta), run.theta_names)
         self._label_axes(run.standardized)
         i, j = self.axes
         path = run.history["theta"][:, [i, j]]

@@ -37,6 +37,7 @@ class LossCurveView(pg.PlotWidget):
         self.train = plot.plot(pen=pen(theme.curve_color, theme.line_width), name="training loss")
         self.test = plot.plot(pen=pen(theme.test_color, theme.line_width, Qt.PenStyle.DashLine))
         self._test_in_legend = False
+        self.log = False
         self._range = None
         self._user_range = False
         self._setting_range = False
@@ -74,15 +75,13 @@ class LossCurveView(pg.PlotWidget):
         self.acc_box.linkedViewChanged(plot.vb, self.acc_box.XAxis)
 
     def set_log(self, on: bool) -> None:
+        self.log = on
         self.getPlotItem().setLogMode(y=on)
         self.getPlotItem().getAxis("right").setLogMode(False, False)    # accuracy stays linear
         self.getPlotItem().setLabel("left", "loss J(θ) (log scale)" if on else "loss J(θ)")
         if self.history is not None:
             self._draw()
 
-    @property
-    def log(self) -> bool:
-        return bool(self.getPlotItem().ctrl.logYCheck.isChecked())
 
     def show_snapshot(self, snap, options) -> None:
         if self.log != options.log_loss:

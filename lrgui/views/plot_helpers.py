@@ -20,11 +20,6 @@ def finite_xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x[keep], y[keep]
 
 
-def set_curve(item: pg.PlotCurveItem | pg.PlotDataItem, x, y) -> None:
-    x, y = finite_xy(x, y)
-    item.setData(x, y)
-
-
 def contour_lines(xs: np.ndarray, ys: np.ndarray, values: np.ndarray, levels):
     """The level sets ``values == level`` for each of ``levels`` over the grid (values[j, i] at
     (xs[i], ys[j])), as (x, y, connect) arrays for one PlotCurveItem: points joined where

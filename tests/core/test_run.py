@@ -139,3 +139,20 @@ def test_roc_curve_matches_scikit_learn():
     np.testing.assert_allclose(tpr, ref_tpr)
     np.testing.assert_allclose(thresholds[1:], ref_thr[1:], rtol=1e-12)
     assert np.all((thresholds >= 0) & (thresholds <= 1))
+
+
+@pytest.mark.parametrize("penalty", ["none", "l2", "l1"])
+@pytest.mark.parametrize("axes", [(1, 2), (0, 2)])
+def test_landscape_slice_is_the_cost_at_every_grid_point(penalty, axes):
+    from lrgui.core.landscape import loss_slice
+    from lrgui.core.objective import Objective
+
+    data = generate("classification", n_samples=300, n_features=3, n_informative=3)
+    obj = Objective(data.X, data.y, "cross-entropy", penalty, 7.0, np.linspace(0.5, 2.0, data.n))
+    theta = np.array([0.3, -0.8, 1.2, 0.4])
+    u, v = np.linspace(-2, 2, 5), np.linspace(-1, 3, 4)
+    land = loss_slice(obj, theta, axes, u, v)
+    for r, c in [(0, 0), (3, 4), (2, 1)]:
+        t = theta.copy()
+        t[axes[0]], t[axes[1]] = u[c], v[r]
+        assert land.values[r, c] == pytest.approx(obj.loss(t), rel=1e-12)
