@@ -1,4 +1,5 @@
-"""The command line: ``lrgui [FILE]`` opens the explorer, ``lrgui train DATA …`` trains headless."""
+"""The command line: ``lrgui [FILE|SESSION]`` opens the explorer, ``lrgui train DATA|SESSION …``
+trains headless."""
 
 from __future__ import annotations
 
@@ -6,55 +7,49 @@ import argparse
 import csv
 import json
 import math
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from . import __version__
 
 PROG = "lrgui"
-
-
-def _optimizer_params() -> dict:
-    """Every optimizer hyperparameter, by name, with the optimizers that have it."""
-    from .core.optimizers import OPTIMIZERS
-
-    found: dict = {}
-    for name, cls in OPTIMIZERS.items():
-        for p in cls.params:
-            found.setdefault(p.name, (p, []))[1].append(name)
-    return found
+KEYS_HELP = """In the window:
+  click                     add a point of the current class (keys 0 and 1 switch)
+  right click, Shift+click  add a point of the other class
+  drag a point              move it;  Ctrl+click or Delete removes it
+  Space  play/pause   →  one epoch   ←  one epoch back   R  reset every run
+  Home / End / PgUp / PgDn  move along the timeline of recorded epochs
+  ]  /  [                   double / halve the learning rate of the selected run
+  O  /  Shift+O             next / previous optimizer for the selected run
+  A                         add a run (a copy of the selected one) to the race
+  Ctrl+Z / Ctrl+Shift+Z     undo / redo any change        Ctrl+O open a data file or session
+  Ctrl+S / Ctrl+Shift+S     save the session (as)          F11 full screen   Ctrl+Q quit"""
 
 
 def _open_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Watch logistic regression learn: an explorer window with the data, the "
-                    "decision boundary, the loss curve, the sigmoid and the loss landscape.",
+                    "decision boundaries of racing runs, their loss curves, the sigmoid, the loss "
+                    "landscape and a timeline of every recorded epoch.",
         epilog="Commands:\n"
-               f"  {PROG} [FILE]          open the explorer (on FILE, or on two Gaussian clouds)\n"
-               f"  {PROG} train DATA …    train without a window and print the result\n\n"
-               "In the window:\n"
-               "  click                  add a point of the current class (keys 0 and 1 switch)\n"
-               "  right click, Shift+click  add a point of the other class\n"
-               "  drag a point           move it;  Ctrl+click or Delete removes it\n"
-               "  Space  play/pause   →  one epoch   ←  one epoch back   R  reset\n"
-               "  Ctrl+Z / Ctrl+Shift+Z  undo / redo   Ctrl+O open   Ctrl+S save   F11 full screen\n\n"
-               f"See '{PROG} train --help' for the training options.",
+               f"  {PROG} [FILE]            open the explorer on a data file or a session "
+               "(*.lrgui.json), or on two Gaussian clouds\n"
+               f"  {PROG} train DATA …      train without a window and print the result "
+               f"(DATA may be a session: every run is trained)\n\n{KEYS_HELP}\n\n"
+               f"See '{PROG} train --help' for the training options and the README for the session format.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", nargs="?", help="a data file to open (comma-, tab-, semicolon- or "
-                        "space-separated; the label in the last column)")
+    parser.add_argument("file", nargs="?", help="a data file (comma-, tab-, semicolon- or space-separated; "
+                        "the label in the last column) or a session file to open")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
 def _train_parser() -> argparse.ArgumentParser:
     from .core.generators import GENERATORS
-    from .core.objective import LOSSES, PENALTIES
     from .core.optimizers import OPTIMIZERS
-    from .core.resampling import CLASS_WEIGHTS, RESAMPLING
+    from .core.options import run_options
 
     optimizers = "\n".join(f"  {name:10s}{cls.label}" for name, cls in OPTIMIZERS.items())
     generators = "\n".join(
@@ -63,51 +58,46 @@ def _train_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"{PROG} train",
         description="Train logistic regression without a window and print a summary "
-                    "(or one JSON object with --json).",
+                    "(or one JSON object with --json). Given a session file, train every run of it "
+                    "and print one summary per run (or a JSON array, one object per run, in order).",
         epilog=f"Optimizers:\n{optimizers}\n\nGenerators (set their parameters with --gen KEY=VALUE):\n"
-               f"{generators}\n\nExit status: 0 on success (whatever the run's status), 2 on bad input.",
+               f"{generators}\n\nThe long option names are also the keys of a run in a session file, "
+               'e.g. {"optimizer": "adam", "lr": 0.05, "standardize": true, "epochs": 500}.\n\n'
+               "Exit status: 0 on success (whatever the run's status), 2 on bad input.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("data", help="a data file, or the name of a generator (see below)")
-    data = parser.add_argument_group("data")
-    data.add_argument("--label-column", metavar="COL",
-                      help="the label column: a header name, a 1-based number, or negative from "
-                           "the end (default: the last column)")
-    data.add_argument("--gen", action="append", default=[], metavar="KEY=VALUE",
-                      help="a generator parameter, e.g. --gen n0=100 --gen seed=3 (repeatable)")
-    data.add_argument("--test-fraction", type=float, default=0.0, metavar="F",
-                      help="fraction of the data held out as a stratified test set (default 0)")
-    data.add_argument("--resample", choices=RESAMPLING, default="none",
-                      help="random under- or oversampling of the training rows (default none)")
-    model = parser.add_argument_group("model")
-    model.add_argument("--loss", choices=LOSSES.names(), default="cross-entropy")
-    model.add_argument("--penalty", choices=PENALTIES.names(), default="none")
-    model.add_argument("--lam", type=float, default=1.0, metavar="λ",
-                       help="penalty strength λ = 1/C (default 1; only with --penalty)")
-    model.add_argument("--class-weight", choices=CLASS_WEIGHTS, default="none",
-                       help="'balanced' weighs each point by n / (2 n_class)")
-    model.add_argument("--standardize", action="store_true",
-                       help="train on z-scored features (θ is still reported in original units)")
-    model.add_argument("--degree", type=int, default=1, help="polynomial degree 1-6 (two inputs only)")
-    opt = parser.add_argument_group("optimizer")
-    opt.add_argument("--optimizer", "-o", choices=OPTIMIZERS.names(), default="gd")
-    for name, (p, owners) in _optimizer_params().items():
-        kind = int if p.kind == "int" else float
-        flag = "--" + name.replace("_", "-")
-        who = "all gradient methods" if len(owners) >= 6 else ", ".join(owners)
-        opt.add_argument(flag, dest=f"hyper_{name}", type=kind, metavar=name.upper(),
-                         help=f"{p.help} [{who}]")
-    run = parser.add_argument_group("run")
-    run.add_argument("--epochs", type=int, default=1000, help="maximum number of epochs (default 1000)")
-    run.add_argument("--tol", type=float, default=1e-6,
-                     help="stop when ‖∇J‖ falls to this (default 1e-6)")
-    run.add_argument("--init", default="zero",
-                     help="starting θ: zero, random (seeded) or b,w1,w2,… in original units")
-    run.add_argument("--seed", type=int, default=0, help="seed of every random choice (default 0)")
+    parser.add_argument("data", help="a data file, the name of a generator (see below) or a session file")
+    groups = {
+        "data": parser.add_argument_group("data"),
+        "model": parser.add_argument_group("model"),
+        "optimizer": parser.add_argument_group("optimizer"),
+        "run": parser.add_argument_group("run"),
+    }
+    groups["data"].add_argument("--label-column", metavar="COL",
+                                help="the label column: a header name, a 1-based number, or negative "
+                                     "from the end (default: the last column)")
+    groups["data"].add_argument("--gen", action="append", default=[], metavar="KEY=VALUE",
+                                help="a generator parameter, e.g. --gen n0=100 --gen seed=3 (repeatable)")
+    for option in run_options():
+        flags = ["--" + option.name] + (["-o"] if option.name == "optimizer" else [])
+        kw = {"dest": "opt_" + option.name.replace("-", "_"), "help": option.help, "default": None}
+        if option.kind == "flag":
+            kw["action"] = "store_true"
+        else:
+            kw["metavar"] = option.metavar or option.name.upper().replace("-", "_")
+            if option.kind == "choice":
+                kw["choices"] = option.choices
+                kw.pop("metavar")
+        groups[option.group].add_argument(*flags, **kw)
     out = parser.add_argument_group("output")
-    out.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
+    out.add_argument("--json", action="store_true", help="print JSON instead of a summary")
     out.add_argument("--history", metavar="FILE.csv", help="write the per-epoch history as CSV")
     return parser
+
+
+def _given_options(args) -> dict:
+    return {k[len("opt_"):]: v for k, v in vars(args).items()
+            if k.startswith("opt_") and v is not None and v is not False}
 
 
 def _load_data(args):
@@ -125,41 +115,17 @@ def _load_data(args):
         return generate(args.data, **params), f"generator {args.data}"
     if args.gen:
         raise ConfigError("--gen only applies to generated data")
-    label = args.label_column
-    return read_table(args.data, label), args.data
-
-
-def _config(args):
-    from .core.config import RunConfig
-    from .core.errors import ConfigError
-
-    hyper = {k[len("hyper_"):]: v for k, v in vars(args).items() if k.startswith("hyper_") and v is not None}
-    init = args.init
-    if init not in ("zero", "random"):
-        try:
-            init = [float(v) for v in init.split(",")]
-        except ValueError:
-            raise ConfigError(f"--init takes zero, random or numbers separated by commas, not {args.init!r}") from None
-    return RunConfig(optimizer=args.optimizer, hyper=hyper, loss=args.loss, penalty=args.penalty,
-                     lam=args.lam, class_weight=args.class_weight, resample=args.resample,
-                     standardize=args.standardize, degree=args.degree,
-                     test_fraction=args.test_fraction, init=init, seed=args.seed, tol=args.tol,
-                     max_epochs=args.epochs).validate()
+    return read_table(args.data, args.label_column), args.data
 
 
 def _write_history(run, path: str) -> None:
-    rows = run.history.rows()
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from .core.fileio import atomic_writer
+
+    rows = run.history.records()
+    with atomic_writer(path, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def train_result(run) -> dict:
@@ -182,8 +148,8 @@ def train_result(run) -> dict:
         "train": report(run.train.y, run.decision_function(run.train.X)).as_dict(),
     }
     if run.test is not None:
-        result["test_loss"] = float(run.history.test_loss[-1])
-        result["test_accuracy"] = float(run.history.test_accuracy[-1])
+        result["test_loss"] = float(run.history.at("test_loss", -1))
+        result["test_accuracy"] = float(run.history.at("test_accuracy", -1))
         result["test"] = report(run.test.y, run.decision_function(run.test.X)).as_dict()
     return result
 
@@ -221,15 +187,48 @@ def _summary(result: dict, source: str, n: int) -> str:
     return "\n".join(lines)
 
 
+def _train_one(data, config):
+    from .core.run import TrainingRun
+
+    run = TrainingRun(data, config)
+    run.step(run.config.max_epochs)
+    return run
+
+
+def _train_session(args) -> tuple[list, list[str], int]:
+    """Every run of the session in ``args.data``, trained alone from its start:
+    (results, run names, number of points)."""
+    from .core.errors import ConfigError
+    from .core.session_file import read_session
+
+    if _given_options(args) or args.gen or args.label_column or args.history:
+        raise ConfigError("a session's runs carry their own settings: give training options, --gen, "
+                          "--label-column and --history only with a data file or generator")
+    session = read_session(args.data).session
+    results, titles = [], []
+    for spec in session.runs:
+        results.append(train_result(_train_one(session.data, spec.config)))
+        titles.append(spec.label)
+    return results, titles, session.data.n
+
+
 def run_train(argv: list[str]) -> int:
     from .core.errors import LrguiError
-    from .core.run import TrainingRun
+    from .core.options import config_from_options
+    from .core.session_file import looks_like_session
 
     args = _train_parser().parse_args(argv)
     try:
+        if Path(args.data).is_file() and looks_like_session(args.data):
+            results, titles, n = _train_session(args)
+            if args.json:
+                print(json.dumps(_finite(results), allow_nan=False))
+            else:
+                print("\n\n".join(f"run         {title}\n" + _summary(r, args.data, n)
+                                  for r, title in zip(results, titles)))
+            return 0
         data, source = _load_data(args)
-        run = TrainingRun(data, _config(args))
-        run.step(run.config.max_epochs)
+        run = _train_one(data, config_from_options(_given_options(args)))
         result = train_result(run)
         if args.history:
             _write_history(run, args.history)

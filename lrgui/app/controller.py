@@ -1,20 +1,22 @@
 """The explorer's controller: the one place where gestures become changes.
 
-It keeps the data (with an undo stack), the run configuration and the view options on the GUI
-thread, forwards every change to the training worker, and turns the worker's snapshots into
-frames: a single-shot timer, restarted at the end of each frame, takes the newest snapshot, so
-slow frames never pile up.
+Gestures that change what the user made (data, runs, settings, view options) become undoable
+edits of the session model; the session's change events tell the training process what to train.
+Playback (play, step, the timeline, speed) goes to the training process directly. Each frame, a
+single-shot timer collects the training process's newest delta into the mirror, builds one
+Snapshot and emits it; the timer is restarted at the end of the frame, so slow frames never pile
+up.
 """
 
 from __future__ import annotations
 
-import copy
 import time
-from dataclasses import dataclass, replace
+import weakref
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from ..core.config import RunConfig
@@ -22,217 +24,306 @@ from ..core.dataset import Dataset
 from ..core.errors import LrguiError
 from ..core.generators import generate
 from ..core.optimizers import OPTIMIZERS
+from ..core.race import Plan, RaceMirror, RunState
+from ..core.session import DataOrigin, RunSpec, Session, describe, next_color, next_id
+from ..core.session_file import (
+    Recording,
+    RecordedRun,
+    looks_like_session,
+    read_session,
+    write_session,
+)
 from ..core.table_io import read_table, write_table
-from .commands import DataEdit
-from .landscape_jobs import LandscapeJobs
-from .snapshot import Snapshot
-from .worker import TrainingWorker
+from .analysis import AnalysisJobs
+from .commands import SessionEdit
+from .snapshot import RunView, Snapshot
+from .worker import TrainingClient
 
-FRAME_MS = 16          # aim: about 60 frames a second when drawing is quick
-
-
-@dataclass(frozen=True)
-class ViewOptions:
-    shading: bool = True
-    contours: bool = True
-    misclassified: bool = True
-    threshold: float = 0.5
-    log_loss: bool = False
-    landscape_axes: tuple[int, int] = (1, 2)
+FRAME_MS = 16                       # aim: about 60 frames a second when drawing is quick
+COMPARED_OPTIMIZERS = ("gd", "momentum", "adam", "lbfgs")
 
 
-def default_config() -> RunConfig:
-    """What the window starts with: plain gradient descent on standardised features, so the
-    boundary settles within a few hundred epochs (θ is still shown in original units)."""
-    return RunConfig(optimizer="gd", hyper={"lr": 0.5}, standardize=True, max_epochs=5000, tol=1e-6).validate()
-
-
-class ExplorerController(QObject):
-    frame = Signal(object)                 # Snapshot, newest first, at most one per frame
-    landscapeReady = Signal(object)        # LandscapeResult
-    dataReplaced = Signal(object, bool)    # Dataset, refit the view to it
-    configChanged = Signal(object)         # RunConfig
-    optionsChanged = Signal(object)        # ViewOptions
+class Controller(QObject):
+    frame = Signal(object)               # Snapshot, at most one per frame
+    landscapeReady = Signal(object)      # LandscapeResult
+    message = Signal(str)                # a passing remark for the status bar
+    titleChanged = Signal()              # the session's name or its unsaved mark may have changed
     clickClassChanged = Signal(int)
-    speedChanged = Signal(object)          # epochs per second, or None for as fast as possible
-    message = Signal(str)                  # a passing remark for the status bar
-    pathChanged = Signal(str)              # the open file, "" for none
-    _send = Signal(object)
+    speedChanged = Signal(object)        # epochs per second, or None for as fast as possible
+    sessionChanged = Signal(object)      # core.session.Change (for the panel and the runs table)
 
-    def __init__(self, data: Dataset | None = None, config: RunConfig | None = None, parent=None):
+    def __init__(self, session: Session | None = None, recording: Recording | None = None, parent=None):
         super().__init__(parent)
-        self.data = data if data is not None else generate("gaussian")
-        self.config = config or default_config()
-        self.options = ViewOptions()
-        self.click_class = 0
-        self.path = ""
-        self.latest: Snapshot | None = None
-        self.speed: float | None = 30.0
+        self.session = session or Session.default()
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(500)
+        self.click_class = 0
+        self.speed: float | None = 30.0
+        self.mirror = RaceMirror()
+        self.analysis = AnalysisJobs()
+        self.latest: Snapshot | None = None
+        self.playing = False
+        self.notice = ""
+        self.busy = False
+        self.faults: list[str] = []
+        self.started = False
+        self.synced = 0                     # the last sync the training process answered
+        self.drawn_sync = 0                 # … and the last one a frame has shown
+        self._sync_sent = 0
+        self._versions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._datasets: dict[int, Dataset] = {}
+        self._next_version = 0
+        self._refit_version: int | None = None
+        self._serial = 0
+        self._dirty_frame = True
         self._move_before: Dataset | None = None
-
-        self._thread = QThread()
-        self._thread.setObjectName("lrgui-training")
-        self._worker = TrainingWorker(self.data, copy.deepcopy(self.config))
-        self._worker.speed = self.speed
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.start)
-        self._thread.finished.connect(self._worker.deleteLater)
-        self._send.connect(self._worker.perform)
-        self._thread.start()
-
-        self._landscape = LandscapeJobs()
-        self._frame_timer = QTimer(self)
-        self._frame_timer.setSingleShot(True)
-        self._frame_timer.setInterval(FRAME_MS)
-        self._frame_timer.timeout.connect(self._on_frame)
-        self._frame_timer.start()
+        self._pending_plans: dict | None = None
+        self._records_in: dict = {}
+        self.records: dict = {}             # run id → what a reopened session recorded for it
+        self.layout: dict = {}              # the window layout of the session file opened last
+        self.last_error = ""
         self._closed = False
 
-    # -- frames -------------------------------------------------------------------------------------
+        self.session.events.connect(self._on_change)
+        self.undo_stack.cleanChanged.connect(lambda _: self.titleChanged.emit())
+        self.client = self._start_client(recording)
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setSingleShot(True)
+        self._frame_timer.timeout.connect(self._on_frame)
+        self._frame_timer.start(FRAME_MS)
+
+    # -- the training process --------------------------------------------------------------------
+    def _start_client(self, recording: Recording | None = None) -> TrainingClient:
+        client = TrainingClient()
+        self.client = client
+        client.send("speed", self.speed)
+        client.send("threshold", self.session.view.threshold)
+        self._send_data()
+        plans = None
+        if recording is not None:
+            plans, self.records = self._plans(self.session, recording)
+            client.send("position", recording.epoch)
+        client.send("runs", list(self.session.runs), plans)
+        return client
+
+    def _version(self, data: Dataset) -> int:
+        version = self._versions.get(data)
+        if version is None:
+            version = self._next_version
+            self._next_version += 1
+            self._versions[data] = version
+        self._datasets[version] = data
+        return version
+
+    def _send_data(self) -> None:
+        data = self.session.data
+        self.client.send("data", self._version(data), data)
+
+    @staticmethod
+    def _plans(session: Session, recording: Recording) -> tuple[dict, dict]:
+        """How the training process reproduces each recorded run of ``session``, and the records
+        (by run id) to check the reproduction against."""
+        plans, records = {}, {}
+        for spec, recorded in zip(session.runs, recording.runs):
+            if recorded is None:
+                continue
+            switches = [(start, session.data if index is None else recording.data_versions[index], config)
+                        for start, index, config in recorded.segments]
+            plans[spec.id] = Plan(switches, recorded.epochs)
+            records[spec.id] = recorded
+        return plans, records
+
+    def _on_change(self, change) -> None:
+        if "data" in change.fields:
+            self._send_data()
+        if "runs" in change.fields:
+            plans, self._pending_plans = self._pending_plans, None
+            self.client.send("runs", list(self.session.runs), plans)
+        if "view" in change.fields:
+            self.client.send("threshold", self.session.view.threshold)
+        if change.fields & {"path", "origin"}:
+            self.titleChanged.emit()
+        self._dirty_frame = True
+        self.sessionChanged.emit(change)
+
+    def _restart_client(self) -> None:
+        """The training process ended unexpectedly: start a new one on the same session."""
+        self.client.close(timeout=1.0)
+        self.mirror = RaceMirror()
+        self.message.emit("The trainer stopped unexpectedly and was restarted: the runs start again "
+                          "from epoch 0. Your data and settings are unchanged.")
+        self._start_client()
+
+    # -- frames --------------------------------------------------------------------------------------
     def _on_frame(self) -> None:
         started = time.perf_counter()
-        snap = self._worker.take()
-        if snap is not None:
-            self.latest = snap
-            self.frame.emit(snap)
-        if self.latest is not None:
-            result = self._landscape.poll(self.latest.run, self.options.landscape_axes)
-            if result is not None:
-                self.landscapeReady.emit(result)
+        reports = []
+        for message in self.client.poll():
+            if message[0] == "delta":
+                reports.append(message[1])
+            elif message[0] == "record":
+                self._records_in[message[1]] = message[2]
+            elif message[0] == "fault":
+                self.faults.append(message[1])
+                self.message.emit("Internal error in the trainer (details on the terminal); training paused.")
+                print(message[1], flush=True)
+        for report in reports:
+            self.mirror.apply(report.delta)
+            self.playing, self.notice, self.busy = report.playing, report.notice, report.busy
+            self.synced = max(self.synced, report.sync)
+        if reports:
+            self.client.send("ack")
+            self._dirty_frame = True
+        if not self.client.alive and not self._closed:
+            self._restart_client()
+        if self.records and reports and not self.busy:
+            self._check_reproduction()
+        if self._dirty_frame:
+            self._dirty_frame = False
+            self.latest = self.snapshot()
+            self.frame.emit(self.latest)
+            self.drawn_sync = self.synced
+        landscape = self.analysis.poll(self.latest)
+        if landscape is not None:
+            self.landscapeReady.emit(landscape)
         if not self._closed:
-            spent_ms = int(1000 * (time.perf_counter() - started))
-            self._frame_timer.start(max(2, FRAME_MS - spent_ms))
+            spent = int(1000 * (time.perf_counter() - started))
+            self._frame_timer.start(max(2, FRAME_MS - spent))
 
-    def _do(self, work) -> None:
-        """Run ``work(worker)`` in the training thread, after everything sent before."""
-        self._send.emit(work)
+    def snapshot(self) -> Snapshot:
+        """The picture of this moment (see Snapshot)."""
+        self._serial += 1
+        mirror, session = self.mirror, self.session
+        data = self._datasets.get(mirror.data_version)
+        if data is None or not self.mirror.runs:
+            data = session.data                        # the trainer has not answered yet
+        for version in [v for v in self._datasets if v < mirror.data_version]:
+            del self._datasets[version]
+        views = []
+        converged = [(m.state.converged_at, i) for i, m in mirror.runs.items() if m.state.converged_at is not None]
+        first = min(converged)[1] if converged else None
+        for spec in session.runs:
+            m = mirror.runs.get(spec.id)
+            views.append(self._run_view(spec, m, spec.id == session.selected, spec.id == first))
+        views = tuple(views)
+        selected = next((v for v in views if v.selected), None)
+        refit = self._refit_version is not None and self._refit_version == mirror.data_version
+        if refit:
+            self._refit_version = None
+        self.started = self.started or mirror.end > 0
+        return Snapshot(self._serial, data, session.view, views, selected, mirror.position, mirror.end,
+                        self.playing, self.notice, self.busy, self.started, refit)
 
-    # -- playback -------------------------------------------------------------------------------------
-    @property
-    def playing(self) -> bool:
-        return bool(self.latest and self.latest.playing)
+    def _run_view(self, spec: RunSpec, m, selected: bool, first: bool) -> RunView:
+        if m is None or len(m.history) == 0:
+            state = m.state if m is not None else RunState(notice="starting the trainer…")
+            return RunView(spec, state, None, 0, 0, None, np.nan, np.nan, np.nan, np.nan, np.nan,
+                           None if m is None else m.ghost, selected, False)
+        h = m.history
+        epoch = min(self.mirror.position, len(h) - 1)
+        return RunView(spec, m.state, h, len(h), epoch, h.at("theta_original", epoch), h.at("loss", epoch),
+                       h.at("grad_norm", epoch), m.state.accuracy, h.at("test_loss", epoch),
+                       m.state.test_accuracy, m.ghost, selected, first, m.cuts)
 
-    def play(self, on: bool = True) -> None:
-        self._do(lambda w: w.play(on))
+    def _check_reproduction(self) -> None:
+        """Once a reopened session's runs are reproduced, compare them with what the file
+        recorded, bit for bit, and say so if they differ."""
+        for run_id, record in list(self.records.items()):
+            m = self.mirror.runs.get(run_id)
+            if m is None or m.state.catching_up:
+                continue
+            del self.records[run_id]
+            n = record.epochs + 1
+            theta = m.history.rows("theta_original", 0, n)
+            if len(theta) < n or not np.array_equal(theta, record.rows["theta_original"]):
+                name = self.session.run(run_id).label if run_id in {r.id for r in self.session.runs} else run_id
+                bad = np.flatnonzero(np.any(theta != record.rows["theta_original"][:len(theta)], axis=1))
+                where = f"from epoch {bad[0]}" if len(bad) else f"after epoch {len(theta) - 1}"
+                self.message.emit(f"{name} did not reproduce its saved history exactly ({where}); "
+                                  "the recomputed epochs are shown")
 
-    def toggle_play(self) -> None:
-        self.play(not self.playing)
+    def sync(self) -> int:
+        """Ask the training process to answer once it has done everything sent so far (and no run
+        is catching up); returns the number to wait for in ``drawn_sync`` (scripts and tests)."""
+        self._sync_sent += 1
+        self.client.send("sync", self._sync_sent)
+        return self._sync_sent
 
-    def step(self) -> None:
-        self._do(lambda w: w.step())
+    def redraw(self) -> None:
+        """Ask for a new frame (after something the snapshot shows changed outside the session)."""
+        self._dirty_frame = True
 
-    def step_back(self) -> None:
-        self._do(lambda w: w.step_back())
+    # -- undoable edits ------------------------------------------------------------------------------
+    def _edit(self, text: str, merge_key=None, refit: bool = False, **after) -> None:
+        self.undo_stack.push(SessionEdit(self.session, text, after, merge_key,
+                                         self._request_refit if refit else None))
 
-    def reset(self) -> None:
-        self._landscape.reset_range()
-        self._do(lambda w: w.reset())
+    def _request_refit(self) -> None:
+        self._refit_version = self._version(self.session.data)
 
-    def set_speed(self, epochs_per_second: float | None) -> None:
-        """Epochs per second, or None for as fast as possible."""
-        self.speed = epochs_per_second
-        self.speedChanged.emit(epochs_per_second)
-        self._do(lambda w: w.set_speed(epochs_per_second))
+    def _runs_for(self, data: Dataset) -> tuple[RunSpec, ...]:
+        """The runs, with a start θ that no longer fits the data's number of features dropped."""
+        runs = []
+        for r in self.session.runs:
+            init = r.config.init
+            if not isinstance(init, str) and data.d != self.session.data.d:
+                r = r.with_config(init="zero")
+            runs.append(r)
+        return tuple(runs)
 
-    def set_limits(self, max_epochs: int, tol: float) -> None:
-        self.config.max_epochs, self.config.tol = int(max_epochs), float(tol)
-        self._do(lambda w: w.set_limits(int(max_epochs), float(tol)))
-
-    # -- model and optimizer ----------------------------------------------------------------------------
-    def set_hyper(self, name: str, value) -> None:
-        """Takes effect at the next epoch; the run goes on."""
-        try:
-            param = {p.name: p for p in OPTIMIZERS.get(self.config.optimizer).params}[name]
-            value = param.validate(value)
-        except (LrguiError, KeyError) as exc:
-            self.message.emit(str(exc))
-            return
-        self.config.hyper[name] = value
-        self._do(lambda w: w.set_hyper({name: value}))
-
-    def set_config(self, **changes) -> None:
-        """Change the model or the optimizer: the run restarts from its start point."""
-        candidate = replace(self.config, **changes)
-        if "optimizer" in changes and changes["optimizer"] != self.config.optimizer:
-            candidate.hyper = {}
-        try:
-            candidate = RunConfig.from_dict(copy.deepcopy(candidate.as_dict()))
-        except LrguiError as exc:
-            self.message.emit(str(exc))
-            self.configChanged.emit(self.config)
-            return
-        self.config = candidate
-        self.configChanged.emit(self.config)
-        self._landscape.reset_range()
-        self._do(lambda w, c=copy.deepcopy(candidate): w.set_config(c))
-        what = "optimizer" if "optimizer" in changes else "model"
-        self.message.emit(f"The {what} changed: the run restarted from its start point.")
-
-    def set_start(self, theta_original) -> None:
-        """Start (and restart) from θ₀ given in original units."""
-        self.set_config(init=[float(v) for v in theta_original])
-
-    def set_options(self, **changes) -> None:
-        self.options = replace(self.options, **changes)
-        self.optionsChanged.emit(self.options)
-        if "landscape_axes" in changes:
-            self._landscape.reset_range()
-
-    def set_click_class(self, label: int) -> None:
-        self.click_class = int(label)
-        self.clickClassChanged.emit(self.click_class)
-
-    # -- data ---------------------------------------------------------------------------------------------
-    def _install(self, data: Dataset, refit: bool = False) -> None:
-        config = None
-        if data.d != self.data.d and not isinstance(self.config.init, str):
-            self.config.init = "zero"            # a θ₀ of the old length means nothing now
-            self.configChanged.emit(self.config)
-            config = copy.deepcopy(self.config)
-        self.data = data
-        self.dataReplaced.emit(data, refit)
-        self._do(lambda w: w.set_data(data, config))
-
-    def _edit(self, after: Dataset, text: str, refit: bool = False) -> None:
-        self.undo_stack.push(DataEdit(self._install, self.data, after, text, refit))
+    def _set_data(self, data: Dataset, text: str, origin: DataOrigin | None = None, refit: bool = False,
+                  **more) -> None:
+        origin = origin or replace(self.session.origin, edited=True)
+        after = {"data": data, "origin": origin, **more}
+        runs = self._runs_for(data)
+        if any(a is not b for a, b in zip(runs, self.session.runs)):
+            after["runs"] = runs
+        self._edit(text, refit=refit, **after)
 
     def _full_point(self, x: float, y: float, index: int | None = None) -> np.ndarray:
         """A point of the data's dimension from plane coordinates: the features not on the plane
         keep the moved point's values, or take the column means for a new point."""
-        d = self.data.d
+        data = self.session.data
         if index is not None:
-            point = self.data.X[index].copy()
+            point = data.X[index].copy()
         else:
-            point = self.data.X.mean(axis=0) if self.data.n else np.zeros(d)
-        point[:2] = (x, y)[: min(d, 2)]
+            point = data.X.mean(axis=0) if data.n else np.zeros(data.d)
+        point[:2] = (x, y)[: min(data.d, 2)]
         return point
 
     def add_point(self, x: float, y: float, label: int | None = None) -> None:
-        label = self.click_class if label is None else label
-        self._edit(self.data.with_point(self._full_point(x, y), label), f"Add a class-{label} point")
+        label = self.click_class if label is None else int(label)
+        data = self.session.data
+        self._set_data(data.with_point(self._full_point(x, y), label), f"Add a class-{label} point")
 
     def remove_point(self, index: int) -> None:
-        if 0 <= index < self.data.n:
-            self._edit(self.data.without_point(index), "Remove a point")
+        if 0 <= index < self.session.data.n:
+            self._set_data(self.session.data.without_point(index), "Remove a point")
 
     def begin_move(self, index: int) -> None:
-        self._move_before = self.data
+        self._move_before = self.session.data
 
     def move_point(self, index: int, x: float, y: float) -> None:
-        """Live while dragging: training follows, the undo stack waits for the release."""
+        """Live while dragging: training follows; the undo stack waits for the release."""
         if self._move_before is None:
-            self._move_before = self.data
-        self._install(self.data.with_point_moved(index, self._full_point(x, y, index)))
+            self._move_before = self.session.data
+        data = self.session.data
+        if 0 <= index < data.n:
+            self.session.update(data=data.with_point_moved(index, self._full_point(x, y, index)),
+                                origin=replace(self.session.origin, edited=True))
 
     def end_move(self, index: int) -> None:
         before, self._move_before = self._move_before, None
-        if before is not None and not before.equals(self.data):
-            self.undo_stack.push(DataEdit(self._install, before, self.data, "Move a point"))
+        if before is None or before is self.session.data:
+            return
+        moved, moved_origin = self.session.data, self.session.origin
+        self.session.update(data=before)                  # the command puts it back as one step
+        self._set_data(moved, "Move a point", moved_origin)
 
     def clear(self) -> None:
-        empty = Dataset(np.empty((0, self.data.d)), np.empty(0), self.data.feature_names, self.data.label_map)
-        self._edit(empty, "Clear all points")
+        data = self.session.data
+        empty = Dataset(np.empty((0, data.d)), np.empty(0), data.feature_names, data.label_map)
+        self._set_data(empty, "Clear all points")
 
     def generate(self, name: str, params: dict) -> bool:
         try:
@@ -240,41 +331,285 @@ class ExplorerController(QObject):
         except LrguiError as exc:
             self.message.emit(f"Cannot generate: {exc}")
             return False
-        self._edit(data, f"Generate {name} data", refit=True)
+        self._set_data(data, f"Generate {name} data", DataOrigin.generator(name, params), refit=True)
         return True
 
-    def open_file(self, path) -> bool:
+    def set_click_class(self, label: int) -> None:
+        self.click_class = int(label)
+        self.clickClassChanged.emit(self.click_class)
+
+    # -- files ---------------------------------------------------------------------------------------
+    def open_path(self, path) -> bool:
+        """A session file or a data file, told apart by name and content."""
+        return self.open_session(path) if looks_like_session(path) else self.open_data(path)
+
+    def open_data(self, path) -> bool:
         try:
             data = read_table(path)
         except LrguiError as exc:
             self.message.emit(str(exc))
+            self.last_error = str(exc)
             return False
-        self._edit(data, f"Open {Path(path).name}", refit=True)
-        self.path = str(path)
-        self.pathChanged.emit(self.path)
+        nothing_unsaved = self.undo_stack.isClean() and not self.session.path
+        self._set_data(data, f"Open {Path(path).name}", DataOrigin.file(str(path)), refit=True)
+        if nothing_unsaved:                 # the data are in their file: nothing of the user's is unsaved
+            self.undo_stack.setClean()
         return True
 
-    def save_file(self, path) -> bool:
+    def open_session(self, path) -> bool:
         try:
-            write_table(self.data, path)
-        except OSError as exc:
-            self.message.emit(f"Cannot save {path}: {exc.strerror or exc}")
+            loaded = read_session(path)
+        except LrguiError as exc:
+            self.message.emit(str(exc))
+            self.last_error = str(exc)
             return False
-        self.path = str(path)
-        self.pathChanged.emit(self.path)
-        self.message.emit(f"Saved {self.data.n} points to {path}")
+        s = loaded.session
+        if loaded.recording is not None:
+            self._pending_plans, self.records = self._plans(s, loaded.recording)
+            self.client.send("position", loaded.recording.epoch)
+        self.layout = loaded.layout
+        self._edit(f"Open {Path(path).name}", refit=True, data=s.data, origin=s.origin, runs=s.runs,
+                   selected=s.selected, view=s.view, path=str(path))
+        self.undo_stack.setClean()
         return True
 
-    # -- shutting down ---------------------------------------------------------------------------------------
+    def save_session(self, path, layout: dict | None = None, histories: bool = True) -> bool:
+        """Write the session (and, with ``histories``, what every run recorded) to ``path``."""
+        recording = self.recording() if histories else None
+        if histories and recording is None:
+            self.message.emit("The trainer did not answer: the session was saved without histories.")
+        try:
+            write_session(path, self.session, recording, layout)
+        except (LrguiError, OSError) as exc:
+            self.last_error = f"Cannot save {path}: {getattr(exc, 'strerror', None) or exc}"
+            self.message.emit(self.last_error)
+            return False
+        if str(path) != self.session.path:
+            self.session.update(path=str(path))
+        self.undo_stack.setClean()
+        self.message.emit(f"Saved the session to {path}")
+        return True
+
+    def recording(self, timeout: float = 20.0) -> Recording | None:
+        """What every run recorded, asked of the training process (waits up to ``timeout``)."""
+        token = object()
+        key = id(token)
+        self._records_in = {}
+        self.client.send("record", key)
+        deadline = time.perf_counter() + timeout
+        while key not in self._records_in and time.perf_counter() < deadline and self.client.alive:
+            for message in self.client.poll():
+                if message[0] == "record":
+                    self._records_in[message[1]] = message[2]
+                elif message[0] == "delta":
+                    self.mirror.apply(message[1].delta)
+                    self.client.send("ack")
+                    self._dirty_frame = True
+            time.sleep(0.002)
+        reply = self._records_in.pop(key, None)
+        if reply is None:
+            return None
+        versions: list[Dataset] = []
+        runs = []
+        for spec in self.session.runs:
+            r = reply["runs"].get(spec.id)
+            if r is None:
+                runs.append(None)
+                continue
+            segments = []
+            for start, data, config in r["segments"]:
+                index = None
+                if data is not None:
+                    versions.append(data)
+                    index = len(versions) - 1
+                segments.append((start, index, config))
+            runs.append(RecordedRun(tuple(segments), r["rows"]))
+        return Recording(reply["position"], tuple(versions), tuple(runs))
+
+    def export_data(self, path) -> bool:
+        try:
+            write_table(self.session.data, path)
+        except OSError as exc:
+            self.last_error = f"Cannot save {path}: {exc.strerror or exc}"
+            self.message.emit(self.last_error)
+            return False
+        self.message.emit(f"Saved {self.session.data.n} points to {path}")
+        return True
+
+    def title(self) -> str:
+        """The session's name for the window title (without the unsaved mark)."""
+        if self.session.path:
+            return Path(self.session.path).name
+        return self.session.origin.title()
+
+    @property
+    def dirty(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    # -- runs ----------------------------------------------------------------------------------------
+    def select_run(self, run_id: str) -> None:
+        """Choosing the run the panel edits is not an edit: it is not undone."""
+        if run_id != self.session.selected:
+            self.session.update(selected=run_id)
+
+    def _replace_run(self, spec: RunSpec, text: str, merge_key=None) -> None:
+        runs = tuple(spec if r.id == spec.id else r for r in self.session.runs)
+        self._edit(text, merge_key, runs=runs)
+
+    def set_run_config(self, run_id: str | None = None, text: str | None = None, merge_key=None, **changes) -> bool:
+        """Change settings of a run (the selected one by default). A bad value is refused with a
+        message (and the panel shows the settings as they are)."""
+        spec = self.session.run(run_id or self.session.selected)
+        try:
+            changed = spec.with_config(**changes)
+        except LrguiError as exc:
+            self.message.emit(str(exc))
+            self.sessionChanged.emit(None)
+            return False
+        if changed.config.as_dict() == spec.config.as_dict():
+            return True
+        what = next(iter(changes))
+        self._replace_run(changed, text or f"Change {what.replace('_', ' ')} of {spec.label}", merge_key)
+        return True
+
+    def set_hyper(self, name: str, value) -> bool:
+        """A hyperparameter of the selected run: it takes effect at the next epoch."""
+        spec = self.session.selected_run
+        return self.set_run_config(spec.id, f"Set {name} of {spec.label}", (spec.id, name), hyper={name: value})
+
+    def scale_learning_rate(self, factor: float) -> None:
+        spec = self.session.selected_run
+        if "lr" not in spec.config.hyper:
+            self.message.emit(f"{OPTIMIZERS.get(spec.config.optimizer).label} has no learning rate")
+            return
+        param = next(p for p in OPTIMIZERS.get(spec.config.optimizer).params if p.name == "lr")
+        lr = float(np.clip(spec.config.hyper["lr"] * factor, param.low, param.high))
+        if self.set_hyper("lr", float(f"{lr:.6g}")):
+            self.message.emit(f"Learning rate of {spec.label.split(' η')[0]}: η = {lr:.4g}")
+
+    def cycle_optimizer(self, step: int) -> None:
+        names = OPTIMIZERS.names()
+        spec = self.session.selected_run
+        name = names[(names.index(spec.config.optimizer) + step) % len(names)]
+        if self.set_run_config(spec.id, f"Optimizer {name}", optimizer=name):
+            self.message.emit(f"Optimizer: {OPTIMIZERS.get(name).label}")
+
+    def set_start(self, theta_original) -> None:
+        """Start the selected run from θ₀ given in original units."""
+        spec = self.session.selected_run
+        self.set_run_config(spec.id, f"Move the start point of {spec.label}", init=[float(v) for v in theta_original])
+
+    def add_run(self, run_id: str | None = None) -> str:
+        """A copy of a run (the selected one by default) with the next colour; it becomes selected."""
+        runs = self.session.runs
+        source = self.session.run(run_id or self.session.selected)
+        new = RunSpec.make(next_id(runs), source.config, next_color(runs))
+        self._edit(f"Add a run ({source.label})", runs=runs + (new,), selected=new.id)
+        return new.id
+
+    def remove_run(self, run_id: str) -> None:
+        runs = self.session.runs
+        if len(runs) == 1:
+            self.message.emit("The last run cannot be removed: a session has at least one run")
+            return
+        spec = self.session.run(run_id)
+        self._edit(f"Remove {spec.label}", runs=tuple(r for r in runs if r.id != run_id))
+
+    def set_muted(self, run_id: str, muted: bool) -> None:
+        spec = self.session.run(run_id)
+        if spec.muted != muted:
+            self._replace_run(replace(spec, muted=bool(muted)), f"{'Hide' if muted else 'Show'} {spec.label}")
+
+    def rename_run(self, run_id: str, name: str) -> None:
+        """A name of the user's; an empty one (or the one made from the settings) goes back to
+        naming the run from its settings."""
+        spec = self.session.run(run_id)
+        name = name.strip()
+        if name == describe(spec.config):
+            name = ""
+        if spec.name != name:
+            self._replace_run(replace(spec, name=name), f"Rename {spec.label}")
+
+    def _race(self, text: str, configs: list) -> None:
+        runs: tuple[RunSpec, ...] = ()
+        for config in configs:
+            runs += (RunSpec.make(next_id(runs), config, next_color(runs)),)
+        self._edit(text, runs=runs, selected=runs[0].id)
+        self.client.send("reset")
+
+    def compare_optimizers(self) -> None:
+        """gd, momentum, adam and lbfgs at their default settings, on the selected run's model."""
+        base = self.session.selected_run.config
+        configs = [RunConfig.from_dict({**base.as_dict(), "optimizer": name, "hyper": {}})
+                   for name in COMPARED_OPTIMIZERS]
+        self._race("Compare optimizers", configs)
+
+    def compare_learning_rates(self) -> None:
+        """The selected run's optimizer at η/10, η and 10η."""
+        base = self.session.selected_run
+        if "lr" not in base.config.hyper:
+            self.message.emit(f"{OPTIMIZERS.get(base.config.optimizer).label} has no learning rate to compare")
+            return
+        param = next(p for p in OPTIMIZERS.get(base.config.optimizer).params if p.name == "lr")
+        lr = base.config.hyper["lr"]
+        rates = [float(np.clip(lr * f, param.low, param.high)) for f in (0.1, 1.0, 10.0)]
+        self._race("Compare learning rates", [base.with_config(hyper={"lr": r}).config for r in rates])
+
+    # -- view options ------------------------------------------------------------------------------
+    def set_view(self, **changes) -> None:
+        view = replace(self.session.view, **changes)
+        if view != self.session.view:
+            what = ", ".join(k.replace("_", " ") for k in changes)
+            merge = ("view", tuple(sorted(changes)))
+            self._edit(f"Change {what}", merge_key=merge, view=view)
+            if "landscape_axes" in changes:
+                self.analysis.reset_range()
+
+    # -- playback (not edits: not undone, not saved as changes) ----------------------------------------
+    def play(self, on: bool = True) -> None:
+        if on:
+            self.started = True
+        self.client.send("play", bool(on))
+
+    def toggle_play(self) -> None:
+        self.play(not self.playing)
+
+    def step(self) -> None:
+        self.started = True
+        self.client.send("step")
+
+    def step_back(self) -> None:
+        self.client.send("back")
+
+    def seek(self, epoch: int) -> None:
+        self.client.send("seek", int(epoch))
+
+    def seek_by(self, epochs: int) -> None:
+        self.seek(max(0, self.mirror.position + epochs))
+
+    def page(self) -> int:
+        """How far PageUp and PageDown move along the timeline: a tenth of it (at least one)."""
+        return max(1, self.mirror.end // 10)
+
+    def reset(self) -> None:
+        self.analysis.reset_range()
+        self.client.send("reset")
+
+    def set_speed(self, epochs_per_second: float | None) -> None:
+        """Epochs per second, or None for as fast as possible."""
+        self.speed = epochs_per_second
+        self.speedChanged.emit(epochs_per_second)
+        self.client.send("speed", epochs_per_second)
+
+    # -- shutting down -------------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Stop the frame timer, the worker and the landscape thread; wait for both threads."""
+        """Stop the frame timer, the training process and the analysis thread; wait for them."""
         if self._closed:
             return
         self._closed = True
         self._frame_timer.stop()
-        self._send.emit(lambda w: w.stop())     # stops playback, then ends the thread's loop
-        self._thread.wait()
-        self._landscape.shutdown()
+        self.client.close()
+        self.analysis.shutdown()
 
     def threads_running(self) -> bool:
-        return self._thread.isRunning()
+        return self.client.running

@@ -1,7 +1,10 @@
-"""What the views draw: an immutable picture of the data and the run at one moment.
+"""What the views draw: one picture of the data, the runs and the view options at one moment.
 
-The worker thread builds snapshots; the GUI thread only reads them. Arrays are copies (or
-read-only objects the worker never changes again), so nothing is shared mutably across threads.
+Built by the controller on the GUI thread once per frame, from the session (names, colours, view
+options) and the mirror of the training process (histories and states). Histories are not copied:
+a RunView holds the mirror's history and the number of rows valid for this frame (``rows``), so a
+frame costs the same at epoch 100 and at epoch 100,000. Only the GUI thread builds and reads
+snapshots.
 """
 
 from __future__ import annotations
@@ -11,60 +14,96 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.dataset import Dataset
-from ..core.features import FeatureChain
-from ..core.objective import Objective
-from ..core.run import TrainingRun
+from ..core.history import History
+from ..core.race import RunState
+from ..core.session import RUN_COLORS, RUN_DASHES, RunSpec, ViewOptions
+
+STATUS_TEXT = {"ready": "paused", "converged": "converged", "max_epochs": "stopped at the maximum epochs",
+               "diverged": "diverged", "blocked": "cannot train"}
 
 
-@dataclass(frozen=True)
-class RunSnapshot:
-    """One run at one epoch. ``theta`` is in training units, ``theta_original`` in original
-    feature units; ``history`` maps "epoch", "loss", "test_loss", "accuracy", "test_accuracy",
-    "grad_norm" to (N,) arrays and "theta" to (N, k), all copies."""
+@dataclass(frozen=True, eq=False)
+class RunView:
+    """One run for one frame. ``epoch`` is the epoch shown (the timeline's, or the run's last if it
+    finished earlier); ``theta`` is θ in original units then, ``loss`` … its figures then;
+    ``accuracy`` is at the session's threshold. ``history`` has ``rows`` valid rows."""
 
+    spec: RunSpec
+    state: RunState
+    history: History | None
+    rows: int
     epoch: int
-    theta: np.ndarray
-    theta_original: np.ndarray
-    theta_names: tuple[str, ...]
-    features: FeatureChain
-    objective: Objective
-    status: str
-    reason: str
+    theta: np.ndarray | None
     loss: float
-    accuracy: float
     grad_norm: float
-    history: dict
-    has_test: bool
-    optimizer_label: str
-    optimizer_state: dict
-    standardized: bool
+    accuracy: float
+    test_loss: float
+    test_accuracy: float
+    ghost: History | None
+    selected: bool
+    first_to_converge: bool
+    cuts: int = 0
 
-    @classmethod
-    def of(cls, run: TrainingRun) -> "RunSnapshot":
-        h = run.history
-        history = {name: np.array(getattr(h, name)) for name in
-                   ("epoch", "loss", "test_loss", "accuracy", "test_accuracy", "grad_norm", "theta")}
-        return cls(
-            epoch=run.epoch, theta=run.theta.copy(), theta_original=run.theta_original.copy(),
-            theta_names=("b",) + tuple(run.feature_names()), features=run.features,
-            objective=run.objective, status=run.status, reason=run.reason, loss=float(run.last.loss),
-            accuracy=float(run.last.accuracy), grad_norm=float(run.last.gradient_norm),
-            history=history, has_test=h.has_test, optimizer_label=run.optimizer.label,
-            optimizer_state=run.optimizer.state(), standardized=run.config.standardize,
-        )
+    @property
+    def rows_version(self) -> tuple:
+        """Changes whenever rows a reader has seen may have changed (a restart or a cut)."""
+        return (id(self.history), self.cuts)
 
-    def decision_function(self, X: np.ndarray) -> np.ndarray:
-        """z = θᵀ(1, features(x)) for raw inputs X (m, d); shape (m,)."""
-        return self.features.decision(self.theta, X)
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def color(self) -> str:
+        return RUN_COLORS[self.spec.color % len(RUN_COLORS)]
+
+    @property
+    def dash(self) -> str:
+        return RUN_DASHES[self.spec.color % len(RUN_DASHES)]
+
+    @property
+    def trained(self) -> bool:
+        return self.history is not None and self.rows > 0 and self.theta is not None
+
+    def status_text(self, playing: bool, position: int) -> str:
+        """The run's state in words, as the runs table and the status bar show it."""
+        s = self.state
+        if s.notice:
+            return s.notice
+        if s.catching_up:
+            return f"catching up: epoch {s.last_epoch} of {position}"
+        if self.epoch < s.last_epoch:
+            return f"at epoch {self.epoch} of {s.last_epoch} recorded"
+        if s.status == "ready":
+            text = "running" if playing else "paused"
+        else:
+            text = STATUS_TEXT.get(s.status, s.status)
+            if s.status == "converged" and self.first_to_converge:
+                text = "converged first"
+        detail = s.warning or (s.reason if s.status != "ready" else "")
+        return f"{text}: {detail}" if detail else text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Snapshot:
-    """The data, the run (None while the data cannot be trained on) and the playback state.
-    ``notice`` explains why training cannot go on, when it cannot."""
+    """``data`` is what the runs train on for this frame; ``position`` the timeline's epoch and
+    ``end`` the last recorded one; ``notice`` explains why training does not go on, when it does
+    not; ``started`` turns true at the first epoch trained; ``refit`` asks the views to frame new
+    data."""
 
     serial: int
     data: Dataset
-    run: RunSnapshot | None
+    view: ViewOptions
+    runs: tuple[RunView, ...]
+    selected: RunView | None
+    position: int
+    end: int
     playing: bool
-    notice: str = ""
+    notice: str
+    busy: bool
+    started: bool
+    refit: bool
+
+    def shown(self) -> tuple[RunView, ...]:
+        """The runs drawn in the views (not muted, with something to draw)."""
+        return tuple(r for r in self.runs if not r.spec.muted and r.trained)

@@ -75,14 +75,16 @@ class Standardizer:
 
     def theta_to_input_units(self, theta: np.ndarray) -> np.ndarray:
         """θ_s = (b_s, w_s) over standardised columns → (b, w) over the input columns:
-        w = w_s / σ, b = b_s − Σ w_s μ / σ."""
-        w = theta[1:] / self.scale
-        return np.concatenate(([theta[0] - np.dot(w, self.mean)], w))
+        w = w_s / σ, b = b_s − Σ w_s μ / σ. ``theta`` is (k,) or (m, k) (one θ per row)."""
+        w = theta[..., 1:] / self.scale
+        b = theta[..., :1] - np.asarray(np.dot(w, self.mean))[..., None]
+        return np.concatenate((b, w), axis=-1)
 
     def theta_from_input_units(self, theta: np.ndarray) -> np.ndarray:
         """Inverse of ``theta_to_input_units``: w_s = w σ, b_s = b + Σ w μ."""
-        w = theta[1:]
-        return np.concatenate(([theta[0] + np.dot(w, self.mean)], w * self.scale))
+        w = theta[..., 1:]
+        b = theta[..., :1] + np.asarray(np.dot(w, self.mean))[..., None]
+        return np.concatenate((b, w * self.scale), axis=-1)
 
 
 class FeatureChain:
@@ -135,7 +137,8 @@ class FeatureChain:
         return self.maps[:k]
 
     def to_original(self, theta: np.ndarray) -> np.ndarray:
-        """θ over the model columns → θ over the original columns (same length)."""
+        """θ over the model columns → θ over the original columns (same length); ``theta`` is
+        (k,) or (m, k)."""
         for m in reversed(self.maps[len(self._leading()):]):
             theta = m.theta_to_input_units(theta)
         return np.asarray(theta, dtype=np.float64)
@@ -145,3 +148,12 @@ class FeatureChain:
         for m in self.maps[len(self._leading()):]:
             theta = m.theta_from_input_units(theta)
         return theta
+
+
+def decision_in_original_units(theta_original: np.ndarray, X: np.ndarray, degree: int) -> np.ndarray:
+    """z = θᵀ(1, terms(x)) for raw inputs X (m, d) and θ in original units (over the polynomial
+    terms of ``degree``, or over the inputs themselves for degree 1); shape (m,). This is all a
+    picture of the model needs: no fitted scaling is involved."""
+    X = np.asarray(X, dtype=np.float64)
+    F = Polynomial(degree).transform(X) if degree > 1 else X
+    return theta_original[0] + F @ theta_original[1:]

@@ -72,3 +72,21 @@ def loss_slice(objective: Objective, theta: np.ndarray, axes: tuple[int, int],
             values[r] = (terms.mean(axis=1) if w is None else terms @ w / len(rows))
     values += _penalty_grid(objective, theta, axes, u, v)
     return Landscape((i, j), np.asarray(u, float), np.asarray(v, float), values, theta, len(rows), D.n)
+
+
+def axis_pairs(k: int) -> list[tuple[int, int]]:
+    """The slices offered for a k-long θ: (w₁, w₂) first, then pairs with b; pairs among the
+    first four coordinates at most."""
+    import itertools
+
+    pairs = list(itertools.combinations(range(min(k, 4)), 2))
+    pairs.sort(key=lambda p: (0 not in p, p) if p != (1, 2) else (False, (-1, -1)))
+    return pairs
+
+
+def slice_axes(axes: tuple[int, int], k: int) -> tuple[int, int]:
+    """``axes`` if they are a slice of a k-long θ, else the first slice offered."""
+    pairs = axis_pairs(k)
+    if tuple(axes) in pairs or (max(axes) < k and axes[0] != axes[1]):
+        return tuple(axes)
+    return pairs[0] if pairs else (0, 1)

@@ -19,6 +19,15 @@ def predict(p: np.ndarray, threshold: float = 0.5) -> np.ndarray:
     return (np.asarray(p) >= threshold).astype(np.float64)
 
 
+def accuracy_at(y: np.ndarray, z: np.ndarray, threshold: float = 0.5) -> float:
+    """The fraction of points whose prediction (class 1 iff σ(z) ≥ threshold) equals y; NaN for
+    no points."""
+    y = np.asarray(y)
+    if not len(y):
+        return float("nan")
+    return float(np.mean(predict(sigmoid(z), threshold) == y))
+
+
 @dataclass(frozen=True)
 class Report:
     threshold: float

@@ -46,6 +46,7 @@ class Optimizer:
 
     name: ClassVar[str]
     label: ClassVar[str]
+    short: ClassVar[str]        # a few letters for names of runs ("Adam η = 0.05")
     params: ClassVar[tuple[Param, ...]] = ()
     family: ClassVar[str] = "gradient"
     # Attributes that make up the state restored by ``restore``. Updates replace these values
@@ -141,7 +142,7 @@ class GradientMethod(Optimizer):
 
 @OPTIMIZERS.register("gd")
 class GradientDescent(GradientMethod):
-    name, label = "gd", "Batch gradient descent"
+    name, label, short = "gd", "Batch gradient descent", "GD"
     params = (_lr(0.05), DECAY)
 
     def update(self, theta, gradient, lr):
@@ -150,7 +151,7 @@ class GradientDescent(GradientMethod):
 
 @OPTIMIZERS.register("sgd")
 class StochasticGradientDescent(GradientDescent):
-    name, label = "sgd", "Stochastic / mini-batch gradient descent"
+    name, label, short = "sgd", "Stochastic / mini-batch gradient descent", "SGD"
     params = (_lr(0.05), _batch(32), DECAY)
 
 
@@ -158,7 +159,7 @@ class StochasticGradientDescent(GradientDescent):
 class Momentum(GradientMethod):
     """v ← μ v − η ∇J(θ);  θ ← θ + v."""
 
-    name, label = "momentum", "Gradient descent with momentum"
+    name, label, short = "momentum", "Gradient descent with momentum", "Momentum"
     params = GradientMethod.params + (
         Param("momentum", 0.9, "Momentum μ", "Fraction of the previous step kept", "float", 0.0, 0.999),)
 
@@ -184,7 +185,7 @@ class Momentum(GradientMethod):
 class Nesterov(Momentum):
     """Momentum with the gradient taken at the look-ahead point θ + μ v."""
 
-    name, label = "nesterov", "Nesterov accelerated gradient"
+    name, label, short = "nesterov", "Nesterov accelerated gradient", "Nesterov"
 
     def _gradient_at(self, theta, gradient):
         return gradient(theta + self.hyper["momentum"] * self.velocity)
@@ -221,7 +222,7 @@ class ScaledByGradientSquares(GradientMethod):
 class AdaGrad(ScaledByGradientSquares):
     """s ← s + g²: every coordinate's steps shrink with its history."""
 
-    name, label = "adagrad", "AdaGrad"
+    name, label, short = "adagrad", "AdaGrad", "AdaGrad"
     params = (_lr(0.5), _batch(0), DECAY, EPS)
     squares_label = "sum of squared gradients"
 
@@ -233,7 +234,7 @@ class AdaGrad(ScaledByGradientSquares):
 class RMSProp(ScaledByGradientSquares):
     """s ← ρ s + (1 − ρ) g²: a moving mean square, so old gradients fade."""
 
-    name, label = "rmsprop", "RMSProp"
+    name, label, short = "rmsprop", "RMSProp", "RMSProp"
     params = (_lr(0.01), _batch(0), DECAY,
               Param("rho", 0.9, "Decay ρ", "Weight of the past in the mean square", "float", 0.0, 0.9999), EPS)
     squares_label = "mean square gradient"
@@ -248,7 +249,7 @@ class Adam(GradientMethod):
     """m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − η m̂ / (√v̂ + ε) with bias-corrected
     m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ), t counting updates."""
 
-    name, label = "adam", "Adam"
+    name, label, short = "adam", "Adam", "Adam"
     params = (_lr(0.01), _batch(0), DECAY,
               Param("beta1", 0.9, "β₁", "Decay of the first moment (mean gradient)", "float", 0.0, 0.9999),
               Param("beta2", 0.999, "β₂", "Decay of the second moment (mean square gradient)", "float", 0.0, 0.99999),
@@ -291,7 +292,7 @@ def _second_order_reason(objective: Objective) -> str | None:
 class Newton(Optimizer):
     """θ ← θ − H⁻¹ ∇J: iteratively reweighted least squares for the cross-entropy cost."""
 
-    name, label = "newton", "Newton's method (IRLS)"
+    name, label, short = "newton", "Newton's method (IRLS)", "Newton"
     family = "newton"
     state_attributes = Optimizer.state_attributes + ("last_step",)
 
@@ -329,7 +330,7 @@ class ScipyMethod(Optimizer):
 
     family = "scipy"
     method: ClassVar[str]
-    state_attributes = Optimizer.state_attributes + ("_iterates", "_restarts")
+    state_attributes = Optimizer.state_attributes + ("_iterates", "_restarts", "_solved")
     MAX_RESTARTS = 20
 
     @classmethod
@@ -385,14 +386,14 @@ class ScipyMethod(Optimizer):
 
 @OPTIMIZERS.register("cg")
 class ConjugateGradient(ScipyMethod):
-    name, label, method = "cg", "Conjugate gradient (scipy)", "CG"
+    name, label, short, method = "cg", "Conjugate gradient (scipy)", "CG", "CG"
 
 
 @OPTIMIZERS.register("bfgs")
 class BFGS(ScipyMethod):
-    name, label, method = "bfgs", "BFGS (scipy)", "BFGS"
+    name, label, short, method = "bfgs", "BFGS (scipy)", "BFGS", "BFGS"
 
 
 @OPTIMIZERS.register("lbfgs")
 class LBFGS(ScipyMethod):
-    name, label, method = "lbfgs", "L-BFGS (scipy)", "L-BFGS-B"
+    name, label, short, method = "lbfgs", "L-BFGS (scipy)", "L-BFGS", "L-BFGS-B"

@@ -2,60 +2,64 @@
 
 The run never raises for numerical trouble: a non-finite or exploding loss ends it with status
 "diverged", the last finite θ kept and the reason in ``reason``.
+
+A run may change course while it trains: the data are edited, a hyperparameter or the tolerance
+changes. Each such change starts a new *segment* (the data and settings in force from that epoch
+on), and every history row names the segment that trained it. Checkpoints of the optimizer's
+state are kept at every segment start and every ``CHECKPOINT_EVERY`` epochs, so ``rewind`` can
+return to any recorded epoch exactly, whatever the optimizer: it restores the nearest checkpoint
+and replays the few epochs after it (runs are seeded, so the replay gives the same bits).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, replace
 
 import numpy as np
-from sklearn.model_selection import train_test_split
 
 from .config import RunConfig
 from .dataset import Dataset
-from .errors import DatasetError
-from .features import FeatureChain
+from .diagnose import SEPARABLE_REASON, OscillationWatch, penalised, separable
+from .errors import ConfigError, DatasetError
 from .history import History
+from .metrics import accuracy_at
 from .numerics import sigmoid
-from .objective import Evaluation, Objective
+from .objective import Evaluation
 from .optimizers import OPTIMIZERS
-from .resampling import balanced_weights, resample_rows
+from .problem import Problem, build_problem, model_key, split_data  # noqa: F401  (split_data: API)
 
 READY, CONVERGED, MAX_EPOCHS, DIVERGED = "ready", "converged", "max_epochs", "diverged"
 TERMINAL = (CONVERGED, MAX_EPOCHS, DIVERGED)
 
 # A loss this many times above max(J(θ₀), 1) counts as exploding.
 EXPLODE_FACTOR = 1e3
-# Optimizer snapshots kept for stepping back exactly (older epochs restore θ only).
-SNAPSHOTS_KEPT = 2000
+CHECKPOINT_EVERY = 64
 
 
-@dataclass
-class Split:
-    """The rows a run trains and tests on (after resampling of the training rows)."""
-
-    train: Dataset
-    test: Dataset | None
+def same_course(a: RunConfig, b: RunConfig) -> bool:
+    """Whether two settings train the same way (they may differ in where training stops)."""
+    return replace(a, max_epochs=0).as_dict() == replace(b, max_epochs=0).as_dict()
 
 
-def split_data(data: Dataset, config: RunConfig) -> Split:
-    """Seeded, stratified train/test split, then resampling of the training rows."""
-    data.require_trainable()
-    rng = np.random.default_rng([config.seed, 1])
-    train, test = data, None
-    if config.test_fraction > 0:
-        rows = np.arange(data.n)
-        try:
-            tr, te = train_test_split(rows, test_size=config.test_fraction, stratify=data.y,
-                                      random_state=int(rng.integers(2**31)))
-        except ValueError as exc:
-            raise DatasetError(f"cannot hold out a test set of {config.test_fraction:.0%}: {exc}") from None
-        train, test = data.subset(np.sort(tr)), data.subset(np.sort(te))
-        train.require_trainable()
-    rows = resample_rows(train.y, config.resample, np.random.default_rng([config.seed, 2]))
-    if len(rows) != train.n or np.any(rows != np.arange(train.n)):
-        train = train.subset(rows)
-    return Split(train, test)
+@dataclass(frozen=True, eq=False)
+class Segment:
+    """From the state at epoch ``start`` on, the run trained on ``data`` with ``config`` (a private
+    copy, never changed)."""
+
+    start: int
+    data: Dataset
+    config: RunConfig
+
+
+@dataclass(frozen=True, eq=False)
+class Checkpoint:
+    """The state after ``epoch``: θ in the training units of ``segment``, the optimizer's state."""
+
+    epoch: int
+    segment: int
+    theta: np.ndarray
+    optimizer: dict
 
 
 class TrainingRun:
@@ -63,40 +67,33 @@ class TrainingRun:
 
     ``theta`` is in training units (over standardised columns when standardisation is on);
     ``theta_original`` in original feature units. ``history`` holds one row per epoch, epoch 0
-    being the start.
+    being the start. ``data`` and ``config`` are what the next epoch trains with.
     """
 
     def __init__(self, data: Dataset, config: RunConfig | None = None):
-        self.config = (config or RunConfig()).validate()
-        self.data = data
-        self._build(data)
-        self.theta = self._initial_theta()
-        self.optimizer = OPTIMIZERS.get(self.config.optimizer)(
-            self.objective, np.random.default_rng([self.config.seed, 4]), self.config.tol,
-            **self.config.hyper)
+        config = copy.deepcopy(config or RunConfig()).validate()
+        self._start(data, config, build_problem(data, config))
+
+    def _start(self, data: Dataset, config: RunConfig, problem: Problem) -> None:
+        """Everything at epoch 0, as a new run on ``data`` with ``config`` would have it."""
+        self.data, self.config, self.problem = data, config, problem
+        self.theta = self._initial_theta(problem)
+        self.optimizer = OPTIMIZERS.get(config.optimizer)(
+            problem.objective, np.random.default_rng([config.seed, 4]), config.tol, **config.hyper)
         self.status = READY
         self.reason = ""
-        self.history = History(self.objective.k)
-        self._snapshots: list = []
+        self.segments = [Segment(0, data, copy.deepcopy(config))]
+        self._problems = {0: problem}
+        self._checkpoints: list[Checkpoint] = []
+        self._watch = OscillationWatch()
+        self._separable: dict[int, bool | None] = {}
+        self.history = History(problem.k)
         self._first_loss: float | None = None
         self._record(self._evaluate(self.theta))
+        self._checkpoint()
 
-    # -- set-up -------------------------------------------------------------------------------------
-    def _build(self, data: Dataset) -> None:
-        split = split_data(data, self.config)
-        self.train, self.test = split.train, split.test
-        self.features = FeatureChain.build(self.config.degree, self.config.standardize).fit(self.train.X)
-        weights = balanced_weights(self.train.y) if self.config.class_weight == "balanced" else None
-        cfg = self.config
-        self.objective = Objective(self.features.transform(self.train.X), self.train.y, cfg.loss,
-                                   cfg.penalty, cfg.lam, weights)
-        self.test_objective = None
-        if self.test is not None:
-            self.test_objective = Objective(self.features.transform(self.test.X), self.test.y,
-                                            cfg.loss, cfg.penalty, cfg.lam)
-
-    def _initial_theta(self) -> np.ndarray:
-        k = self.objective.k
+    def _initial_theta(self, problem: Problem) -> np.ndarray:
+        k = problem.k
         init = self.config.init
         if isinstance(init, str):
             if init == "zero":
@@ -105,24 +102,44 @@ class TrainingRun:
         theta = np.asarray(init, dtype=np.float64)
         if theta.shape != (k,):
             raise DatasetError(f"the starting θ needs {k} numbers (b and {k - 1} weights), got {theta.size}")
-        return self.features.from_original(theta)
+        return problem.features.from_original(theta)
 
     # -- facts ---------------------------------------------------------------------------------------
     @property
     def epoch(self) -> int:
-        return int(self.history.epoch[-1])
+        return len(self.history) - 1
 
     @property
     def theta_original(self) -> np.ndarray:
-        return self.features.to_original(self.theta)
+        return self.problem.features.to_original(self.theta)
 
     @property
     def finished(self) -> bool:
         return self.status in TERMINAL
 
+    @property
+    def train(self) -> Dataset:
+        return self.problem.train
+
+    @property
+    def test(self) -> Dataset | None:
+        return self.problem.test
+
+    @property
+    def features(self):
+        return self.problem.features
+
+    @property
+    def objective(self):
+        return self.problem.objective
+
+    @property
+    def test_objective(self):
+        return self.problem.test_objective
+
     def feature_names(self) -> tuple[str, ...]:
         """Names of the weights in ``theta_original`` (after the bias)."""
-        return self.features.names(self.data.feature_names)
+        return self.problem.feature_names()
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
         """z = θᵀ(1, features(x)) for raw inputs X (n, d); shape (n,)."""
@@ -131,21 +148,61 @@ class TrainingRun:
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         return sigmoid(self.decision_function(X))
 
+    @property
+    def warning(self) -> str:
+        """A remark on a run that goes on but goes badly (an oscillating loss), or ""."""
+        if self.optimizer.family == "gradient" and not self.finished and self._watch.oscillating:
+            return self._watch.message()
+        return ""
+
+    def segment_at(self, epoch: int) -> int:
+        """The index of the segment whose state ``epoch`` belongs to (the last one starting at or
+        before it)."""
+        for s in range(len(self.segments) - 1, -1, -1):
+            if self.segments[s].start <= epoch:
+                return s
+        return 0
+
+    def problem_of(self, segment: int) -> Problem:
+        """The problem segment ``segment`` trained on (rebuilt if it is no longer kept)."""
+        problem = self._problems.get(segment)
+        if problem is None:
+            seg = self.segments[segment]
+            problem = build_problem(seg.data, seg.config)
+            self._problems[segment] = problem
+        return problem
+
+    def accuracy_at(self, epoch: int, threshold: float) -> tuple[float, float]:
+        """(training accuracy, test accuracy or NaN) of the θ recorded at ``epoch`` when a point is
+        predicted as class 1 for p ≥ ``threshold``, on the rows that epoch was trained on."""
+        problem = self.problem_of(int(self.history.at("segment", epoch)))
+        theta = self.history.at("theta", epoch)
+        train = accuracy_at(problem.train.y, problem.features.decision(theta, problem.train.X), threshold)
+        test = float("nan")
+        if problem.test is not None:
+            test = accuracy_at(problem.test.y, problem.features.decision(theta, problem.test.X), threshold)
+        return train, test
+
     # -- stepping --------------------------------------------------------------------------------------
     def _evaluate(self, theta: np.ndarray) -> Evaluation:
-        return self.objective.evaluate(theta)
+        return self.problem.objective.evaluate(theta)
 
     def _record(self, ev: Evaluation) -> None:
         test_loss = test_acc = np.nan
-        if self.test_objective is not None:
-            tev = self.test_objective.evaluate(ev.theta)
+        if self.problem.test_objective is not None:
+            tev = self.problem.test_objective.evaluate(ev.theta)
             test_loss, test_acc = tev.loss, tev.accuracy
-        epoch = self.epoch + 1 if len(self.history) else 0
-        self.history.append(epoch, ev.theta, self.features.to_original(ev.theta), ev.loss,
-                            ev.gradient_norm, ev.accuracy, test_loss, test_acc)
+        self.history.append(theta=ev.theta, theta_original=self.features.to_original(ev.theta),
+                            loss=ev.loss, grad_norm=ev.gradient_norm, accuracy=ev.accuracy,
+                            test_loss=test_loss, test_accuracy=test_acc, segment=len(self.segments) - 1)
         if self._first_loss is None:
             self._first_loss = ev.loss
+        self._watch.add(ev.loss)
         self.last = ev
+
+    def _checkpoint(self) -> None:
+        self._checkpoints.append(Checkpoint(self.epoch, len(self.segments) - 1, self.theta.copy(),
+                                            self.optimizer.snapshot()))
 
     def step(self, epochs: int = 1, force: bool = False) -> str:
         """Advance up to ``epochs`` epochs; returns the status.
@@ -159,9 +216,8 @@ class TrainingRun:
         self.status = READY
         for _ in range(epochs):
             if self.epoch >= self.config.max_epochs and not force:
-                self.status, self.reason = MAX_EPOCHS, f"reached the maximum of {self.config.max_epochs} epochs"
+                self._stop_at_max()
                 break
-            self._snapshot()
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 theta = self.optimizer.epoch(self.theta)
                 ev = self._evaluate(theta) if np.all(np.isfinite(theta)) else None
@@ -169,6 +225,8 @@ class TrainingRun:
                 break
             self.theta = ev.theta
             self._record(ev)
+            if self.epoch % CHECKPOINT_EVERY == 0:
+                self._checkpoint()
             force = False
             if ev.gradient_norm <= self.config.tol:
                 self.status, self.reason = CONVERGED, f"‖∇J‖ = {ev.gradient_norm:.3g} ≤ {self.config.tol:g}"
@@ -177,9 +235,22 @@ class TrainingRun:
                 self.status, self.reason = CONVERGED, f"{self.optimizer.label}: {self.optimizer.message}"
                 break
             if self.epoch >= self.config.max_epochs:
-                self.status, self.reason = MAX_EPOCHS, f"reached the maximum of {self.config.max_epochs} epochs"
+                self._stop_at_max()
                 break
         return self.status
+
+    def _stop_at_max(self) -> None:
+        self.status = MAX_EPOCHS
+        self.reason = f"reached the maximum of {self.config.max_epochs} epochs"
+        if self.problem_separable():
+            self.reason += f"; {SEPARABLE_REASON}"
+
+    def problem_separable(self) -> bool:
+        """Whether the current problem has no finite optimum because its classes are separable."""
+        s = len(self.segments) - 1
+        if s not in self._separable:
+            self._separable[s] = None if penalised(self.objective) else separable(self.objective)
+        return bool(self._separable[s])
 
     def _diverged(self, ev: Evaluation | None) -> bool:
         limit = EXPLODE_FACTOR * max(self._first_loss, 1.0)
@@ -189,47 +260,84 @@ class TrainingRun:
             why = f"the loss exploded from {self._first_loss:.4g} to {ev.loss:.4g}"
         else:
             return False
+        if self.optimizer.family == "gradient":
+            cure = "the learning rate is probably too large"
+        else:
+            cure = "the numbers left the range of floating point (the data may be badly scaled)"
         self.status = DIVERGED
-        self.reason = (f"diverged at epoch {self.epoch + 1}: {why}; the learning rate is probably "
-                       "too large. θ of the last good epoch is kept.")
-        self._snapshots.pop()
+        self.reason = f"at epoch {self.epoch + 1} {why}; {cure}. θ of the last good epoch is kept."
         return True
 
-    # -- exact step back ---------------------------------------------------------------------------------
-    def _snapshot(self) -> None:
-        self._snapshots.append(self.optimizer.snapshot())
-        if len(self._snapshots) > SNAPSHOTS_KEPT:
-            self._snapshots.pop(0)
+    # -- going back exactly ------------------------------------------------------------------------------
+    def rewind(self, epoch: int) -> None:
+        """Make ``epoch`` the last epoch, with θ and the optimizer's state exactly as they were
+        then (history rows after it are dropped), and continue from there on the current data and
+        settings (a new segment starts if they differ from those ``epoch`` was trained with)."""
+        epoch = max(0, min(int(epoch), self.epoch))
+        s = self.segment_at(epoch)
+        cp = next(c for c in reversed(self._checkpoints) if c.segment == s and c.epoch <= epoch)
+        problem = self.problem_of(s)
+        seg = self.segments[s]
+        self.optimizer.set_objective(problem.objective)
+        self.optimizer.hyper = dict(seg.config.hyper)
+        self.optimizer.tol = seg.config.tol
+        self.optimizer.restore(cp.optimizer)
+        theta = cp.theta.copy()
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for _ in range(cp.epoch, epoch):
+                theta = self.optimizer.epoch(theta)
+        self.history.truncate(epoch + 1)
+        del self.segments[s + 1:]
+        self._problems = {i: p for i, p in self._problems.items() if i <= s}
+        self._separable = {i: v for i, v in self._separable.items() if i <= s}
+        self._checkpoints = [c for c in self._checkpoints if c.epoch <= epoch and c.segment <= s]
+        self.problem, self.theta = problem, theta
+        self.status, self.reason = READY, ""
+        self._watch.reset(self.history.rows("loss", max(0, epoch - self._watch.window)))
+        self.last = self._evaluate(theta)
+        if seg.data is not self.data or not same_course(seg.config, self.config):
+            self._switch(self.data, self.config)
 
     def step_back(self) -> bool:
-        """Undo the last epoch (θ, history and, for the last epochs kept, the optimizer state).
-        Returns False at epoch 0."""
-        if len(self.history) <= 1:
+        """Undo the last epoch exactly. Returns False at epoch 0."""
+        if self.epoch == 0:
             return False
-        self.history.truncate(len(self.history) - 1)
-        self.theta = self.history.theta[-1].copy()
-        if self._snapshots:
-            self.optimizer.restore(self._snapshots.pop())
-        self.status, self.reason = READY, ""
-        self.last = self._evaluate(self.theta)
+        self.rewind(self.epoch - 1)
         return True
 
     # -- live changes ------------------------------------------------------------------------------------
-    def set_hyper(self, **changes) -> None:
-        """Change optimizer hyperparameters from the next epoch on, keeping its state."""
-        self.optimizer.set_hyper(**changes)
-        self.config.hyper.update(changes)
+    def _problem_for(self, data: Dataset, config: RunConfig) -> Problem:
+        """The current problem when ``data`` and the model settings are unchanged, else a new one."""
+        if data is self.problem.data and model_key(config) == model_key(self.segments[-1].config):
+            return self.problem
+        return build_problem(data, config)
 
-    def set_max_epochs(self, max_epochs: int) -> None:
-        self.config.max_epochs = int(max_epochs)
-        if self.status == MAX_EPOCHS and self.epoch < max_epochs:
-            self.status, self.reason = READY, ""
-
-    def set_tol(self, tol: float) -> None:
-        self.config.tol = float(tol)
-        self.optimizer.tol = float(tol)
-        if self.status == CONVERGED and self.last.gradient_norm > tol:
-            self.status, self.reason = READY, ""
+    def _switch(self, data: Dataset, config: RunConfig) -> None:
+        """Train on ``data`` with ``config`` from the current epoch on: a new segment. θ keeps its
+        meaning in original units, the optimizer its state. Raises (and changes nothing) if the
+        data or settings cannot be used."""
+        problem = self._problem_for(data, config)
+        if self.epoch == 0:
+            self._start(data, config, problem)
+            return
+        theta_original = self.features.to_original(self.theta)
+        if problem is not self.problem:
+            self.optimizer.set_objective(problem.objective)
+        self.optimizer.hyper = dict(config.hyper)
+        self.optimizer.tol = config.tol
+        segment = Segment(self.epoch, data, copy.deepcopy(config))
+        if self.segments[-1].start == self.epoch:          # nothing trained in the last one: replace it
+            s = len(self.segments) - 1
+            self.segments[s] = segment
+            self._checkpoints = [c for c in self._checkpoints if c.segment < s]
+            self._separable.pop(s, None)
+        else:
+            self.segments.append(segment)
+        self._problems[len(self.segments) - 1] = problem
+        self.problem = problem
+        self.theta = problem.features.from_original(theta_original)
+        self._checkpoint()
+        self.last = self._evaluate(self.theta)
 
     def set_data(self, data: Dataset) -> None:
         """Continue on edited data: θ keeps its meaning in original units, the optimizer its
@@ -238,16 +346,61 @@ class TrainingRun:
         if data.d != self.data.d:
             raise DatasetError(f"the new data have {data.d} features where the run has {self.data.d}: "
                                "a new run is needed")
-        theta_original = self.theta_original
-        old = (self.data, self.train, self.test, self.features, self.objective, self.test_objective)
-        try:
-            self._build(data)
-            self.optimizer.set_objective(self.objective)
-        except Exception:
-            (self.data, self.train, self.test, self.features, self.objective, self.test_objective) = old
-            raise
+        if self.status == DIVERGED:
+            self.rewind(self.epoch)
+        self._switch(data, self.config)
         self.data = data
-        self.theta = self.features.from_original(theta_original)
-        self.last = self._evaluate(self.theta)
-        if self.status != DIVERGED:
+        self.status, self.reason = READY, ""
+
+    def set_hyper(self, **changes) -> None:
+        """Change optimizer hyperparameters from the next epoch on, keeping its state. A diverged
+        run goes back to its last good epoch and may go on from there."""
+        by_name = {p.name: p for p in self.optimizer.params}
+        unknown = [k for k in changes if k not in by_name]
+        if unknown:
+            raise ConfigError(f"optimizer {self.config.optimizer!r} has no setting {unknown[0]!r}")
+        hyper = {**self.config.hyper, **{k: by_name[k].validate(v) for k, v in changes.items()}}
+        self.change_course(replace(self.config, hyper=hyper))
+
+    def set_tol(self, tol: float) -> None:
+        self.change_course(replace(self.config, tol=float(tol)))
+        if self.status == CONVERGED and self.last.gradient_norm > tol:
             self.status, self.reason = READY, ""
+
+    def change_course(self, config: RunConfig) -> None:
+        """Train with ``config`` from the next epoch on, where it differs from the current settings
+        only in hyperparameters, tolerance or maximum epochs (anything else needs a new run). A
+        diverged run first goes back to its last good epoch."""
+        config = copy.deepcopy(config)
+        if not same_course(replace(config, hyper=self.config.hyper, tol=self.config.tol), self.config):
+            raise ConfigError("a new optimizer or model needs a new run")
+        self.config = config
+        if self.status == DIVERGED:
+            self.rewind(self.epoch)
+        else:
+            self._switch(self.data, config)
+
+    def set_max_epochs(self, max_epochs: int) -> None:
+        """The maximum decides only where the run stops, so no new segment starts."""
+        self.config = replace(self.config, max_epochs=int(max_epochs))
+        if self.status == MAX_EPOCHS and self.epoch < max_epochs:
+            self.status, self.reason = READY, ""
+
+    # -- copies ---------------------------------------------------------------------------------------------
+    def clone(self) -> "TrainingRun":
+        """An independent run in the same state, sharing the immutable data and problems."""
+        other = copy.copy(self)
+        other.config = copy.deepcopy(self.config)
+        other.history = self.history.copy()
+        other.segments = list(self.segments)
+        other._problems = dict(self._problems)
+        other._separable = dict(self._separable)
+        other._checkpoints = list(self._checkpoints)
+        other._watch = copy.deepcopy(self._watch)
+        opt = copy.copy(self.optimizer)
+        opt.hyper = dict(self.optimizer.hyper)
+        opt.rng = np.random.default_rng()
+        opt.rng.bit_generator.state = self.optimizer.rng.bit_generator.state
+        other.optimizer = opt
+        other.theta = self.theta.copy()
+        return other

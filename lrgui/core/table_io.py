@@ -1,31 +1,37 @@
-"""Reading and writing data sets as delimited text.
+"""Reading and writing data sets as delimited text, through pandas' C parser.
 
-Accepted: comma-, tab-, semicolon- or whitespace-separated values, an optional header row, blank
-lines and lines starting with ``#`` skipped, spaces around values ignored. The label is the last
-column unless ``label_column`` names another (a header name, a 1-based column number, or a negative
-number counting from the end). Any two distinct label values become classes 0 and 1: numbers in
-numeric order, text in alphabetical order; the mapping is kept in ``Dataset.label_map``.
+Accepted: comma-, tab-, semicolon- or whitespace-separated values, an optional header row, fields
+in double quotes (a quoted field may hold the separator), blank lines and lines starting with ``#``
+skipped, spaces around values ignored, UTF-8 with or without a byte-order mark. The label is the
+last column unless ``label_column`` names another (a header name, a 1-based column number, or a
+negative number counting from the end). Any two distinct label values become classes 0 and 1:
+numbers in numeric order, text in alphabetical order; the mapping is kept in
+``Dataset.label_map``.
 
 Every problem raises ``DataFileError`` naming the file, line and column.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import os
-import tempfile
+import re
+import stat
 from pathlib import Path
 
 import numpy as np
 
 from .dataset import Dataset
 from .errors import DataFileError
+from .fileio import atomic_writer
 
 _DELIMITERS = (",", "\t", ";")
-
-
-def _split(line: str, delimiter: str | None) -> list[str]:
-    return [f.strip() for f in (line.split(delimiter) if delimiter else line.split())]
+_COMMENT = re.compile(r"(?m)^[ \t]*#")
+_WIDTH_ERROR = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_DECIMAL = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
+_NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
 
 
 def _number(text: str) -> float | None:
@@ -57,101 +63,200 @@ def _resolve_label_column(label_column, header: list[str] | None, width: int, pa
     return index - 1 if index > 0 else width + index
 
 
-def read_table(path, label_column: str | int | None = None) -> Dataset:
-    """Read the data set in ``path``. See the module docstring for the accepted format."""
-    path = Path(path)
+class _Lines:
+    """The file's text and, on demand, the line number of each data row (for messages only)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._numbers: list[int] | None = None
+
+    def data_lines(self):
+        """(line number, line) of every line that is not blank and not a comment."""
+        for i, line in enumerate(self.text.splitlines()):
+            stripped = line.strip()
+            if stripped and not stripped.startswith("#"):
+                yield i + 1, line
+
+    def line_of(self, row: int) -> int:
+        """The line number of data row ``row`` (0 is the first line holding data)."""
+        if self._numbers is None:
+            self._numbers = [n for n, _ in self.data_lines()]
+        return self._numbers[row]
+
+
+def _split(line: str, delimiter: str | None) -> list[str]:
+    if delimiter is None:
+        return line.split()
+    return [f.strip() for f in next(csv.reader([line], delimiter=delimiter, skipinitialspace=True))]
+
+
+def _read_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        info = os.stat(path)
     except FileNotFoundError:
         raise DataFileError(path, "no such file") from None
+    except OSError as exc:
+        raise DataFileError(path, exc.strerror or str(exc)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DataFileError(path, "this is a folder, not a data file")
+    if not stat.S_ISREG(info.st_mode):
+        raise DataFileError(path, "not a regular file (a device or a pipe cannot be read as data)")
+    try:
+        return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataFileError(path, f"not a text file ({exc.reason})") from None
+        raise DataFileError(path, f"not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise DataFileError(path, exc.strerror or str(exc)) from None
 
-    rows = [(i + 1, line) for i, line in enumerate(text.splitlines())
-            if line.strip() and not line.lstrip().startswith("#")]
-    if not rows:
-        raise DataFileError(path, "the file holds no data")
-    first = rows[0][1]
-    delimiter = next((d for d in _DELIMITERS if d in first), None)
-    fields = [(lineno, _split(line, delimiter)) for lineno, line in rows]
 
-    width = len(fields[0][1])
+def read_table(path, label_column: str | int | None = None) -> Dataset:
+    """Read the data set in ``path``. See the module docstring for the accepted format."""
+    import pandas as pd
+
+    path = Path(path)
+    lines = _Lines(_read_text(path))
+    first_two = []
+    for item in lines.data_lines():
+        first_two.append(item)
+        if len(first_two) == 2:
+            break
+    if not first_two:
+        raise DataFileError(path, "the file holds no data")
+    first_line = first_two[0][1]
+    delimiter = next((d for d in _DELIMITERS if d in first_line), None)
+    fields = [_split(line, delimiter) for _, line in first_two]
+    width = len(fields[0])
     if width < 2:
-        raise DataFileError(path, "each row needs at least one feature and a label", fields[0][0])
+        raise DataFileError(path, "each row needs at least one feature and a label", first_two[0][0])
     # A header row has a name where the next row has a number (text labels are text in both).
     header = None
     if len(fields) > 1 and any(_number(a) is None and _number(b) is not None
-                               for a, b in zip(fields[0][1], fields[1][1])):
-        header = fields[0][1]
-        fields = fields[1:]
+                               for a, b in zip(fields[0], fields[1])):
+        header = fields[0]
     label_at = _resolve_label_column(label_column, header, width, path)
 
-    if len(fields) < 2:
-        raise DataFileError(path, f"at least two data rows are needed, found {len(fields)}")
-    X = np.empty((len(fields), width - 1))
-    labels: list[str] = []
-    first_seen: dict[str, tuple[int, str]] = {}
-    for r, (lineno, values) in enumerate(fields):
-        if len(values) != width:
-            raise DataFileError(path, f"expected {width} values, found {len(values)}", lineno)
-        c = 0
-        for j, value in enumerate(values):
-            if j == label_at:
-                key = _label_key(value)
-                if value == "":
-                    raise DataFileError(path, "the label is empty", lineno, j + 1)
-                if key not in first_seen:
-                    if len(first_seen) == 2:
-                        seen = ", ".join(repr(v) for _, v in first_seen.values())
-                        raise DataFileError(
-                            path, f"a third label value {value!r} (already seen: {seen}); "
-                            "logistic regression needs exactly two classes", lineno, j + 1)
-                    first_seen[key] = (lineno, value)
-                labels.append(key)
-                continue
-            number = _number(value)
-            if number is None:
-                raise DataFileError(path, f"{value!r} is not a number", lineno, j + 1)
-            if not math.isfinite(number):
-                raise DataFileError(path, f"{value!r} is not a finite number", lineno, j + 1)
-            X[r, c] = number
-            c += 1
-    if len(first_seen) < 2:
-        only = next(iter(first_seen.values()))[1]
-        raise DataFileError(path, f"every row has the label {only!r}: two classes are needed")
+    text = lines.text
+    if _COMMENT.search(text):
+        text = "\n".join(line for _, line in lines.data_lines())
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter or r"\s+", header=0 if header else None,
+                            skipinitialspace=True, na_filter=False, engine="c", quotechar='"',
+                            dtype={label_at: str} if header is None else None, index_col=False)
+    except pd.errors.ParserError as exc:
+        found = _WIDTH_ERROR.search(str(exc))
+        if found:
+            expected, line, saw = (int(g) for g in found.groups())
+            raise DataFileError(path, f"expected {expected} values, found {saw}",
+                                _file_line(lines, text, line)) from None
+        raise DataFileError(path, f"cannot be parsed: {str(exc).splitlines()[-1]}") from None
+    except (ValueError, pd.errors.EmptyDataError) as exc:
+        raise DataFileError(path, f"cannot be parsed: {exc}") from None
+    offset = 1 if header else 0                      # data row r is data line r + offset
+    n = len(frame)
+    if n < 2:
+        raise DataFileError(path, f"at least two data rows are needed, found {n}")
+    if frame.shape[1] != width:
+        raise DataFileError(path, f"expected {width} values, found {frame.shape[1]}", lines.line_of(offset))
 
-    keys = list(first_seen)
-    numeric = all(_number(k) is not None for k in keys)
-    keys.sort(key=(lambda k: float(k)) if numeric else None)
-    y = np.fromiter((keys.index(k) for k in labels), dtype=np.float64, count=len(labels))
-    label_map = {first_seen[k][1] if not numeric else k: i for i, k in enumerate(keys)}
+    X = np.empty((n, width - 1))
+    c = 0
+    for j in range(width):
+        column = frame.iloc[:, j]
+        if j == label_at:
+            continue
+        X[:, c] = _numeric_column(column, path, lines, offset, j, width, delimiter)
+        c += 1
+    y, label_map = _labels(frame.iloc[:, label_at], path, lines, offset, label_at, width, delimiter)
     names = None
     if header is not None:
         names = tuple(h or f"x{j + 1}" for j, h in enumerate(header) if j != label_at)
     return Dataset(X, y, names or (), label_map)
 
 
+def _file_line(lines: _Lines, text: str, parser_line: int) -> int:
+    """pandas counts lines of the text it was given; map that back to the file's line."""
+    if text is lines.text:
+        return parser_line
+    return lines.line_of(parser_line - 1)
+
+
+def _row_error(path, lines: _Lines, offset: int, row: int, column: int, width: int, delimiter,
+               label: bool = False):
+    """The message for the bad value in data row ``row``, column ``column`` (0-based), with the
+    text as the file has it."""
+    line = lines.line_of(row + offset)
+    found = _split(next(text for n, text in lines.data_lines() if n == line), delimiter)
+    if len(found) != width:
+        return DataFileError(path, f"expected {width} values, found {len(found)}", line)
+    value = found[column]
+    if value == "":
+        return DataFileError(path, "the label is empty" if label else "a value is empty", line, column + 1)
+    if re.fullmatch(_DECIMAL, value) or _NON_FINITE.fullmatch(value):
+        return DataFileError(path, f"{value!r} is not a finite number", line, column + 1)
+    shown = value if len(value) <= 40 else value[:37] + "…"
+    return DataFileError(path, f"{shown!r} is not a number", line, column + 1)
+
+
+def _numeric_column(column, path, lines, offset, j, width, delimiter) -> np.ndarray:
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+        values = column.to_numpy(dtype=np.float64)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            raise _row_error(path, lines, offset, int(np.argmax(bad)), j, width, delimiter)
+        return values
+    text = column.astype(str).str.strip()
+    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
+    # pandas also reads "1_000" and digits of other scripts as numbers: only plain decimals count
+    bad = ~np.isfinite(values) | ~text.str.fullmatch(_DECIMAL).to_numpy(dtype=bool)
+    if bad.any():
+        raise _row_error(path, lines, offset, int(np.argmax(bad)), j, width, delimiter)
+    return values
+
+
+def _labels(column, path, lines: _Lines, offset: int, j: int, width: int, delimiter) -> tuple[np.ndarray, dict]:
+    import pandas as pd
+
+    text = column.astype(str).str.strip()
+    codes, uniques = pd.factorize(text, sort=False)
+    keys = [_label_key(u) for u in uniques]
+    if "" in list(uniques):
+        row = int(np.argmax(text.to_numpy() == ""))
+        raise _row_error(path, lines, offset, row, j, width, delimiter, label=True)
+    distinct: list[str] = []
+    first_text: dict[str, str] = {}
+    for u, key in zip(uniques, keys):        # in order of first appearance
+        if key not in first_text:
+            if len(distinct) == 2:
+                row = int(np.argmax(codes == list(uniques).index(u)))
+                seen = ", ".join(repr(first_text[k]) for k in distinct)
+                raise DataFileError(
+                    path, f"a third label value {u!r} (already seen: {seen}); "
+                    "logistic regression needs exactly two classes", lines.line_of(row + offset), j + 1)
+            distinct.append(key)
+            first_text[key] = u
+    if len(distinct) < 2:
+        raise DataFileError(path, f"every row has the label {first_text[distinct[0]]!r}: two classes are needed")
+    numeric = all(_number(k) is not None for k in distinct)
+    ordered = sorted(distinct, key=(lambda k: float(k)) if numeric else None)
+    class_of_unique = np.array([ordered.index(k) for k in keys], dtype=np.float64)
+    y = class_of_unique[codes]
+    label_map = {(k if numeric else first_text[k]): i for i, k in enumerate(ordered)}
+    return y, label_map
+
+
 def write_table(dataset: Dataset, path) -> None:
     """Write ``dataset`` as comma-separated text with a header, atomically.
 
     Values are written with 17 significant digits, so reading the file back gives the same bits.
-    The label column holds each class's original label text and is named ``label``.
+    The label column holds each class's original label text (quoted where it holds a comma or a
+    quote) and is named ``label``.
     """
-    path = Path(path)
+    import pandas as pd
+
     names = dataset.class_names()
-    lines = [",".join(list(dataset.feature_names) + ["label"])]
-    for x, y in zip(dataset.X, dataset.y):
-        lines.append(",".join(f"{v:.17g}" for v in x) + "," + names[int(y)])
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write("\n".join(lines) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    frame = pd.DataFrame(dataset.X, columns=list(dataset.feature_names))
+    frame["label"] = np.asarray(names, dtype=object)[dataset.y.astype(int)] if dataset.n else []
+    with atomic_writer(path, "w", newline="") as fh:
+        frame.to_csv(fh, index=False, float_format="%.17g", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QToolButton,
@@ -23,6 +29,106 @@ from ..core.errors import LrguiError
 from ..core.params import Param
 
 INVALID_STYLE = "QLineEdit { border: 2px solid #CC0066; }"
+WHEEL_CONTROLS = (QComboBox, QAbstractSpinBox, QAbstractSlider)
+TYPING_CONTROLS = (QLineEdit, QAbstractSpinBox)
+
+
+def hand_focus_back(widget: QWidget) -> None:
+    """Give keyboard focus back to the window's home (the data plane), so its keys work again."""
+    window = widget.window()
+    home = getattr(window, "focus_home", None)
+    if callable(home):
+        home()
+    else:
+        widget.clearFocus()
+
+
+class InputManners(QObject):
+    """What every input control of the window obeys:
+
+    * a combo box, spin box or slider takes the mouse wheel only while it has keyboard focus; the
+      wheel over it otherwise scrolls the panel it sits in (or does nothing);
+    * Enter in a text field or spin box commits what was typed, Escape reverts it, and both hand
+      keyboard focus back to the window, so Space and the other keys work again at once.
+    """
+
+    def eventFilter(self, obj, event) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.Wheel and isinstance(obj, WHEEL_CONTROLS) and not obj.hasFocus():
+            area = obj.parent()
+            while area is not None and not isinstance(area, QAbstractScrollArea):
+                area = area.parent()
+            if area is not None:
+                QApplication.sendEvent(area.verticalScrollBar(), event)
+            return True
+        if kind == QEvent.Type.KeyPress and isinstance(obj, TYPING_CONTROLS):
+            key = event.key()
+            if key == Qt.Key.Key_Escape:
+                if isinstance(obj, NumberEdit):
+                    obj.revert()
+                elif isinstance(obj, QAbstractSpinBox):
+                    obj.setValue(obj.value())
+                hand_focus_back(obj)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                QTimer.singleShot(0, lambda: hand_focus_back(obj))     # after the field commits
+        return False
+
+
+_MANNERS: InputManners | None = None
+
+
+def mind_manners(*widgets: QWidget) -> None:
+    """Apply InputManners to ``widgets`` and every input control inside them."""
+    global _MANNERS
+    if _MANNERS is None:
+        _MANNERS = InputManners()
+    for root in widgets:
+        controls = [root, *root.findChildren(QWidget)]
+        for w in controls:
+            if isinstance(w, WHEEL_CONTROLS):
+                w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            if isinstance(w, WHEEL_CONTROLS + TYPING_CONTROLS):
+                w.installEventFilter(_MANNERS)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that never asks for more room than it has: a long text is cut with "…"
+    (the whole text in its tooltip), so a long message can never widen a dock or the window."""
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(10)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:       # noqa: N802 (Qt's name)
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event) -> None:       # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        metrics = self.fontMetrics()
+        shown = metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, max(10, self.width() - 4))
+        super().setText(shown)
+
+    def minimumSizeHint(self):                  # noqa: N802
+        hint = super().minimumSizeHint()
+        hint.setWidth(10)
+        return hint
+
+    def sizeHint(self):                         # noqa: N802
+        hint = super().sizeHint()
+        hint.setWidth(min(hint.width(), 200))
+        return hint
 
 
 class NumberEdit(QLineEdit):
@@ -52,6 +158,10 @@ class NumberEdit(QLineEdit):
         self._value = value
         self.setText(self.format(value))
         self._mark(None)
+
+    def revert(self) -> None:
+        """Show the value in force again (what was typed is dropped)."""
+        self.set_value(self._value)
 
     def _parse(self):
         try:
@@ -148,6 +258,7 @@ class ParamForm(QWidget):
             control.setToolTip(p.help)
             self.controls[p.name] = control
             self.form.addRow(p.label, control)
+        mind_manners(self)
 
     def _make(self, p: Param, value):
         name = p.name

@@ -1,4 +1,6 @@
-"""The data plane: the points, the decision boundary θᵀx = 0, probability shading, p-contours.
+"""The data plane: the points, every shown run's decision boundary θᵀx = 0 in its colour (the
+selected run's emphasised, with its probability shading, p-contours and misclassified rings), and
+a faint ghost of a run's boundary before its settings last changed.
 
 Gestures (forwarded as signals, the view never edits data itself):
 left click adds a point of the current class; right click or Shift+click one of the other class;
@@ -14,9 +16,11 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from ..core.dataset import Dataset
+from ..core.features import decision_in_original_units
 from ..core.geometry import grid, line_in_rect
+from ..core.metrics import predict
 from ..core.numerics import sigmoid
-from .plot_helpers import EMPTY, pen, set_contours, set_text, style_axes, two_colour_lut
+from .plot_helpers import EMPTY, pen, run_pen, set_contours, set_text, style_axes, two_colour_lut
 from .theme import DEFAULT, Theme
 
 MAX_SHOWN = 10_000       # points drawn at most (a fixed random subset beyond that)
@@ -24,6 +28,8 @@ SHADE_GRID = 120
 CONTOUR_GRID = 160
 P_LEVELS = (0.25, 0.75)
 HIT_PIXELS = 9.0
+HINT = ("<div style='font-size:13pt; padding:6px'><b>Space</b>: train &nbsp;·&nbsp; <b>→</b>: one epoch "
+        "&nbsp;·&nbsp; click: add a point &nbsp;·&nbsp; <b>A</b>: add a run to race</div>")
 
 
 class PassiveScatter(pg.ScatterPlotItem):
@@ -86,12 +92,11 @@ class DataPlaneView(pg.PlotWidget):
         self.theme = theme
         self.click_class = 0
         self.data: Dataset | None = None
-        self.run = None
-        self.options = None
+        self.snap = None
         self._shown = np.empty(0, dtype=int)
         self._drag_index = -1
         self._mouse = None
-        self._run_inputs = 0
+        self._wrong_mask: np.ndarray | None = None
 
         plot = self.getPlotItem()
         style_axes(plot, theme)
@@ -105,22 +110,29 @@ class DataPlaneView(pg.PlotWidget):
         dash = Qt.PenStyle.DashLine
         self.contours = [pg.PlotCurveItem(pen=pen(theme.contour_color, theme.line_width * 0.6, dash))
                          for _ in P_LEVELS]
-        self.boundary = pg.PlotCurveItem(pen=pen(theme.boundary_color, theme.line_width * 1.5))
+        self.boundaries: dict[str, pg.PlotCurveItem] = {}
+        self.ghosts: dict[str, pg.PlotCurveItem] = {}
+        self._pens: dict = {}
         self.scatters = [
             PassiveScatter(symbol=theme.class_symbols[c], size=theme.point_size,
-                               brush=pg.mkBrush(theme.class_colors[c]), pen=pg.mkPen("#ffffff", width=0.8),
-                               name=f"class {c}")
+                           brush=pg.mkBrush(theme.class_colors[c]), pen=pg.mkPen("#ffffff", width=0.8),
+                           name=f"class {c}")
             for c in (0, 1)
         ]
         self.wrong = PassiveScatter(symbol="o", size=theme.point_size * 1.9, brush=None,
-                                        pen=pg.mkPen(theme.wrong_color, width=theme.line_width * 0.8))
+                                    pen=pg.mkPen(theme.wrong_color, width=theme.line_width * 0.8))
         self.note = pg.TextItem(color=theme.foreground, anchor=(0, 0))
-        for item in [self.shading, *self.contours, self.boundary, self.wrong, *self.scatters]:
+        self.hint = pg.TextItem(color=theme.foreground, anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 215),
+                                border=pg.mkPen(theme.foreground, width=1))
+        self.hint.setHtml(HINT)
+        for item in [self.shading, *self.contours, self.wrong, *self.scatters]:
             plot.addItem(item)
         for item in self.scatters:
             # The points change only with the data or the view: keep their pixels between frames.
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.addItem(self.note, ignoreBounds=True)
+        plot.addItem(self.hint, ignoreBounds=True)
+        self.hint.setZValue(50)
         for c in self.contours:
             c.setZValue(-5)
 
@@ -185,20 +197,19 @@ class DataPlaneView(pg.PlotWidget):
             self.removeRequested.emit(index)
         return index >= 0
 
-    # -- drawing ----------------------------------------------------------------------------------------
+    # -- the data ---------------------------------------------------------------------------------------
     def set_data(self, data: Dataset, refit: bool = False) -> None:
         """Show ``data`` (called when the data object changes, not every frame)."""
         self.data = data
         self._means = data.X.mean(axis=0) if data.n else np.zeros(data.d)
         # Plane coordinates of every point: the first two features (one feature: on the x-axis).
         self._plane = data.X[:, :2] if data.d >= 2 else np.column_stack([data.X[:, 0], np.zeros(data.n)])
-        if self.run is not None and self._run_inputs != data.d:
-            self.run = None          # a model of other inputs: wait for the worker's next snapshot
         n = data.n
         if n > MAX_SHOWN:
             self._shown = np.sort(np.random.default_rng(0).choice(n, MAX_SHOWN, replace=False))
         else:
             self._shown = np.arange(n)
+        self._wrong_mask = None
         P, y = self._plane[self._shown], data.y[self._shown]
         for c, item in enumerate(self.scatters):
             pts = P[y == c]
@@ -208,7 +219,6 @@ class DataPlaneView(pg.PlotWidget):
         self.getPlotItem().setLabel("left", names[1] if len(names) > 1 else "")
         if refit or not getattr(self, "_framed", False):
             self.frame_data()
-        self._draw_model()
 
     def frame_data(self) -> None:
         if self.data is not None and self.data.n:
@@ -218,14 +228,17 @@ class DataPlaneView(pg.PlotWidget):
                               padding=0)
             self._framed = True
 
-    def show_snapshot(self, snap, options) -> None:
+    def show_snapshot(self, snap) -> None:
         if snap.data is not self.data:
-            self.set_data(snap.data)
-        self.run = snap.run
-        self._run_inputs = snap.data.d
-        self.options = options
+            self.set_data(snap.data, refit=snap.refit)
+        elif snap.refit:
+            self.frame_data()
+        self.snap = snap
+        if self._vb.state["aspectLocked"] != (1.0 if snap.view.equal_aspect else False):
+            self._vb.setAspectLocked(snap.view.equal_aspect, ratio=1.0)
         self._draw_model()
 
+    # -- the models --------------------------------------------------------------------------------------
     def _rect(self) -> tuple[float, float, float, float]:
         (x0, x1), (y0, y1) = self._vb.viewRange()
         return x0, y0, x1, y1
@@ -238,64 +251,106 @@ class DataPlaneView(pg.PlotWidget):
         full[:, :2] = points[:, :2]
         return full
 
+    def _z(self, theta: np.ndarray, degree: int, X: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return decision_in_original_units(theta, X, degree)
+
+    def _pen(self, run, role: str):
+        key = (run.color, run.dash, role)
+        if key not in self._pens:
+            width, alpha = {"selected": (3.0, 1.0), "other": (2.0, 0.9), "ghost": (2.0, 0.3)}[role]
+            self._pens[key] = run_pen(run.color, run.dash if role != "ghost" else "dot", width * self.theme.line_width / 2,
+                                      alpha)
+        return self._pens[key]
+
+    def _item(self, store: dict, run_id: str) -> pg.PlotCurveItem:
+        item = store.get(run_id)
+        if item is None:
+            item = pg.PlotCurveItem()
+            item.setZValue(5 if store is self.boundaries else 2)
+            self.getPlotItem().addItem(item)
+            store[run_id] = item
+        return item
+
+    def _boundary(self, item, theta: np.ndarray, degree: int, rect, level: float = 0.0) -> None:
+        """The set z(x) = level of a model, as a line (exactly) or a contour over a grid."""
+        if theta is None or not np.all(np.isfinite(theta)):
+            self._set_segment(item, None)
+        elif degree == 1:
+            c, a, b = self._line(theta)
+            self._set_segment(item, line_in_rect(a, b, c - level, rect))
+        else:
+            xs, ys, pts = grid(rect, CONTOUR_GRID)
+            z = self._z(theta, degree, self._plane_inputs(pts)).reshape(CONTOUR_GRID, CONTOUR_GRID)
+            if np.isfinite(z).all():
+                set_contours(item, xs, ys, z, level)
+            else:
+                self._set_segment(item, None)
+
     def _clear_model(self) -> None:
-        for item in (self.boundary, *self.contours):
+        for item in (*self.contours, *self.boundaries.values(), *self.ghosts.values()):
             self._set_segment(item, None)
         self.wrong.setData(EMPTY, EMPTY)
+        self._wrong_mask = None
         self.shading.setVisible(False)
 
     def _draw_model(self) -> None:
-        run, opts = self.run, self.options
-        if run is None or opts is None or self.data is None:
+        snap = self.snap
+        if snap is None or self.data is None:
             self._clear_model()
             return
         rect = self._rect()
-        linear = all(m.affine for m in run.features.maps)     # no polynomial terms
-        # shading and contours on a grid over the view
-        # A grid of z over the view: for the shading, and for the boundary and p-contours when
-        # they are curves (lines are drawn exactly).
-        need_grid = opts.shading or not linear
-        finite = False
-        if need_grid:
-            size = SHADE_GRID if linear else CONTOUR_GRID
-            xs, ys, pts = grid(rect, size)
-            with np.errstate(all="ignore"):
-                z = run.decision_function(self._plane_inputs(pts)).reshape(size, size)
-            finite = bool(np.isfinite(z).all())
-        if opts.shading and finite:
-            self.shading.setImage(sigmoid(z).T, levels=(0.0, 1.0), autoLevels=False)
-            self.shading.setRect(pg.QtCore.QRectF(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1]))
-            self.shading.setVisible(True)
+        shown = {r.id: r for r in snap.shown()}
+        for store in (self.boundaries, self.ghosts):
+            for run_id in [i for i in store if i not in shown]:
+                self.getPlotItem().removeItem(store.pop(run_id))
+        for r in shown.values():
+            item = self._item(self.boundaries, r.id)
+            item.setPen(self._pen(r, "selected" if r.selected else "other"))
+            item.setZValue(6 if r.selected else 5)
+            self._boundary(item, r.theta, r.state.degree, rect)
+            if r.ghost is not None and len(r.ghost):
+                ghost = self._item(self.ghosts, r.id)
+                ghost.setPen(self._pen(r, "ghost"))
+                e = min(snap.position, len(r.ghost) - 1)
+                self._boundary(ghost, r.ghost.at("theta_original", e), r.state.degree, rect)
+            elif r.id in self.ghosts:
+                self.getPlotItem().removeItem(self.ghosts.pop(r.id))
+        selected = shown.get(snap.selected.id) if snap.selected is not None else None
+        self._draw_selected(selected, snap.view, rect)
+        self._draw_note(snap)
+
+    def _draw_selected(self, run, view, rect) -> None:
+        """Shading, p-contours and misclassified rings of the selected run."""
+        if run is None:
+            for item in self.contours:
+                self._set_segment(item, None)
+            self.shading.setVisible(False)
+            self._draw_wrong(None, view)
+            return
+        degree = run.state.degree
+        if view.shading:
+            xs, ys, pts = grid(rect, SHADE_GRID)
+            z = self._z(run.theta, degree, self._plane_inputs(pts)).reshape(SHADE_GRID, SHADE_GRID)
+            if np.isfinite(z).all():
+                self.shading.setImage(sigmoid(z).T, levels=(0.0, 1.0), autoLevels=False)
+                self.shading.setRect(pg.QtCore.QRectF(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1]))
+            self.shading.setVisible(bool(np.isfinite(z).all()))
         else:
             self.shading.setVisible(False)
-        levels = [np.log(p / (1 - p)) for p in P_LEVELS]
-        if linear:
-            theta = self._linear_theta(run)
-            seg = line_in_rect(theta[1], theta[2], theta[0], rect)
-            self._set_segment(self.boundary, seg)
-            for item, level in zip(self.contours, levels):
-                seg = line_in_rect(theta[1], theta[2], theta[0] - level, rect) if opts.contours else None
-                self._set_segment(item, seg)
-        elif finite:
-            set_contours(self.boundary, xs, ys, z, 0.0)
-            for item, level in zip(self.contours, levels):
-                if opts.contours:
-                    set_contours(item, xs, ys, z, level)
-                else:
-                    self._set_segment(item, None)
-        else:
-            for item in (self.boundary, *self.contours):
+        for item, p in zip(self.contours, P_LEVELS):
+            if view.contours:
+                self._boundary(item, run.theta, degree, rect, float(np.log(p / (1 - p))))
+            else:
                 self._set_segment(item, None)
-        self._draw_wrong(run, opts)
-        self._draw_note()
+        self._draw_wrong(run, view)
 
-    def _linear_theta(self, run) -> np.ndarray:
+    def _line(self, theta: np.ndarray) -> np.ndarray:
         """(c, a, b) of the boundary line c + a·x₁ + b·x₂ = 0 in the plane (others at their mean)."""
-        t = run.theta_original
         if self.data.d == 1:                       # z = b + w x₁: a vertical line
-            return np.array([t[0], t[1], 0.0])
-        c = t[0] + (t[3:] @ self._means[2:] if self.data.d > 2 else 0.0)
-        return np.array([c, t[1], t[2]])
+            return np.array([theta[0], theta[1], 0.0])
+        c = theta[0] + (theta[3:] @ self._means[2:] if self.data.d > 2 else 0.0)
+        return np.array([c, theta[1], theta[2]])
 
     @staticmethod
     def _set_segment(item, seg) -> None:
@@ -307,18 +362,27 @@ class DataPlaneView(pg.PlotWidget):
             (x0, y0), (x1, y1) = seg
             item.setData(np.array([x0, x1]), np.array([y0, y1]), connect="all")
 
-    def _draw_wrong(self, run, opts) -> None:
-        if not opts.misclassified or self.data.n == 0:
-            self.wrong.setData(EMPTY, EMPTY)
+    def _draw_wrong(self, run, view) -> None:
+        """Rings around the points on the wrong side of the threshold; none before the first epoch
+        (θ₀ is only where training starts). The rings are redrawn only when they change."""
+        if run is None or not view.misclassified or self.data.n == 0 or run.epoch == 0:
+            mask = None
+        else:
+            X, y = self.data.X[self._shown], self.data.y[self._shown]
+            p = sigmoid(self._z(run.theta, run.state.degree, X))
+            mask = predict(p, view.threshold) != y
+        if mask is None:
+            if self._wrong_mask is not None or self.wrong.data.size:
+                self.wrong.setData(EMPTY, EMPTY)
+            self._wrong_mask = None
             return
-        X, y = self.data.X[self._shown], self.data.y[self._shown]
-        with np.errstate(all="ignore"):
-            p = sigmoid(run.decision_function(X))
-        wrong = (p >= opts.threshold) != (y == 1)
-        pts = self._plane[self._shown][wrong]
+        if self._wrong_mask is not None and np.array_equal(mask, self._wrong_mask):
+            return
+        self._wrong_mask = mask
+        pts = self._plane[self._shown][mask]
         self.wrong.setData(pts[:, 0], pts[:, 1]) if len(pts) else self.wrong.setData(EMPTY, EMPTY)
 
-    def _draw_note(self) -> None:
+    def _draw_note(self, snap) -> None:
         parts = []
         if self.data.n > len(self._shown):
             parts.append(f"showing {len(self._shown):,} of {self.data.n:,} points")
@@ -330,15 +394,30 @@ class DataPlaneView(pg.PlotWidget):
         x0, y0, x1, y1 = self._rect()
         if self.note.pos() != QPointF(x0, y1):
             self.note.setPos(x0, y1)
+        show_hint = not snap.started and self.data.why_untrainable() is None
+        if self.hint.isVisible() != show_hint:
+            self.hint.setVisible(show_hint)
+        if show_hint:
+            centre = QPointF((x0 + x1) / 2, y0 + 0.88 * (y1 - y0))
+            if self.hint.pos() != centre:
+                self.hint.setPos(centre)
 
     # -- for tests and benchmarks --------------------------------------------------------------------
-    def boundary_points(self) -> tuple[np.ndarray, np.ndarray]:
-        x, y = self.boundary.getData()
+    def boundary_points(self, run_id: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The drawn boundary of a run (the selected one by default)."""
+        if run_id is None:
+            run_id = self.snap.selected.id if self.snap is not None and self.snap.selected else None
+        item = self.boundaries.get(run_id)
+        x, y = (None, None) if item is None else item.getData()
         return (EMPTY, EMPTY) if x is None else (np.asarray(x), np.asarray(y))
 
     def scatter_points(self, label: int) -> np.ndarray:
         """(m, 2) positions drawn for class ``label``."""
         x, y = self.scatters[label].getData()
+        return np.column_stack([x, y]) if x is not None and len(x) else np.empty((0, 2))
+
+    def ring_points(self) -> np.ndarray:
+        x, y = self.wrong.getData()
         return np.column_stack([x, y]) if x is not None and len(x) else np.empty((0, 2))
 
     def view_to_widget(self, x: float, y: float):

@@ -1,34 +1,42 @@
-"""The loss landscape: J over a 2-D slice of parameter space, the optimum, the optimizer's path,
-and the current θ as a handle that can be dragged to choose a new starting point."""
+"""The loss landscape: J over a 2-D slice of the selected run's parameter space, its optimum ★ (or
+why there is none), every shown run's path on the same slice in its colour, and the selected
+run's θ as a handle that can be dragged to choose a new starting point.
+
+Paths are kept thinned (``series.Thinned``) in original units and converted to the landscape's
+training units when drawn, so a frame costs the same at any epoch count.
+"""
 
 from __future__ import annotations
-
-import itertools
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QGraphicsItem,
-    QHBoxLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from .plot_helpers import EMPTY, finite_xy, pen, set_contours, style_axes
+from ..core.landscape import axis_pairs, slice_axes
+from ..core.problem import model_key
+from .controls import ElidedLabel
+from .plot_helpers import EMPTY, finite_xy, pen, run_pen, set_contours, style_axes
+from .series import Thinned
 from .theme import DEFAULT, Theme
 
 LEVELS = 12
 
 
-def axis_pairs(k: int) -> list[tuple[int, int]]:
-    """The slices offered for a k-long θ: (w₁, w₂) first, then pairs with b; pairs among the
-    first four coordinates at most."""
-    pairs = list(itertools.combinations(range(min(k, 4)), 2))
-    pairs.sort(key=lambda p: (0 not in p, p) if p != (1, 2) else (False, (-1, -1)))
-    return pairs
+class PathSeries:
+    """One run's θ rows (original units), thinned, fed with new rows only."""
+
+    def __init__(self, item):
+        self.item = item
+        self.rows = Thinned()
+        self._version = None
+
+    def feed(self, history, rows: int, version) -> None:
+        if version != self._version or rows < len(self.rows):
+            self.rows.reset()
+            self._version = version
+        if rows > len(self.rows):
+            self.rows.extend(history.rows("theta_original", len(self.rows), rows))
 
 
 class LandscapeView(QWidget):
@@ -40,16 +48,17 @@ class LandscapeView(QWidget):
         self.theme = theme
         self.axes = (1, 2)
         self._names: tuple[str, ...] = ()
+        self._k = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         row.addWidget(QLabel("Slice:"))
         self.axes_box = QComboBox()
         self.axes_box.setToolTip("The two coordinates of θ that vary across the picture; the others "
-                                 "stay at their current values")
-        self.axes_box.currentIndexChanged.connect(self._on_axes)
+                                 "stay at the selected run's current values")
+        self.axes_box.activated.connect(self._on_axes)
         row.addWidget(self.axes_box, 1)
-        self.status = QLabel("")
+        self.status = ElidedLabel("")
         row.addWidget(self.status, 2)
         layout.addLayout(row)
         self.plot_widget = pg.PlotWidget(background=theme.background)
@@ -64,48 +73,43 @@ class LandscapeView(QWidget):
         self.contours = pg.PlotCurveItem(pen=pen("#ffffff", 1.0))     # every level in one item
         self.contours.setOpacity(0.55)
         plot.addItem(self.contours)
-        # The surface changes only with a new grid, the path every frame: keep the surface's pixels.
+        # The surface changes only with a new grid, the paths every frame: keep the surface's pixels.
         for item in (self.image, self.contours):
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.path = pg.PlotCurveItem(pen=pen(theme.path_color, theme.line_width))
-        plot.addItem(self.path)
+        self.paths: dict[str, PathSeries] = {}
         self.optimum = pg.ScatterPlotItem(symbol="star", size=theme.point_size * 2.2,
                                           brush=pg.mkBrush("#ffffff"), pen=pg.mkPen("#000000", width=1.2))
+        self.optimum.setZValue(8)
         plot.addItem(self.optimum)
         self.handle = pg.TargetItem(pos=(0, 0), size=theme.point_size * 1.8, movable=True,
                                     pen=pg.mkPen(theme.path_color, width=theme.line_width),
                                     brush=pg.mkBrush(theme.path_color))
-        self.handle.setToolTip("The current θ: drag it to start training from another point")
+        self.handle.setToolTip("The selected run's θ: drag it to start that run from another point")
+        self.handle.setZValue(9)
         plot.addItem(self.handle)
         self.handle.sigPositionChangeFinished.connect(self._on_handle_dropped)
         self.result = None
-        self._k = 0
+        self.snap = None
 
     # -- axes --------------------------------------------------------------------------------------
-    def _set_choices(self, k: int, names: tuple[str, ...]) -> None:
-        if k == self._k and names == self._names:
-            return
-        self._k, self._names = k, names
-        pairs = axis_pairs(k)
-        self.axes_box.blockSignals(True)
-        self.axes_box.clear()
-        for i, j in pairs:
-            self.axes_box.addItem(f"{names[i]} and {names[j]}", (i, j))
-        changed = self.axes not in pairs
-        if changed:
-            self.axes = pairs[0] if pairs else (0, 1)
-        self.axes_box.setCurrentIndex(pairs.index(self.axes) if pairs else -1)
-        self.axes_box.blockSignals(False)
-        if changed:
-            self.axesChanged.emit(*self.axes)
+    def _set_choices(self, k: int, names: tuple[str, ...], axes: tuple[int, int]) -> None:
+        if (k, names) != (self._k, self._names):
+            self._k, self._names = k, names
+            self.axes_box.blockSignals(True)
+            self.axes_box.clear()
+            for i, j in axis_pairs(k):
+                self.axes_box.addItem(f"{names[i]} and {names[j]}", (i, j))
+            self.axes_box.blockSignals(False)
+        self.axes = axes
+        index = self.axes_box.findData(axes)
+        if index >= 0 and index != self.axes_box.currentIndex():
+            self.axes_box.setCurrentIndex(index)
 
     def _on_axes(self, index: int) -> None:
         data = self.axes_box.itemData(index)
         if data is not None and tuple(data) != self.axes:
-            self.axes = tuple(data)
-            self.result = None
             self.status.setText("computing…")
-            self.axesChanged.emit(*self.axes)
+            self.axesChanged.emit(*data)
 
     def _label_axes(self, standardized: bool) -> None:
         unit = " (standardised units)" if standardized else ""
@@ -117,27 +121,59 @@ class LandscapeView(QWidget):
             plot.setLabel("left", labels[1])
 
     # -- drawing --------------------------------------------------------------------------------------
-    def show_snapshot(self, snap, options) -> None:
-        run = snap.run
-        if run is None or len(run.theta) < 2:
-            self.path.setData(EMPTY, EMPTY)
+    def _features(self):
+        return None if self.result is None else self.result.facts.features
+
+    def show_snapshot(self, snap) -> None:
+        self.snap = snap
+        run = snap.selected
+        if run is None or not run.trained or len(run.theta) < 2:
+            for s in self.paths.values():
+                s.item.setData(EMPTY, EMPTY)
             self.handle.setVisible(False)
-            self.status.setText(snap.notice or "no model yet")
+            self.status.setText(snap.notice or (run.status_text(snap.playing, snap.position) if run else ""))
             return
-        self._set_choices(len(run.theta), run.theta_names)
-        self._label_axes(run.standardized)
-        i, j = self.axes
-        path = run.history["theta"][:, [i, j]]
-        self.path.setData(*finite_xy(path[:, 0], path[:, 1]))
-        if np.all(np.isfinite(path[-1])) and not self.handle.moving:
-            self.handle.setPos(float(path[-1, 0]), float(path[-1, 1]))
-        self.handle.setVisible(True)
-        self._run = run
+        k = len(run.theta)
+        self._set_choices(k, run.state.theta_names, slice_axes(snap.view.landscape_axes, k))
+        self._label_axes(run.state.standardized)
+        shown = {r.id: r for r in snap.shown() if r.trained and len(r.theta) == k}
+        for run_id in [i for i in self.paths if i not in shown]:
+            self.plot_widget.getPlotItem().removeItem(self.paths.pop(run_id).item)
+        features = self._features()
+        # a grid of the selected run's model (the data may have moved a little since: that is fine)
+        fresh = (self.result is not None and self.result.axes == self.axes
+                 and self.result.key[1] == model_key(run.spec.config))
+        for r in shown.values():
+            series = self.paths.get(r.id)
+            if series is None:
+                series = PathSeries(pg.PlotCurveItem())
+                self.plot_widget.getPlotItem().addItem(series.item)
+                self.paths[r.id] = series
+            width = 3.0 if r.selected else 2.0
+            key = (r.color, r.dash, width)
+            if getattr(series, "_pen_key", None) != key:
+                series.item.setPen(run_pen(r.color, r.dash, width * self.theme.line_width / 2))
+                series.item.setZValue(7 if r.selected else 6)
+                series._pen_key = key
+            series.feed(r.history, r.epoch + 1, r.rows_version)
+            if features is None or not fresh:
+                series.item.setData(EMPTY, EMPTY)
+                continue
+            with np.errstate(all="ignore"):
+                path = features.from_original(series.rows.array())[:, list(self.axes)]
+            series.item.setData(*finite_xy(path[:, 0], path[:, 1]))
+        if features is not None and fresh:
+            with np.errstate(all="ignore"):
+                theta = features.from_original(run.theta)
+            point = theta[list(self.axes)]
+            if np.all(np.isfinite(point)) and not self.handle.moving:
+                self.handle.setPos(float(point[0]), float(point[1]))
+            self.handle.setVisible(bool(np.all(np.isfinite(point))))
+        else:
+            self.handle.setVisible(False)
 
     def show_landscape(self, result) -> None:
         land = result.landscape
-        if land.axes != self.axes:
-            return
         self.result = result
         values = land.values
         finite = np.isfinite(values)
@@ -152,8 +188,9 @@ class LandscapeView(QWidget):
         self.image.setRect(QRectF(u[0] - du, v[0] - dv, u[-1] - u[0] + 2 * du, v[-1] - v[0] + 2 * dv))
         levels = np.quantile(values[finite], np.linspace(0.02, 0.9, LEVELS) ** 2)
         set_contours(self.contours, u, v, values, levels)
-        if result.optimum is not None:
-            self.optimum.setData([result.optimum[land.axes[0]]], [result.optimum[land.axes[1]]])
+        optimum = result.facts.optimum
+        if optimum is not None:
+            self.optimum.setData([optimum[land.axes[0]]], [optimum[land.axes[1]]])
         else:
             self.optimum.setData(EMPTY, EMPTY)
         plot = self.plot_widget.getPlotItem()
@@ -163,11 +200,10 @@ class LandscapeView(QWidget):
         notes = []
         if land.sampled < land.total:
             notes.append(f"J estimated on {land.sampled:,} of {land.total:,} points")
-        if result.optimum is None:
-            notes.append("no finite optimum to mark")
-        else:
-            notes.append("★ optimum")
+        notes.append("★ optimum" if optimum is not None else f"no ★: {result.facts.reason}")
         self.status.setText(" · ".join(notes))
+        if self.snap is not None:
+            self.show_snapshot(self.snap)
 
     def _on_handle_dropped(self, item) -> None:
         p = item.pos()

@@ -1,4 +1,10 @@
-"""The loss curve: training (and test) loss against epoch, accuracy on a second axis."""
+"""The loss curves: every shown run's training loss against epoch in its colour, the selected run's
+test loss and accuracy (on a second axis), a faint ghost of a run's curve before its settings last
+changed, and the timeline's epoch marked.
+
+Each curve is a min–max envelope fed only with the rows added since the last frame (see
+``series.Envelope``), so a frame costs the same at any epoch count.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from .plot_helpers import EMPTY, finite_xy, pen, style_axes
+from .plot_helpers import EMPTY, pen, run_pen, set_text, style_axes
+from .series import Envelope
 from .theme import DEFAULT, Theme
 
 LOG_FLOOR = 1e-300
+HOVER_TIP = "Loss against epoch for every run; hover to read the selected run's values at an epoch"
 
 
 def _nice_ceiling(value: float) -> float:
@@ -21,11 +29,36 @@ def _nice_ceiling(value: float) -> float:
     return float(10 ** (exponent + 1))
 
 
+class Series:
+    """One column of one history, drawn by an item, fed incrementally."""
+
+    def __init__(self, item, column: str):
+        self.item = item
+        self.column = column
+        self.envelope = Envelope()
+        self._version = None
+
+    def feed(self, history, rows: int, version) -> bool:
+        """Bring the envelope up to ``rows`` rows; returns whether it changed."""
+        if version != self._version or rows < len(self.envelope):
+            self.envelope.reset()
+            self._version = version
+        if rows == len(self.envelope):
+            return False
+        self.envelope.extend(history.rows(self.column, len(self.envelope), rows))
+        return True
+
+    def clear(self) -> None:
+        self.envelope.reset()
+        self._version = None
+        self.item.setData(EMPTY, EMPTY)
+
+
 class LossCurveView(pg.PlotWidget):
     def __init__(self, theme: Theme = DEFAULT, parent=None):
         super().__init__(parent=parent, background=theme.background)
         self.theme = theme
-        self.history: dict | None = None
+        self.snap = None
         plot = self.getPlotItem()
         style_axes(plot, theme)
         plot.showGrid(x=True, y=True, alpha=0.15)
@@ -34,22 +67,20 @@ class LossCurveView(pg.PlotWidget):
         plot.getAxis("left").enableAutoSIPrefix(False)
         plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.legend = plot.addLegend(offset=(-10, 10))
-        self.train = plot.plot(pen=pen(theme.curve_color, theme.line_width), name="training loss")
-        self.test = plot.plot(pen=pen(theme.test_color, theme.line_width, Qt.PenStyle.DashLine))
-        self._test_in_legend = False
+        self.curves: dict[str, Series] = {}
+        self.ghosts: dict[str, Series] = {}
+        self.test = Series(plot.plot(pen=pen(theme.test_color, theme.line_width, Qt.PenStyle.DashLine)), "test_loss")
+        self._legend_names: dict = {}
         self.log = False
         self._range = None
         self._user_range = False
         self._setting_range = False
-        self._length_seen = 0
+        self._end_seen = 0
         plot.vb.sigRangeChangedManually.connect(self._range_changed_by_user)
-        for item in (self.train, self.test):
-            item.setDownsampling(auto=True, method="peak")
-            item.setClipToView(True)
         self.marker = pg.InfiniteLine(angle=90, movable=False, pen=pen(theme.foreground, 1, Qt.PenStyle.DotLine))
         plot.addItem(self.marker, ignoreBounds=True)
 
-        # accuracy on its own axis at the right, sharing the epoch axis
+        # accuracy of the selected run on its own axis at the right, sharing the epoch axis
         self.acc_box = pg.ViewBox()
         plot.showAxis("right")
         plot.scene().addItem(self.acc_box)
@@ -59,15 +90,17 @@ class LossCurveView(pg.PlotWidget):
         self.acc_box.setXLink(plot)
         self.acc_box.setYRange(0.0, 1.0, padding=0.02)
         self.acc_box.setMouseEnabled(x=False, y=False)
-        self.accuracy = pg.PlotCurveItem(pen=pen(theme.accuracy_color, theme.line_width * 0.7))
-        self.acc_box.addItem(self.accuracy)
+        self.accuracy = Series(pg.PlotCurveItem(pen=pen(theme.accuracy_color, theme.line_width * 0.7)), "accuracy")
+        self.acc_box.addItem(self.accuracy.item)
         plot.vb.sigResized.connect(self._sync_boxes)
         self._sync_boxes()
 
-        self.readout = pg.TextItem(color=theme.foreground, anchor=(1, 1))
+        self.readout = pg.TextItem(color=theme.foreground, anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 200))
         plot.addItem(self.readout, ignoreBounds=True)
+        self.readout.setVisible(False)
+        self._hovered: tuple | None = None
         self.scene().sigMouseMoved.connect(self._hover)
-        self.setToolTip("Loss against epoch; hover to read the values at an epoch")
+        self.setToolTip(HOVER_TIP)
 
     def _sync_boxes(self) -> None:
         plot = self.getPlotItem()
@@ -79,62 +112,103 @@ class LossCurveView(pg.PlotWidget):
         self.getPlotItem().setLogMode(y=on)
         self.getPlotItem().getAxis("right").setLogMode(False, False)    # accuracy stays linear
         self.getPlotItem().setLabel("left", "loss J(θ) (log scale)" if on else "loss J(θ)")
-        if self.history is not None:
-            self._draw()
+        self._range = None
+        for s in (*self.curves.values(), *self.ghosts.values(), self.test):
+            s._version = None
 
+    # -- drawing -----------------------------------------------------------------------------------------
+    def _series(self, store: dict, run, role: str) -> Series:
+        s = store.get(run.id)
+        if s is None:
+            s = Series(pg.PlotDataItem(), "loss")
+            s.item.setZValue(3 if store is self.curves else 1)
+            self.getPlotItem().addItem(s.item)
+            store[run.id] = s
+        width, alpha, dash = {"selected": (2.6, 1.0, run.dash), "other": (1.8, 0.9, run.dash),
+                              "ghost": (1.8, 0.3, "dot")}[role]
+        key = (run.color, dash, width, alpha)
+        if getattr(s, "_pen_key", None) != key:
+            s.item.setPen(run_pen(run.color, dash, width * self.theme.line_width / 2, alpha))
+            s._pen_key = key
+        return s
 
-    def show_snapshot(self, snap, options) -> None:
-        if self.log != options.log_loss:
-            self.set_log(options.log_loss)
-        self.history = None if snap.run is None else snap.run.history
-        self.has_test = bool(snap.run and snap.run.has_test)
-        self._draw()
+    def _draw_series(self, s: Series, history, rows: int, version) -> None:
+        if s.feed(history, rows, version):
+            x, y = s.envelope.arrays()
+            if self.log:
+                y = np.maximum(y, LOG_FLOOR)
+            s.item.setData(x, y)
 
-    def _draw(self) -> None:
-        h = self.history
-        if h is None or len(h["epoch"]) == 0:
-            for item in (self.train, self.test, self.accuracy):
-                item.setData(EMPTY, EMPTY)
-            self.marker.setVisible(False)
-            return
-        epochs = h["epoch"].astype(np.float64)
-        floor = LOG_FLOOR if self.log else -np.inf
-        self.train.setData(*finite_xy(epochs, np.maximum(h["loss"], floor)))
-        if self.has_test:
-            self.test.setData(*finite_xy(epochs, np.maximum(h["test_loss"], floor)))
+    def show_snapshot(self, snap) -> None:
+        if self.log != snap.view.log_loss:
+            self.set_log(snap.view.log_loss)
+        self.snap = snap
+        shown = {r.id: r for r in snap.shown()}
+        for store in (self.curves, self.ghosts):
+            for run_id in [i for i in store if i not in shown or (store is self.ghosts and shown[i].ghost is None)]:
+                self.getPlotItem().removeItem(store.pop(run_id).item)
+        for r in shown.values():
+            self._draw_series(self._series(self.curves, r, "selected" if r.selected else "other"),
+                              r.history, r.rows, r.rows_version)
+            if r.ghost is not None:
+                self._draw_series(self._series(self.ghosts, r, "ghost"), r.ghost, len(r.ghost), id(r.ghost))
+        self._legend(shown)
+        sel = shown.get(snap.selected.id) if snap.selected is not None else None
+        if sel is not None:
+            self._draw_series(self.accuracy, sel.history, sel.rows, (sel.id, sel.rows_version))
+            if sel.state.has_test:
+                self._draw_series(self.test, sel.history, sel.rows, (sel.id, sel.rows_version))
+            elif self.test._version is not None:
+                self.test.clear()
         else:
-            self.test.setData(EMPTY, EMPTY)
-        if self.has_test != self._test_in_legend:
-            if self.has_test:
-                self.legend.addItem(self.test, "test loss")
-            else:
-                self.legend.removeItem(self.test)
-            self._test_in_legend = self.has_test
-        self.accuracy.setData(*finite_xy(epochs, h["accuracy"]))
-        self.marker.setVisible(True)
-        self.marker.setValue(float(epochs[-1]))
-        self._frame(epochs, h)
+            self.accuracy.clear()
+            self.test.clear()
+        if shown:
+            self.marker.setVisible(True)
+            if self.marker.value() != snap.position:
+                self.marker.setValue(float(snap.position))
+        else:
+            self.marker.setVisible(False)
+        self._frame(snap)
+        self._refresh_readout()
 
-    def _frame(self, epochs: np.ndarray, h: dict) -> None:
+    def _legend(self, shown: dict) -> None:
+        wanted = {i: r.spec.label for i, r in shown.items()}
+        if self.snap.selected is not None and self.snap.selected.id in shown and self.snap.selected.state.has_test:
+            wanted["__test"] = "test loss (selected)"
+        if wanted == self._legend_names:
+            return
+        self.legend.clear()
+        for i, name in wanted.items():
+            item = self.test.item if i == "__test" else self.curves[i].item
+            self.legend.addItem(item, name)
+        self._legend_names = wanted
+
+    def _frame(self, snap) -> None:
         """Keep the axes on round limits that change rarely: every change of range repaints the
         axes' text, which costs more than the curves. A user's own zoom is left alone until the
-        run restarts."""
-        if len(epochs) < self._length_seen:
+        timeline is cut back."""
+        if snap.end < self._end_seen:
             self._user_range = False
-        self._length_seen = len(epochs)
+        self._end_seen = snap.end
         if self._user_range:
             return
-        losses = np.concatenate([h["loss"], h["test_loss"] if self.has_test else []])
-        losses = losses[np.isfinite(losses)]
-        if not len(losses):
+        lows, highs = [], []
+        for s in list(self.curves.values()) + ([self.test] if self.test._version is not None else []):
+            if len(s.envelope):
+                _, y = s.envelope.arrays()
+                if len(y):
+                    lows.append(y.min())
+                    highs.append(y.max())
+        if not highs:
             return
-        x_max = _nice_ceiling(max(float(epochs[-1]), 10.0))
+        x_max = _nice_ceiling(max(float(snap.end), 10.0))
         if self.log:
-            lo = np.floor(np.log10(max(losses.min(), LOG_FLOOR)))
-            hi = np.ceil(np.log10(max(losses.max(), LOG_FLOOR)))
+            lo = np.floor(np.log10(max(min(lows), LOG_FLOOR)))
+            hi = np.ceil(np.log10(max(max(highs), LOG_FLOOR)))
             y_range = (lo, hi if hi > lo else lo + 1)
         else:
-            y_range = (0.0, _nice_ceiling(max(float(losses.max()), 1e-12)))
+            y_range = (0.0, _nice_ceiling(max(float(max(highs)), 1e-12)))
         wanted = (x_max, y_range)
         if wanted != self._range:
             self._range = wanted
@@ -146,22 +220,43 @@ class LossCurveView(pg.PlotWidget):
         if not self._setting_range:
             self._user_range = True
 
+    # -- reading values ------------------------------------------------------------------------------------
     def _hover(self, scene_pos) -> None:
-        h = self.history
         vb = self.getPlotItem().vb
-        if h is None or len(h["epoch"]) == 0 or not vb.sceneBoundingRect().contains(scene_pos):
-            self.readout.setText("")
-            return
-        x = vb.mapSceneToView(scene_pos).x()
-        i = int(np.clip(np.searchsorted(h["epoch"], x), 0, len(h["epoch"]) - 1))
-        text = f"epoch {h['epoch'][i]}   loss {h['loss'][i]:.5g}   accuracy {h['accuracy'][i]:.1%}"
-        if self.has_test:
-            text += f"   test loss {h['test_loss'][i]:.5g}"
-        self.readout.setText(text)
-        (x0, x1), (y0, y1) = vb.viewRange()
-        self.readout.setPos(x1, y0)
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            self._hovered = None
+        else:
+            self._hovered = (vb.mapSceneToView(scene_pos).x(),)
+        self._refresh_readout()
 
-    def curve_length(self) -> int:
-        """Number of epochs the training-loss curve holds (before any display downsampling)."""
-        x = self.train.xData
-        return 0 if x is None else len(x)
+    def leaveEvent(self, event) -> None:            # noqa: N802 (Qt's name)
+        self._hovered = None
+        self._refresh_readout()
+        super().leaveEvent(event)
+
+    def _refresh_readout(self) -> None:
+        """The selected run's values at the hovered epoch, inside the plot's lower left corner;
+        nothing when the pointer is elsewhere or the run has no such epoch."""
+        run = self.snap.selected if self.snap is not None else None
+        if self._hovered is None or run is None or not run.trained:
+            self.readout.setVisible(False)
+            return
+        i = int(round(self._hovered[0]))
+        if not 0 <= i < run.rows:
+            self.readout.setVisible(False)
+            return
+        h = run.history
+        text = f"{run.spec.label} · epoch {i}   loss {h.at('loss', i):.5g}   accuracy {h.at('accuracy', i):.1%}"
+        if run.state.has_test:
+            text += f"   test loss {h.at('test_loss', i):.5g}"
+        set_text(self.readout, text)
+        (x0, _x1), (y0, _y1) = self.getPlotItem().vb.viewRange()
+        self.readout.setPos(x0, y0)
+        self.readout.setVisible(True)
+
+    def curve_length(self, run_id: str | None = None) -> int:
+        """Number of epochs the run's loss curve holds (before decimation for drawing)."""
+        if run_id is None:
+            run_id = self.snap.selected.id if self.snap is not None and self.snap.selected else None
+        s = self.curves.get(run_id)
+        return 0 if s is None else len(s.envelope)

@@ -1,25 +1,46 @@
-"""The explorer's main window: the data plane in the middle, dockable views and the side panel
-around it, menus with every action and its shortcut, and a status bar."""
+"""The explorer's main window: the data plane with its timeline in the middle, dockable views, the
+runs table and the side panel around it, menus with every action and its shortcut, a status bar.
+
+The window draws snapshots and forwards gestures to the controller; it holds no state of its own
+beyond the layout and the list of recent files.
+"""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+import numpy as np
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QPixmapCache
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import (
+    QDialog,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ..app.controller import ExplorerController
+from ..app.controller import Controller
+from ..core.diagnose import SEPARABLE_REASON
+from ..core.session_file import SUFFIX
+from .controls import ElidedLabel
 from .data_plane import DataPlaneView
 from .landscape_view import LandscapeView
 from .loss_curve import LossCurveView
+from .runs_table import RunsTable
 from .side_panel import SidePanel
 from .sigmoid_view import SigmoidView
 from .theme import DEFAULT, Theme
+from .timeline import Timeline
 
 APP_NAME = "lrgui"
-STATUS_TEXT = {"ready": "paused", "converged": "converged", "max_epochs": "stopped: maximum epochs reached",
-               "diverged": "diverged"}
+RECENT_KEPT = 8
+OPEN_FILTER = "Data files and sessions (*.csv *.txt *.tsv *.dat *.json);;Sessions (*.lrgui.json);;All files (*)"
 
 
 def _fmt(v: float) -> str:
@@ -27,48 +48,73 @@ def _fmt(v: float) -> str:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, controller: ExplorerController, settings: QSettings | None = None,
-                 theme: Theme = DEFAULT):
+    def __init__(self, controller: Controller, settings: QSettings | None = None, theme: Theme = DEFAULT):
         super().__init__()
         self.controller = controller
         self.settings = settings if settings is not None else QSettings()
         self.theme = theme
         self.setObjectName("lrgui-main")
         available = self.screen().availableGeometry()
-        self.resize(min(1500, int(available.width() * 0.95)), min(950, int(available.height() * 0.92)))
+        self.resize(min(1800, int(available.width() * 0.95)), min(1000, int(available.height() * 0.92)))
         # Room for the cached layers of every view (Qt's default 10 MB thrashes at full HD).
         QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 128 * 1024))
 
         self.plane = DataPlaneView(theme)
-        self.setCentralWidget(self.plane)
         self.loss_view = LossCurveView(theme)
         self.sigmoid_view = SigmoidView(theme)
         self.landscape_view = LandscapeView(theme)
+        self.runs_table = RunsTable()
         self.actions = self._make_actions()
+        self.timeline = Timeline(self.actions)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.plane, 1)
+        column.addWidget(self.timeline)
+        self.setCentralWidget(central)
         self.panel = SidePanel(controller, self.actions, theme)
-        self.docks = {
-            "panel": self._dock("Controls", self.panel, Qt.DockWidgetArea.LeftDockWidgetArea),
-            "loss": self._dock("Loss curve", self.loss_view, Qt.DockWidgetArea.BottomDockWidgetArea),
-            "sigmoid": self._dock("Sigmoid", self.sigmoid_view, Qt.DockWidgetArea.BottomDockWidgetArea),
-            "landscape": self._dock("Loss landscape", self.landscape_view, Qt.DockWidgetArea.RightDockWidgetArea),
-        }
-        self.resizeDocks([self.docks["landscape"]], [480], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["loss"]], [300], Qt.Orientation.Vertical)
-        self._default_state = self.saveState()
+        self._make_docks()
         self._make_menus()
         self._make_status_bar()
         self._connect()
-        self.plane.set_data(controller.data, refit=True)
+        self._default_state = self.saveState()
         self._update_title()
         self._restore_layout()
+        self._show_click_class(controller.click_class)
+        QTimer.singleShot(0, self.focus_home)
 
     # -- building --------------------------------------------------------------------------------
-    def _dock(self, title: str, widget, area) -> QDockWidget:
+    def _dock(self, title: str, widget, area, key: str) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title.lower().replace(' ', '-')}")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        toggle = dock.toggleViewAction()
+        toggle.setShortcut(QKeySequence(key))
+        toggle.setToolTip(f"Show or hide the {title.lower()} ({key})")
         return dock
+
+    def _make_docks(self) -> None:
+        area = Qt.DockWidgetArea
+        self.setCorner(Qt.Corner.BottomLeftCorner, area.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, area.RightDockWidgetArea)
+        self.docks = {
+            "panel": self._dock("Controls", self.panel, area.LeftDockWidgetArea, "Ctrl+1"),
+            "runs": self._dock("Runs", self.runs_table, area.RightDockWidgetArea, "Ctrl+2"),
+            "landscape": self._dock("Loss landscape", self.landscape_view, area.RightDockWidgetArea, "Ctrl+3"),
+            "loss": self._dock("Loss curve", self.loss_view, area.BottomDockWidgetArea, "Ctrl+4"),
+            "sigmoid": self._dock("Sigmoid", self.sigmoid_view, area.BottomDockWidgetArea, "Ctrl+5"),
+        }
+        self.splitDockWidget(self.docks["runs"], self.docks["landscape"], Qt.Orientation.Vertical)
+        self.splitDockWidget(self.docks["loss"], self.docks["sigmoid"], Qt.Orientation.Horizontal)
+        width, height = self.width(), self.height()
+        self.resizeDocks([self.docks["panel"]], [self.panel.minimumWidth()], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["runs"]], [int(width * 0.28)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["runs"], self.docks["landscape"]], [int(height * 0.25), int(height * 0.6)],
+                         Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["loss"]], [int(height * 0.28)], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["loss"], self.docks["sigmoid"]], [3, 2], Qt.Orientation.Horizontal)
 
     def _action(self, text, shortcut, tip, slot, checkable=False) -> QAction:
         action = QAction(text, self)
@@ -88,127 +134,188 @@ class MainWindow(QMainWindow):
         undo.setShortcuts(QKeySequence.StandardKey.Undo)
         redo = c.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for a, tip in ((undo, "Undo the last data edit"), (redo, "Redo the edit undone last")):
-            a.setToolTip(tip)
+        for a, tip in ((undo, "Undo the last change of data, runs, settings or view options"),
+                       (redo, "Redo the change undone last")):
+            keys = " / ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in a.shortcuts())
+            a.setToolTip(f"{tip} ({keys})")
             self.addAction(a)
-        return {
-            "open": self._action("&Open…", "Ctrl+O", "Open a data file", self.open_file),
-            "save": self._action("&Save data…", "Ctrl+S", "Save the points as a CSV file", self.save_file),
-            "quit": self._action("&Quit", "Ctrl+Q", "Close the window", self.close),
+        a = self._action
+        actions = {
+            "open": a("&Open…", "Ctrl+O", "Open a data file or a session", self.open_file),
+            "save": a("&Save session", "Ctrl+S", "Save the session: data, runs, views and histories", self.save),
+            "save_as": a("Save session &as…", "Ctrl+Shift+S", "Save the session to a new file", self.save_as),
+            "export": a("&Export data as CSV…", "Ctrl+E", "Write the points to a CSV file", self.export_data),
+            "histories": a("Include &histories when saving", "Ctrl+Alt+H",
+                           "Save what every run recorded, so that the session reopens at the same epoch",
+                           lambda on: self.settings.setValue("session/histories", bool(on)), checkable=True),
+            "quit": a("&Quit", "Ctrl+Q", "Close the window (asks before unsaved changes are lost)", self.close),
             "undo": undo,
             "redo": redo,
-            "clear": self._action("&Clear all", "Ctrl+Shift+Delete", "Remove every point (undoable)", c.clear),
-            "delete": self._action("&Delete point", "Delete", "Remove the point under the mouse pointer",
-                                   self._delete_point),
-            "class0": self._action("Click adds class &0", "0", "Left clicks add class-0 points",
-                                   lambda: c.set_click_class(0)),
-            "class1": self._action("Click adds class &1", "1", "Left clicks add class-1 points",
-                                   lambda: c.set_click_class(1)),
-            "play": self._action("&Play", "Space", "Play or pause training", c.toggle_play),
-            "step": self._action("&Step", "Right", "Train one epoch", c.step),
-            "step_back": self._action("Step &back", "Left", "Go back one epoch", c.step_back),
-            "reset": self._action("&Reset", "R", "Back to the start point θ₀", c.reset),
-            "fullscreen": self._action("&Full screen", "F11", "Full screen on or off", self.toggle_full_screen,
-                                       checkable=True),
-            "frame": self._action("Fit &data in view", "F", "Frame all the points", self.plane.frame_data),
-            "restore": self._action("Restore &layout", None, "Put every view back in its place",
-                                    self.restore_default_layout),
+            "clear": a("&Clear all points", "Ctrl+Shift+Delete", "Remove every point (undoable)", c.clear),
+            "delete": a("&Delete point", "Delete", "Remove the point under the mouse pointer", self._delete_point),
+            "class0": a("Click adds class &0", "0", "Left clicks add class-0 points", lambda: c.set_click_class(0)),
+            "class1": a("Click adds class &1", "1", "Left clicks add class-1 points", lambda: c.set_click_class(1)),
+            "play": a("&Play", "Space", "Play or pause training of every run", c.toggle_play),
+            "step": a("&Step", "Right", "Train every run one epoch", c.step),
+            "step_back": a("Step &back", "Left", "Show the epoch before", c.step_back),
+            "reset": a("&Reset", "R", "Every run back to its start point θ₀", c.reset),
+            "first": a("&First epoch", "Home", "Show epoch 0 on the timeline", lambda: c.seek(0)),
+            "last": a("&Last epoch", "End", "Show the last recorded epoch", lambda: c.seek(10**12)),
+            "page_back": a("Page b&ack", "PgUp", "Move back a tenth of the timeline", lambda: c.seek_by(-c.page())),
+            "page_forward": a("Page &forward", "PgDown", "Move forward a tenth of the timeline",
+                              lambda: c.seek_by(c.page())),
+            "add_run": a("&Add run", "A", "Add a run to the race: a copy of the selected run, in the next "
+                                          "colour, that may then differ in anything", lambda: c.add_run()),
+            "remove_run": a("Re&move run", "Ctrl+Delete", "Remove the selected run (undoable)",
+                            lambda: c.remove_run(c.session.selected)),
+            "next_run": a("Select ne&xt run", "N", "Edit the next run in the side panel", lambda: self._select_by(1)),
+            "previous_run": a("Select pre&vious run", "Shift+N", "Edit the previous run in the side panel",
+                              lambda: self._select_by(-1)),
+            "mute_run": a("&Hide or show run", "H", "Hide the selected run in the views, or show it again",
+                          lambda: c.set_muted(c.session.selected, not c.session.selected_run.muted)),
+            "compare_optimizers": a("Compare &optimizers", "Ctrl+Shift+O",
+                                    "Race gd, momentum, adam and lbfgs at their defaults on the selected run's model",
+                                    c.compare_optimizers),
+            "compare_rates": a("Compare learning &rates", "Ctrl+Shift+L",
+                               "Race the selected run's optimizer at η/10, η and 10η", c.compare_learning_rates),
+            "lr_up": a("Double the learning rate", "]", "η × 2 for the selected run", lambda: c.scale_learning_rate(2.0)),
+            "lr_down": a("Halve the learning rate", "[", "η ÷ 2 for the selected run",
+                         lambda: c.scale_learning_rate(0.5)),
+            "next_optimizer": a("Next optimi&zer", "O", "The next optimizer for the selected run",
+                                lambda: c.cycle_optimizer(1)),
+            "previous_optimizer": a("Previous optimizer", "Shift+O", "The previous optimizer for the selected run",
+                                    lambda: c.cycle_optimizer(-1)),
+            "equal_aspect": a("&Equal axis scales", "E", "One unit as long on both axes of the data plane",
+                              lambda on: c.set_view(equal_aspect=bool(on)), checkable=True),
+            "frame": a("Fit &data in view", "F", "Frame all the points", self.plane.frame_data),
+            "fullscreen": a("F&ull screen", "F11", "Full screen on or off", self.toggle_full_screen, checkable=True),
+            "restore": a("Restore &layout", "Ctrl+Alt+L", "Put every view back in its place",
+                         self.restore_default_layout),
+            "shortcuts": a("&Keyboard shortcuts", "F1", "Every action and its key", self.show_shortcuts),
         }
+        actions["histories"].setChecked(self.settings.value("session/histories", True, type=bool))
+        return actions
 
     def _make_menus(self) -> None:
         a = self.actions
         bar = self.menuBar()
-        for title, keys in (("&File", ("open", "save", None, "quit")),
-                            ("&Edit", ("undo", "redo", None, "delete", "clear", None, "class0", "class1")),
-                            ("&Run", ("play", "step", "step_back", "reset"))):
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(a["open"])
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.setToolTipsVisible(True)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        for key in ("save", "save_as", "export", "histories", None, "quit"):
+            file_menu.addSeparator() if key is None else file_menu.addAction(a[key])
+        for title, keys in (("&Edit", ("undo", "redo", None, "delete", "clear", None, "class0", "class1")),
+                            ("&Run", ("play", "step", "step_back", "reset", None, "first", "page_back",
+                                      "page_forward", "last", None, "add_run", "remove_run", "mute_run",
+                                      "next_run", "previous_run", "compare_optimizers", "compare_rates", None,
+                                      "lr_up", "lr_down", "next_optimizer", "previous_optimizer"))):
             menu = bar.addMenu(title)
+            menu.setToolTipsVisible(True)
             for key in keys:
                 menu.addSeparator() if key is None else menu.addAction(a[key])
         view = bar.addMenu("&View")
+        view.setToolTipsVisible(True)
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
-        for key in ("frame", "fullscreen", "restore"):
+        for key in ("equal_aspect", "frame", "fullscreen", "restore"):
             view.addAction(a[key])
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a["shortcuts"])
 
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
         self.class_label = QLabel()
-        self.run_label = QLabel()
-        self.state_label = QLabel()
-        self.message_label = QLabel()
+        self.run_label = ElidedLabel()
+        self.state_label = ElidedLabel()
+        self.message_label = ElidedLabel()
         self.message_label.setStyleSheet("color: #CC0066;")
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
-        self._message_timer.timeout.connect(self.message_label.clear)
+        self._message_timer.timeout.connect(lambda: self.message_label.setText(""))
         self.class_label.setToolTip("The class a left click adds (keys 0 and 1 switch)")
         bar.addWidget(self.class_label)
-        bar.addWidget(self.run_label, 1)
-        bar.addPermanentWidget(self.message_label)
-        bar.addPermanentWidget(self.state_label)
-        self._show_click_class(self.controller.click_class)
+        bar.addWidget(self.run_label, 5)
+        bar.addWidget(self.message_label, 3)
+        bar.addWidget(self.state_label, 3)
 
     def _connect(self) -> None:
         c = self.controller
         c.frame.connect(self.show_snapshot)
         c.landscapeReady.connect(self.landscape_view.show_landscape)
-        c.dataReplaced.connect(self.plane.set_data)
         c.clickClassChanged.connect(self._show_click_class)
         c.message.connect(self.show_message)
-        c.pathChanged.connect(lambda _: self._update_title())
-        c.optionsChanged.connect(lambda _: self._redraw())
-        c.undo_stack.cleanChanged.connect(self._update_title)
+        c.titleChanged.connect(self._update_title)
+        c.sessionChanged.connect(self._session_changed)
         p = self.plane
         p.addRequested.connect(lambda x, y, label: c.add_point(x, y, label))
         p.removeRequested.connect(c.remove_point)
         p.moveStarted.connect(c.begin_move)
         p.moveRequested.connect(c.move_point)
         p.moveFinished.connect(c.end_move)
-        self.sigmoid_view.thresholdChanged.connect(lambda t: c.set_options(threshold=t))
-        self.landscape_view.axesChanged.connect(lambda i, j: c.set_options(landscape_axes=(i, j)))
+        self.sigmoid_view.thresholdChanged.connect(lambda t: c.set_view(threshold=t))
+        self.landscape_view.axesChanged.connect(lambda i, j: c.set_view(landscape_axes=(i, j)))
         self.landscape_view.startRequested.connect(self._start_from_landscape)
+        self.timeline.seekRequested.connect(c.seek)
+        t = self.runs_table
+        t.selectRequested.connect(c.select_run)
+        t.muteRequested.connect(c.set_muted)
+        t.duplicateRequested.connect(lambda run_id: c.add_run(run_id))
+        t.removeRequested.connect(c.remove_run)
+        t.renameRequested.connect(c.rename_run)
+
+    def focus_home(self) -> None:
+        """Keyboard focus to the data plane: every single-key action works from there."""
+        self.plane.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- drawing -----------------------------------------------------------------------------------------
     def show_snapshot(self, snap) -> None:
-        opts = self.controller.options
-        self.plane.show_snapshot(snap, opts)
-        self.loss_view.show_snapshot(snap, opts)
-        self.sigmoid_view.show_snapshot(snap, opts)
-        self.landscape_view.show_snapshot(snap, opts)
+        self.plane.show_snapshot(snap)
+        self.timeline.show_snapshot(snap)
+        self.loss_view.show_snapshot(snap)
+        self.sigmoid_view.show_snapshot(snap)
+        self.landscape_view.show_snapshot(snap)
+        self.runs_table.show_snapshot(snap, self._distances(snap))
         self.panel.show_playing(snap.playing)
         self.actions["play"].setText("&Pause" if snap.playing else "&Play")
+        self.actions["equal_aspect"].setChecked(snap.view.equal_aspect)
         self._show_run(snap)
+
+    def _distances(self, snap) -> dict:
+        """‖θ − θ*‖ in original units for every run whose optimum is known (∞ when separable)."""
+        out = {}
+        for r in snap.runs:
+            facts = self.controller.analysis.facts_for(snap.data, r.spec.config) if r.trained else None
+            if facts is None:
+                continue
+            if facts.optimum_original is not None and len(facts.optimum_original) == len(r.theta):
+                out[r.id] = float(np.linalg.norm(r.theta - facts.optimum_original))
+            elif facts.reason == SEPARABLE_REASON:
+                out[r.id] = np.inf
+        return out
 
     def show_message(self, text: str) -> None:
         """A remark beside the run's figures (they stay visible), cleared after a few seconds."""
         self.message_label.setText(text)
-        self.message_label.setToolTip(text)
-        self._message_timer.start(8000)
+        self._message_timer.start(10000)
 
-    def _redraw(self) -> None:
-        if self.controller.latest is not None:
-            self.show_snapshot(self.controller.latest)
+    def _session_changed(self, _change) -> None:
+        self.controller.redraw()
 
     def _show_run(self, snap) -> None:
-        run = snap.run
-        if run is None:
+        run = snap.selected
+        if run is None or not run.trained:
             self.run_label.setText(f"{snap.data.n} points")
-            self.state_label.setText(snap.notice or "cannot train yet")
+            self.state_label.setText(snap.notice or (run.status_text(snap.playing, snap.position) if run else ""))
             return
-        theta = ", ".join(f"{name} {_fmt(v)}" for name, v in zip(run.theta_names, run.theta_original[:4]))
-        more = " …" if len(run.theta_original) > 4 else ""
-        self.run_label.setText(f"epoch {run.epoch}   loss {run.loss:.5g}   accuracy {run.accuracy:.1%}   "
-                               f"‖∇J‖ {run.grad_norm:.3g}   θ: {theta}{more}")
-        if snap.notice:
-            state = snap.notice
-        elif snap.playing:
-            state = "running"
-        else:
-            state = STATUS_TEXT.get(run.status, run.status)
-            if run.status in ("converged", "diverged") and run.reason:
-                state = f"{state}: {run.reason}"
-        self.state_label.setText(state)
-        self.state_label.setToolTip(state)
+        names = run.state.theta_names
+        theta = ", ".join(f"{name} {_fmt(v)}" for name, v in zip(names, run.theta[:4]))
+        more = " …" if len(run.theta) > 4 else ""
+        self.run_label.setText(f"{run.spec.label} · epoch {run.epoch}   loss {run.loss:.5g}   "
+                               f"accuracy {run.accuracy:.1%}   ‖∇J‖ {run.grad_norm:.3g}   θ: {theta}{more}")
+        self.state_label.setText(snap.notice or run.status_text(snap.playing, snap.position))
 
     def _show_click_class(self, label: int) -> None:
         color = self.theme.class_colors[label]
@@ -217,46 +324,151 @@ class MainWindow(QMainWindow):
         self.plane.click_class = label
 
     def _update_title(self, *_) -> None:
-        path = self.controller.path
-        name = Path(path).name if path else "Gaussian clouds"
-        dirty = "" if self.controller.undo_stack.isClean() else " *"
-        self.setWindowTitle(f"{APP_NAME} — {name}{dirty}")
+        dirty = " *" if self.controller.dirty else ""
+        self.setWindowTitle(f"{APP_NAME} — {self.controller.title()}{dirty}")
 
-    # -- gestures that need a dialog or a snapshot ------------------------------------------------------
+    # -- gestures that need a dialog or the selection ------------------------------------------------------
+    def _select_by(self, step: int) -> None:
+        ids = [r.id for r in self.controller.session.runs]
+        i = ids.index(self.controller.session.selected)
+        self.controller.select_run(ids[(i + step) % len(ids)])
+
     def _start_from_landscape(self, u: float, v: float) -> None:
-        snap = self.controller.latest
-        if snap is None or snap.run is None:
+        snap, result = self.controller.latest, self.landscape_view.result
+        if snap is None or snap.selected is None or not snap.selected.trained or result is None:
             return
-        theta = snap.run.theta.copy()
+        features = result.facts.features
+        theta = features.from_original(snap.selected.theta)
         i, j = self.landscape_view.axes
         theta[i], theta[j] = u, v
-        self.controller.set_start(snap.run.features.to_original(theta))
+        self.controller.set_start(features.to_original(theta))
+        self.show_message("The start point θ₀ moved: the run starts again from there.")
 
     def _delete_point(self) -> None:
         if not self.plane.remove_under_mouse():
             self.show_message("Point at a point to remove it (or Ctrl+click it)")
 
+    def _folder(self) -> str:
+        current = self.controller.session.path or (
+            self.controller.session.origin.name if self.controller.session.origin.kind == "file" else "")
+        return str(Path(current).parent) if current else str(self.settings.value("files/folder", "."))
+
     def open_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open data", str(Path(self.controller.path or ".").parent),
-                                              "Data files (*.csv *.txt *.tsv *.dat);;All files (*)")
-        if path and not self.controller.open_file(path):
+        path, _ = QFileDialog.getOpenFileName(self, "Open data or a session", self._folder(), OPEN_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> bool:
+        from ..core.session_file import looks_like_session
+
+        if looks_like_session(path) and not self._may_discard("opening another session"):
+            return False
+        if not self.controller.open_path(path):
             QMessageBox.warning(self, "Cannot open the file",
-                                f"The file could not be read; your data are unchanged.\n\n{self._last_message()}")
+                                f"The file could not be read; your data and runs are unchanged.\n\n"
+                                f"{self.controller.last_error}")
+            return False
+        if self.controller.layout:
+            self.apply_layout(self.controller.layout)
+            self.controller.layout = {}
+        self._remember(path)
+        return True
 
-    def _last_message(self) -> str:
-        return self.message_label.text()
+    def save(self) -> bool:
+        if not self.controller.session.path:
+            return self.save_as()
+        return self._save_to(self.controller.session.path)
 
-    def save_file(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save data", self.controller.path or "data.csv",
+    def save_as(self) -> bool:
+        stem = Path(self.controller.title()).name.split(".")[0] or "session"
+        start = self.controller.session.path or str(Path(self._folder()) / f"{stem}{SUFFIX}")
+        path, _ = QFileDialog.getSaveFileName(self, "Save the session", start, f"Sessions (*{SUFFIX});;All files (*)")
+        if not path:
+            return False
+        if not path.endswith(".json"):
+            path += SUFFIX
+        return self._save_to(path)
+
+    def _save_to(self, path: str) -> bool:
+        ok = self.controller.save_session(path, self.layout_state(), self.actions["histories"].isChecked())
+        if not ok:
+            QMessageBox.warning(self, "Cannot save the session", self.controller.last_error)
+            return False
+        self._remember(path)
+        self._update_title()
+        return True
+
+    def export_data(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export the points", str(Path(self._folder()) / "data.csv"),
                                               "CSV files (*.csv);;All files (*)")
-        if path and self.controller.save_file(path):
-            self.controller.undo_stack.setClean()
+        if path and not self.controller.export_data(path):
+            QMessageBox.warning(self, "Cannot export the data", self.controller.last_error)
+
+    def _remember(self, path: str) -> None:
+        path = str(Path(path).resolve())
+        recent = [p for p in self.settings.value("files/recent", [], type=list) if p != path]
+        self.settings.setValue("files/recent", [path, *recent][:RECENT_KEPT])
+        self.settings.setValue("files/folder", str(Path(path).parent))
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.value("files/recent", [], type=list)
+        if not recent:
+            empty = self.recent_menu.addAction("(no files yet)")
+            empty.setEnabled(False)
+        for i, path in enumerate(recent):
+            action = self.recent_menu.addAction(f"&{i + 1} {Path(path).name}")
+            action.setToolTip(path)
+            action.setEnabled(Path(path).exists())
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+
+    def _may_discard(self, doing: str) -> bool:
+        """Before unsaved work would be left behind: ask Save / Discard / Cancel. True to go on."""
+        if not self.controller.dirty:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
+                          f"The session has changes that are not saved. Save them before {doing}?",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
 
     def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
         self.actions["fullscreen"].setChecked(self.isFullScreen())
 
+    def show_shortcuts(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        text = QPlainTextEdit()
+        text.setReadOnly(True)
+        lines = []
+        for action in [*self.actions.values(), *(d.toggleViewAction() for d in self.docks.values())]:
+            keys = " / ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+            if keys:
+                lines.append(f"{keys:<22} {action.text().replace('&', '')}")
+        text.setPlainText("\n".join(lines))
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text)
+        dialog.resize(520, 560)
+        dialog.exec()
+
     # -- layout memory -----------------------------------------------------------------------------------
+    def layout_state(self) -> dict:
+        """The dock layout as JSON-safe data (saved in sessions)."""
+        return {"state": base64.b64encode(bytes(self.saveState())).decode("ascii")}
+
+    def apply_layout(self, layout: dict) -> None:
+        state = layout.get("state")
+        if isinstance(state, str):
+            try:
+                self.restoreState(QByteArray(base64.b64decode(state)))
+            except (ValueError, TypeError):
+                pass
+
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
@@ -270,10 +482,13 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             dock.show()
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event) -> None:    # noqa: N802 (Qt's name)
+        if not self._may_discard("closing"):
+            event.ignore()
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
-        self.controller.undo_stack.cleanChanged.disconnect(self._update_title)
+        self.controller.titleChanged.disconnect(self._update_title)
         self.controller.shutdown()
         super().closeEvent(event)

@@ -91,3 +91,88 @@ def set_line(line: pg.InfiniteLine, value: float) -> None:
     """Move an InfiniteLine only when it moves (its label is re-rendered on every move)."""
     if line.value() != value:
         line.setValue(value)
+
+
+_DASHES = {"solid": "SolidLine", "dash": "DashLine", "dot": "DotLine", "dashdot": "DashDotLine",
+           "dashdotdot": "DashDotDotLine"}
+
+
+def dash_style(name: str):
+    """The Qt pen style of a run's dash pattern name (see core.session.RUN_DASHES)."""
+    from PySide6.QtCore import Qt
+
+    return getattr(Qt.PenStyle, _DASHES.get(name, "SolidLine"))
+
+
+def run_pen(color: str, dash: str, width: float, alpha: float = 1.0):
+    """A cosmetic pen for a run's line: its colour, its dash pattern, ``width`` pixels."""
+    from PySide6.QtGui import QColor
+
+    c = QColor(color)
+    c.setAlphaF(alpha)
+    p = pg.mkPen(color=c, width=width)
+    p.setStyle(dash_style(dash))
+    p.setCosmetic(True)
+    return p
+
+
+class Dots(pg.GraphicsObject):
+    """Many round dots of one colour, drawn in one call: for points that move every frame, where
+    a ScatterPlotItem would walk every point in Python. Positions in data coordinates; the dot
+    size is in pixels."""
+
+    def __init__(self, color: str, size: float, outline: str | None = "#ffffff"):
+        super().__init__()
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QColor, QPen
+
+        self._fill = QPen(QColor(color), size)
+        self._fill.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self._fill.setCosmetic(True)
+        self._ring = None
+        if outline:
+            self._ring = QPen(QColor(outline), size + 1.6)
+            self._ring.setCapStyle(Qt.PenCapStyle.RoundCap)
+            self._ring.setCosmetic(True)
+        self._size = size
+        self._poly = None
+        self._x = EMPTY
+        self._y = EMPTY
+        self._bounds = pg.QtCore.QRectF()
+
+    def setData(self, x, y) -> None:              # noqa: N802 (pyqtgraph's name)
+        x, y = finite_xy(x, y)
+        self.prepareGeometryChange()
+        self._x, self._y = x, y
+        self._poly = pg.functions.arrayToQPolygonF(x, y) if len(x) else None
+        if len(x):
+            self._bounds = pg.QtCore.QRectF(float(x.min()), float(y.min()),
+                                            float(x.max() - x.min()), float(y.max() - y.min()))
+        else:
+            self._bounds = pg.QtCore.QRectF()
+        self.update()
+
+    def getData(self):                            # noqa: N802
+        return self._x, self._y
+
+    def boundingRect(self):                       # noqa: N802
+        # the dots reach a few pixels beyond their centres
+        px = self.pixelLength(pg.Point(1, 0)) or 0.0
+        py = self.pixelLength(pg.Point(0, 1)) or 0.0
+        pad = self._size
+        return self._bounds.adjusted(-pad * px, -pad * py, pad * px, pad * py)
+
+    def dataBounds(self, axis, frac=1.0, orthoRange=None):   # noqa: N802
+        if not len(self._x):
+            return None, None
+        values = self._x if axis == 0 else self._y
+        return float(values.min()), float(values.max())
+
+    def paint(self, painter, *args) -> None:
+        if self._poly is None:
+            return
+        if self._ring is not None:
+            painter.setPen(self._ring)
+            painter.drawPoints(self._poly)
+        painter.setPen(self._fill)
+        painter.drawPoints(self._poly)

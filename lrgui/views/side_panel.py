@@ -1,6 +1,8 @@
-"""The side panel: data tools, model, optimizer, playback and view options.
+"""The side panel: playback always in sight, then tabs for the data, the selected run's model and
+optimizer, and the view options.
 
-It only shows settings and forwards what the user changes to the controller; lists of
+It only shows the session (the selected run's settings, the view options) and forwards what the
+user changes to the controller; it redraws itself from the session's change events. Lists of
 generators, losses, penalties and optimizers, and every optimizer's hyperparameters, come from
 the core's registries.
 """
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSlider,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +35,8 @@ from ..core.objective import LOSSES, PENALTIES
 from ..core.optimizers import OPTIMIZERS
 from ..core.params import Param
 from ..core.resampling import CLASS_WEIGHTS, RESAMPLING
-from .controls import NumberEdit, ParamForm, Section, checkbox
+from ..core.session import RUN_COLORS
+from .controls import ElidedLabel, NumberEdit, ParamForm, checkbox, mind_manners
 from .theme import DEFAULT
 
 # Slider positions: these epochs per second, then (rightmost) as fast as possible.
@@ -43,6 +47,7 @@ TEST_FRACTION = Param("test_fraction", 0.0, "Test fraction",
 TOL = Param("tol", 1e-6, "Tolerance", "Training stops when ‖∇J‖ falls to this", "float", 0.0, 1e3)
 THRESHOLD = Param("threshold", 0.5, "Threshold", "A point is predicted as class 1 when p ≥ threshold",
                   "float", 0.001, 0.999)
+STARTS = (("zero", "θ₀ = 0"), ("random", "random θ₀ (seeded)"))
 
 
 def speed_of(position: int) -> float | None:
@@ -65,33 +70,109 @@ def _combo(items, tip: str) -> QComboBox:
     return box
 
 
-class SidePanel(QScrollArea):
+def _page(layout_owner: QWidget) -> QScrollArea:
+    """A tab page that scrolls vertically and is wide enough for its fields beside the scroll bar."""
+    area = QScrollArea()
+    area.setWidget(layout_owner)
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    return area
+
+
+class SidePanel(QWidget):
     def __init__(self, controller, actions: dict, theme=DEFAULT, parent=None):
         super().__init__(parent)
         self.controller = controller
-        self.setWidgetResizable(True)
-        self.setMinimumWidth(340)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.addWidget(Section("Data", self._data_section(actions, theme)))
-        layout.addWidget(Section("Model", self._model_section()))
-        layout.addWidget(Section("Optimizer", self._optimizer_section()))
-        layout.addWidget(Section("Playback", self._playback_section(actions)))
-        layout.addWidget(Section("View", self._view_section()))
-        layout.addStretch(1)
-        self.setWidget(body)
-        controller.configChanged.connect(self.show_config)
+        self.actions = actions
+        self._form_for = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self._run_bar(actions))
+        layout.addWidget(self._playback(actions))
+        self.tabs = QTabWidget()
+        self.tabs.setToolTip("")
+        self.pages = {}
+        for title, page in (("Data", self._data_section(actions, theme)), ("Model", self._model_section()),
+                            ("Optimizer", self._optimizer_section(actions)), ("View", self._view_section())):
+            self.pages[title] = _page(page)
+            self.tabs.addTab(self.pages[title], title)
+        layout.addWidget(self.tabs, 1)
+        mind_manners(self)
+        self._fit_width()
+        controller.sessionChanged.connect(self._on_change)
         controller.clickClassChanged.connect(self._show_click_class)
-        controller.dataReplaced.connect(lambda data, _refit: self._show_counts(data))
-        self.show_config(controller.config)
-        self._show_counts(controller.data)
+        controller.speedChanged.connect(self.show_speed)
+        self.show_session()
+
+    def _fit_width(self) -> None:
+        """Wide enough that no field hides under a page's scroll bar."""
+        widest = max(area.widget().minimumSizeHint().width() for area in self.pages.values())
+        bar = max(area.verticalScrollBar().sizeHint().width() for area in self.pages.values())
+        self.setMinimumWidth(widest + bar + 24)
+
+    # -- the selected run and playback -----------------------------------------------------------
+    def _run_bar(self, actions) -> QWidget:
+        w = QWidget()
+        row = QHBoxLayout(w)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.run_name = ElidedLabel()
+        self.run_name.setToolTip("The selected run: the Model and Optimizer tabs edit it "
+                                 "(choose another in the Runs table)")
+        row.addWidget(self.run_name, 1)
+        self.add_run_button = QPushButton("Add run")
+        self.add_run_button.setToolTip(actions["add_run"].toolTip())
+        self.add_run_button.clicked.connect(actions["add_run"].trigger)
+        row.addWidget(self.add_run_button)
+        return w
+
+    def _playback(self, actions) -> QWidget:
+        w = QWidget()
+        v = QVBoxLayout(w)
+        v.setContentsMargins(0, 0, 0, 0)
+        grid = QGridLayout()
+        self.buttons = {}
+        for i, key in enumerate(("play", "step", "step_back", "reset")):
+            b = QPushButton(actions[key].text().replace("&", ""))
+            b.setToolTip(actions[key].toolTip())
+            b.clicked.connect(actions[key].trigger)
+            self.buttons[key] = b
+            grid.addWidget(b, 0, i)
+        v.addLayout(grid)
+        speed_row = QHBoxLayout()
+        speed_row.addWidget(QLabel("Speed"))
+        self.speed = QSlider(Qt.Orientation.Horizontal)
+        self.speed.setRange(0, len(SPEEDS))
+        self.speed.setToolTip("Epochs per second, from 1 to as fast as possible (rightmost)")
+        self.speed_label = QLabel()
+        self.speed_label.setMinimumWidth(90)
+        speed_row.addWidget(self.speed, 1)
+        speed_row.addWidget(self.speed_label)
+        v.addLayout(speed_row)
+        self.speed.valueChanged.connect(self._speed_moved)
+        self.show_speed(self.controller.speed)
+        return w
+
+    def _speed_moved(self, position: int) -> None:
+        speed = speed_of(position)
+        self.speed_label.setText("max" if speed is None else f"{speed:g} epochs/s")
+        if speed != self.controller.speed:
+            self.controller.set_speed(speed)
+
+    def show_speed(self, speed: float | None) -> None:
+        self.speed.blockSignals(True)
+        self.speed.setValue(position_of(speed))
+        self.speed.blockSignals(False)
+        self.speed_label.setText("max" if speed is None else f"{speed:g} epochs/s")
+
+    def show_playing(self, playing: bool) -> None:
+        self.buttons["play"].setText("Pause" if playing else "Play")
 
     # -- data -----------------------------------------------------------------------------------
     def _data_section(self, actions, theme) -> QWidget:
         w = QWidget()
         v = QVBoxLayout(w)
-        v.setContentsMargins(6, 0, 0, 0)
         row = QHBoxLayout()
         row.addWidget(QLabel("Click adds:"))
         self.class_group = QButtonGroup(self)
@@ -106,10 +187,11 @@ class SidePanel(QScrollArea):
         self.class_group.idClicked.connect(self.controller.set_click_class)
         v.addLayout(row)
         self.counts = QLabel()
+        self.counts.setWordWrap(True)
         v.addWidget(self.counts)
         buttons = QHBoxLayout()
-        for key in ("open", "save", "clear"):
-            b = QPushButton(actions[key].text().replace("&", "").rstrip("…"))
+        for key, text in (("open", "Open…"), ("export", "Export CSV…"), ("clear", "Clear")):
+            b = QPushButton(text)
             b.setToolTip(actions[key].toolTip())
             b.clicked.connect(actions[key].trigger)
             buttons.addWidget(b)
@@ -125,6 +207,7 @@ class SidePanel(QScrollArea):
         self.generate_button.setToolTip("Replace the data with freshly generated points (undoable)")
         self.generate_button.clicked.connect(self._generate)
         v.addWidget(self.generate_button)
+        v.addStretch(1)
         self.generator.currentIndexChanged.connect(self._show_generator)
         self._show_generator()
         return w
@@ -146,7 +229,6 @@ class SidePanel(QScrollArea):
     def _model_section(self) -> QWidget:
         w = QWidget()
         form = QFormLayout(w)
-        form.setContentsMargins(6, 0, 0, 0)
         self.loss = _combo([(k, v.label) for k, v in LOSSES.items()], "The cost the optimizer minimises")
         self.penalty = _combo([(k, v.label) for k, v in PENALTIES.items()], "Regularisation of the weights w")
         self.lam = NumberEdit(LAMBDA, 1.0)
@@ -162,30 +244,45 @@ class SidePanel(QScrollArea):
                                "becomes a curve")
         self.degree.setKeyboardTracking(False)
         self.test_fraction = NumberEdit(TEST_FRACTION, 0.0)
+        self.start = _combo(STARTS, "Where the run starts: θ = 0, a seeded random θ, or (after dragging the "
+                                    "handle in the loss landscape) a point of your choice")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setKeyboardTracking(False)
+        self.seed.setToolTip("Seed of every random choice of the run (test split, resampling, mini-batches, "
+                             "random θ₀): the same seed trains the same way")
         for label, widget in (("Loss", self.loss), ("Penalty", self.penalty), ("λ", self.lam),
                               ("Class weights", self.class_weight), ("Resampling", self.resample),
                               ("", self.standardize), ("Polynomial degree", self.degree),
-                              ("Test fraction", self.test_fraction)):
+                              ("Test fraction", self.test_fraction), ("Start", self.start), ("Seed", self.seed)):
             form.addRow(label, widget)
         c = self.controller
-        self.loss.activated.connect(lambda _: c.set_config(loss=self.loss.currentData()))
-        self.penalty.activated.connect(lambda _: c.set_config(penalty=self.penalty.currentData()))
-        self.lam.committed.connect(lambda v: c.set_config(lam=v))
-        self.class_weight.activated.connect(lambda _: c.set_config(class_weight=self.class_weight.currentData()))
-        self.resample.activated.connect(lambda _: c.set_config(resample=self.resample.currentData()))
-        self.standardize.clicked.connect(lambda on: c.set_config(standardize=bool(on)))
-        self.degree.valueChanged.connect(lambda d: c.set_config(degree=int(d)) if d != c.config.degree else None)
-        self.test_fraction.committed.connect(lambda v: c.set_config(test_fraction=v))
+        self.loss.activated.connect(lambda _: c.set_run_config(loss=self.loss.currentData()))
+        self.penalty.activated.connect(lambda _: c.set_run_config(penalty=self.penalty.currentData()))
+        self.lam.committed.connect(lambda v: c.set_run_config(lam=v))
+        self.class_weight.activated.connect(lambda _: c.set_run_config(class_weight=self.class_weight.currentData()))
+        self.resample.activated.connect(lambda _: c.set_run_config(resample=self.resample.currentData()))
+        self.standardize.clicked.connect(lambda on: c.set_run_config(standardize=bool(on)))
+        self.degree.valueChanged.connect(lambda d: c.set_run_config(degree=int(d)))
+        self.test_fraction.committed.connect(lambda v: c.set_run_config(test_fraction=v))
+        self.start.activated.connect(self._start_chosen)
+        self.seed.valueChanged.connect(lambda s: c.set_run_config(seed=int(s)))
         return w
 
+    def _start_chosen(self, _index: int) -> None:
+        key = self.start.currentData()
+        if key in ("zero", "random"):
+            self.controller.set_run_config(init=key)
+
     # -- optimizer --------------------------------------------------------------------------------
-    def _optimizer_section(self) -> QWidget:
+    def _optimizer_section(self, actions) -> QWidget:
         w = QWidget()
         v = QVBoxLayout(w)
-        v.setContentsMargins(6, 0, 0, 0)
         self.optimizer = _combo([(k, cls.label) for k, cls in OPTIMIZERS.items()],
-                                "The optimizer; changing it restarts the run from its start point")
-        self.optimizer.activated.connect(lambda _: self.controller.set_config(optimizer=self.optimizer.currentData()))
+                                "The optimizer of the selected run (keys O / Shift+O); a new one starts the "
+                                "run again from its start point")
+        self.optimizer.activated.connect(
+            lambda _: self.controller.set_run_config(optimizer=self.optimizer.currentData()))
         v.addWidget(self.optimizer)
         self.hyper_form = ParamForm()
         self.hyper_form.changed.connect(self.controller.set_hyper)
@@ -194,99 +291,84 @@ class SidePanel(QScrollArea):
                                "of its iterations.")
         self.no_hyper.setWordWrap(True)
         v.addWidget(self.no_hyper)
-        return w
-
-    # -- playback ---------------------------------------------------------------------------------
-    def _playback_section(self, actions) -> QWidget:
-        w = QWidget()
-        v = QVBoxLayout(w)
-        v.setContentsMargins(6, 0, 0, 0)
-        grid = QGridLayout()
-        self.buttons = {}
-        for i, key in enumerate(("play", "step", "step_back", "reset")):
-            b = QPushButton(actions[key].text().replace("&", ""))
-            b.setToolTip(actions[key].toolTip())
-            b.clicked.connect(actions[key].trigger)
-            self.buttons[key] = b
-            grid.addWidget(b, i // 2, i % 2)
-        v.addLayout(grid)
-        speed_row = QHBoxLayout()
-        speed_row.addWidget(QLabel("Speed"))
-        self.speed = QSlider(Qt.Orientation.Horizontal)
-        self.speed.setRange(0, len(SPEEDS))
-        self.speed.setToolTip("Epochs per second, from 1 to as fast as possible (rightmost)")
-        self.speed_label = QLabel()
-        self.speed_label.setMinimumWidth(90)
-        speed_row.addWidget(self.speed, 1)
-        speed_row.addWidget(self.speed_label)
-        v.addLayout(speed_row)
-        self.speed.valueChanged.connect(self._speed_moved)
-        self.show_speed(self.controller.speed)
-        self.controller.speedChanged.connect(self.show_speed)
         form = QFormLayout()
         self.max_epochs = QSpinBox()
         self.max_epochs.setRange(1, 10_000_000)
         self.max_epochs.setKeyboardTracking(False)
-        self.max_epochs.setToolTip("Training stops after this many epochs")
+        self.max_epochs.setToolTip("The run stops after this many epochs")
         self.stop_at_convergence = checkbox("Stop at convergence", "Stop when ‖∇J‖ falls to the tolerance", True)
         self.tol = NumberEdit(TOL, 1e-6)
         form.addRow("Max epochs", self.max_epochs)
         form.addRow("", self.stop_at_convergence)
         form.addRow("Tolerance", self.tol)
         v.addLayout(form)
-        self.max_epochs.valueChanged.connect(lambda _: self._limits())
-        self.stop_at_convergence.clicked.connect(lambda _: self._limits())
-        self.tol.committed.connect(lambda _: self._limits())
+        c = self.controller
+        self.max_epochs.valueChanged.connect(lambda n: c.set_run_config(max_epochs=int(n)))
+        self.stop_at_convergence.clicked.connect(lambda _: self._tolerance())
+        self.tol.committed.connect(lambda _: self._tolerance())
+        races = QHBoxLayout()
+        for key in ("compare_optimizers", "compare_rates"):
+            b = QPushButton(actions[key].text().replace("&", ""))
+            b.setToolTip(actions[key].toolTip())
+            b.clicked.connect(actions[key].trigger)
+            races.addWidget(b)
+        v.addLayout(races)
+        v.addStretch(1)
         return w
 
-    def _speed_moved(self, position: int) -> None:
-        speed = speed_of(position)
-        self.speed_label.setText("max" if speed is None else f"{speed:g} epochs/s")
-        if speed != self.controller.speed:
-            self.controller.set_speed(speed)
-
-    def show_speed(self, speed: float | None) -> None:
-        self.speed.blockSignals(True)
-        self.speed.setValue(position_of(speed))
-        self.speed.blockSignals(False)
-        self.speed_label.setText("max" if speed is None else f"{speed:g} epochs/s")
-
-    def _limits(self) -> None:
-        tol = self.tol.value() if self.stop_at_convergence.isChecked() else 0.0
-        self.tol.setEnabled(self.stop_at_convergence.isChecked())
-        self.controller.set_limits(self.max_epochs.value(), tol)
-
-    def show_playing(self, playing: bool) -> None:
-        self.buttons["play"].setText("Pause" if playing else "Play")
+    def _tolerance(self) -> None:
+        on = self.stop_at_convergence.isChecked()
+        self.tol.setEnabled(on)
+        self.controller.set_run_config(tol=self.tol.value() if on else 0.0)
 
     # -- view -------------------------------------------------------------------------------------
     def _view_section(self) -> QWidget:
         w = QWidget()
         form = QFormLayout(w)
-        form.setContentsMargins(6, 0, 0, 0)
-        o = self.controller.options
-        self.shading = checkbox("Probability shading", "Shade the plane by σ(θᵀx)", o.shading)
+        o = self.controller.session.view
+        self.shading = checkbox("Probability shading", "Shade the plane by σ(θᵀx) of the selected run", o.shading)
         self.contours = checkbox("p = 0.25 / 0.75 contours", "Dashed lines where p is 0.25 and 0.75", o.contours)
         self.misclassified = checkbox("Mark misclassified points", "Ring the points on the wrong side of "
-                                      "the threshold", o.misclassified)
-        self.log_loss = checkbox("Log-scale loss", "Show the loss curve on a logarithmic axis", o.log_loss)
+                                      "the threshold (from the first epoch on)", o.misclassified)
+        self.log_loss = checkbox("Log-scale loss", "Show the loss curves on a logarithmic axis", o.log_loss)
+        self.equal_aspect = checkbox("Equal axis scales", "One unit is as long on both axes of the data plane "
+                                     "(circles look round)", o.equal_aspect)
         self.threshold = NumberEdit(THRESHOLD, o.threshold)
-        for widget in (self.shading, self.contours, self.misclassified, self.log_loss):
+        for widget in (self.shading, self.contours, self.misclassified, self.log_loss, self.equal_aspect):
             form.addRow("", widget)
         form.addRow("Threshold", self.threshold)
         c = self.controller
-        self.shading.toggled.connect(lambda on: c.set_options(shading=on))
-        self.contours.toggled.connect(lambda on: c.set_options(contours=on))
-        self.misclassified.toggled.connect(lambda on: c.set_options(misclassified=on))
-        self.log_loss.toggled.connect(lambda on: c.set_options(log_loss=on))
-        self.threshold.committed.connect(lambda t: c.set_options(threshold=t))
-        c.optionsChanged.connect(lambda opts: self.threshold.set_value(opts.threshold))
+        self.shading.clicked.connect(lambda on: c.set_view(shading=bool(on)))
+        self.contours.clicked.connect(lambda on: c.set_view(contours=bool(on)))
+        self.misclassified.clicked.connect(lambda on: c.set_view(misclassified=bool(on)))
+        self.log_loss.clicked.connect(lambda on: c.set_view(log_loss=bool(on)))
+        self.equal_aspect.clicked.connect(lambda on: c.set_view(equal_aspect=bool(on)))
+        self.threshold.committed.connect(lambda t: c.set_view(threshold=t))
         return w
 
-    # -- showing the configuration -------------------------------------------------------------------
+    # -- showing the session ------------------------------------------------------------------------
+    def _on_change(self, change) -> None:
+        self.show_session()
+
+    def show_session(self) -> None:
+        session = self.controller.session
+        spec = session.selected_run
+        color = RUN_COLORS[spec.color % len(RUN_COLORS)]
+        self.run_name.setText(f"Run: {spec.label}")
+        self.run_name.setStyleSheet(f"QLabel {{ color: {color}; font-weight: bold; }}")
+        self._show_counts(session.data)
+        self.show_config(spec.config)
+        self.show_view(session.view)
+
+    def show_view(self, o) -> None:
+        for box, on in ((self.shading, o.shading), (self.contours, o.contours), (self.misclassified, o.misclassified),
+                        (self.log_loss, o.log_loss), (self.equal_aspect, o.equal_aspect)):
+            box.setChecked(on)
+        self.threshold.set_value(o.threshold)
+
     def show_config(self, config) -> None:
         widgets = (self.loss, self.penalty, self.class_weight, self.resample, self.optimizer,
-                   self.standardize, self.degree, self.max_epochs)
+                   self.standardize, self.degree, self.max_epochs, self.start, self.seed)
         for wdg in widgets:
             wdg.blockSignals(True)
         self.loss.setCurrentIndex(self.loss.findData(config.loss))
@@ -299,10 +381,14 @@ class SidePanel(QScrollArea):
         self.degree.setValue(config.degree)
         self.test_fraction.set_value(config.test_fraction)
         self.max_epochs.setValue(config.max_epochs)
+        self.stop_at_convergence.setChecked(config.tol > 0)
+        self.tol.setEnabled(config.tol > 0)
         if config.tol > 0:
             self.tol.set_value(config.tol)
+        self._show_start(config.init)
+        self.seed.setValue(config.seed)
         self.optimizer.setCurrentIndex(self.optimizer.findData(config.optimizer))
-        if getattr(self, "_form_for", None) != config.optimizer:
+        if self._form_for != config.optimizer:
             self._form_for = config.optimizer
             params = OPTIMIZERS.get(config.optimizer).params
             self.hyper_form.set_params(params, config.hyper)
@@ -311,3 +397,17 @@ class SidePanel(QScrollArea):
             self.hyper_form.set_values(config.hyper)
         for wdg in widgets:
             wdg.blockSignals(False)
+
+    def _show_start(self, init) -> None:
+        custom = self.start.findData("custom")
+        if isinstance(init, str):
+            if custom >= 0:
+                self.start.removeItem(custom)
+            self.start.setCurrentIndex(self.start.findData(init))
+            return
+        text = "θ₀ = (" + ", ".join(f"{v:.3g}" for v in init) + ")"
+        if custom < 0:
+            self.start.addItem(text, "custom")
+            custom = self.start.count() - 1
+        self.start.setItemText(custom, text)
+        self.start.setCurrentIndex(custom)

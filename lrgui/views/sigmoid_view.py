@@ -1,4 +1,5 @@
-"""The sigmoid view: σ(z) over z = θᵀx, every point at its z and its label, the threshold."""
+"""The sigmoid view of the selected run: σ(z) over z = θᵀx, every point at its z and its label, the
+threshold. The points move every frame, so they are drawn as one batch of dots (``Dots``)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 
+from ..core.features import decision_in_original_units
 from ..core.numerics import sigmoid
-from .plot_helpers import EMPTY, pen, set_line, set_text, style_axes
+from .plot_helpers import EMPTY, Dots, pen, set_line, set_text, style_axes
 from .theme import DEFAULT, Theme
 
 MAX_SHOWN = 2_000
@@ -29,11 +31,7 @@ class SigmoidView(pg.PlotWidget):
         plot.setMouseEnabled(x=False, y=False)
         plot.setYRange(-0.12, 1.12, padding=0)
         self.curve = plot.plot(pen=pen(theme.curve_color, theme.line_width))
-        self.points = [
-            pg.ScatterPlotItem(symbol=theme.class_symbols[c], size=theme.point_size * 0.8,
-                               brush=pg.mkBrush(theme.class_colors[c]), pen=pg.mkPen("#ffffff", width=0.6))
-            for c in (0, 1)
-        ]
+        self.points = [Dots(theme.class_colors[c], theme.point_size * 0.8) for c in (0, 1)]
         for item in self.points:
             plot.addItem(item)
         self.threshold_line = pg.InfiniteLine(pos=0.5, angle=0, movable=True,
@@ -64,24 +62,25 @@ class SigmoidView(pg.PlotWidget):
                        if n > MAX_SHOWN else np.arange(n))
         self._jitter = np.random.default_rng(2).uniform(-JITTER, JITTER, len(self._shown))
 
-    def show_snapshot(self, snap, options) -> None:
+    def show_snapshot(self, snap) -> None:
         if snap.data is not self._data:
             self._pick(snap.data)
-        t = float(np.clip(options.threshold, 0.001, 0.999))
-        if abs(self.threshold_line.value() - t) > 1e-12:
+        t = float(np.clip(snap.view.threshold, 0.001, 0.999))
+        if abs(self.threshold_line.value() - t) > 1e-12 and not self.threshold_line.moving:
             self.threshold_line.setValue(t)
         z_t = float(np.log(t / (1 - t)))
         set_line(self.z_line, z_t)
-        run = snap.run
+        run = snap.selected
         X, y = snap.data.X[self._shown], snap.data.y[self._shown]
-        if run is None or len(X) == 0:
+        if run is None or not run.trained or len(X) == 0:
             for item in self.points:
                 item.setData(EMPTY, EMPTY)
             self._draw_curve(NICE[0])
-            set_text(self.note, "")
+            set_text(self.note, "" if run is None or run.trained else run.status_text(snap.playing, snap.position))
+            self.note.setPos(-self._half_width, 1.12)
             return
         with np.errstate(all="ignore"):
-            z = run.decision_function(X)
+            z = decision_in_original_units(run.theta, X, run.state.degree)
         z = np.where(np.isfinite(z), z, np.sign(np.nan_to_num(z)) * 1e300)
         reach = float(np.max(np.abs(z))) if len(z) else 0.0
         half = next((v for v in NICE if v >= 1.05 * max(reach, abs(z_t))), NICE[-1])
@@ -93,7 +92,7 @@ class SigmoidView(pg.PlotWidget):
         beyond = np.count_nonzero(np.abs(z) > half)
         shown = f"showing {len(X):,} of {snap.data.n:,} points" if snap.data.n > len(X) else ""
         edge = f"{beyond} points beyond ±{half:g} drawn at the edge" if beyond else ""
-        set_text(self.note, " · ".join(s for s in (shown, edge) if s))
+        set_text(self.note, " · ".join(s for s in (f"{run.spec.label}, epoch {run.epoch}", shown, edge) if s))
         self.note.setPos(-half, 1.12)
 
     def _draw_curve(self, half: float) -> None:

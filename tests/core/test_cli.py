@@ -53,7 +53,7 @@ def test_summary_and_help():
     (["gaussian", "--momentum", "0.5"], "has no setting 'momentum'"),
     (["gaussian", "--degree", "9"], "degree"),
     (["gaussian", "--gen", "n0=-3"], "n0"),
-    (["gaussian", "--init", "1,x"], "--init"),
+    (["gaussian", "--init", "1,x"], "init takes zero, random or numbers"),
     (["gaussian", "-o", "newton", "--loss", "squared"], "cross-entropy"),
 ])
 def test_bad_input_exits_2_with_one_line(args, words):

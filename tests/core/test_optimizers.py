@@ -11,6 +11,7 @@ from lrgui.core.errors import ConfigError
 from lrgui.core.objective import Objective
 from lrgui.core.optimizers import OPTIMIZERS
 from lrgui.core.run import TrainingRun
+from tests.core.reference import l1_logistic_regression
 
 # Settings that reach 1e-4 within the epochs given. Mini-batch and RMSProp steps only settle with
 # a decaying learning rate.
@@ -61,12 +62,7 @@ def test_l1_proximal_gradient_matches_saga_with_exact_zeros():
     X, y = make_classification(300, 5, n_informative=2, n_redundant=0, n_clusters_per_class=1,
                                flip_y=0.05, random_state=2)
     lam = 30.0
-    import sklearn
-
-    # scikit-learn 1.8 spells the L1 penalty l1_ratio=1 and deprecates penalty="l1"
-    l1 = {"l1_ratio": 1.0} if tuple(map(int, sklearn.__version__.split(".")[:2])) >= (1, 8) else {"penalty": "l1"}
-    ref = LogisticRegression(C=1 / lam, solver="saga", tol=1e-12, max_iter=200_000, **l1).fit(X, y)
-    reference = np.r_[ref.intercept_, ref.coef_[0]]
+    reference = l1_logistic_regression(X, y, lam)
     run = TrainingRun(Dataset(X, y), RunConfig(optimizer="gd", hyper={"lr": 1.0}, penalty="l1", lam=lam,
                                                max_epochs=50_000, tol=1e-10))
     run.step(50_000)

@@ -1,13 +1,14 @@
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
 
-from lrgui.app.controller import ExplorerController
+from lrgui.app.controller import Controller
 from lrgui.views.main_window import MainWindow
 
 
 class Driver:
-    """Drives the real main window as a user would and waits for the worker to catch up."""
+    """Drives the real main window as a user would and waits for the training process."""
 
     def __init__(self, qtbot, window):
         self.qtbot = qtbot
@@ -18,45 +19,56 @@ class Driver:
     def snap(self):
         return self.controller.latest
 
-    def settle(self, timeout=5000):
-        """Wait until the worker has handled everything sent so far and the frame is drawn."""
-        marker = object()
-        done = []
-        self.controller._do(lambda w: done.append(marker))
-        self.qtbot.waitUntil(lambda: bool(done), timeout=timeout)
-        serial = self.controller._worker._serial
-        self.qtbot.waitUntil(lambda: self.snap is not None and self.snap.serial >= serial, timeout=timeout)
+    def settle(self, timeout=20000):
+        """Wait until the training process has done everything sent so far (runs caught up) and
+        a frame shows it."""
+        token = self.controller.sync()
+        self.qtbot.waitUntil(lambda: self.controller.drawn_sync >= token, timeout=timeout)
+        assert self.controller.faults == []
         return self.snap
 
-    def click(self, x, y, button=None, modifier=None):
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QApplication
+    def key(self, key, modifier=Qt.KeyboardModifier.NoModifier, widget=None):
+        """A key press where the keyboard focus is (or on ``widget``)."""
+        QApplication.processEvents()
+        target = widget or QApplication.focusWidget() or self.window
+        self.qtbot.keyClick(target, key, modifier)
 
+    def click(self, x, y, button=None, modifier=None):
         plane = self.window.plane
         QApplication.processEvents()       # let pending layout settle before mapping the point
         pos = plane.view_to_widget(x, y)
         self.qtbot.mouseClick(plane.viewport(), button or Qt.MouseButton.LeftButton,
                               modifier or Qt.KeyboardModifier.NoModifier, pos)
 
-    def run_core(self):
-        """The run as the worker holds it (only read while the worker is idle)."""
-        return self.controller._worker.run
+    def run(self, index=0):
+        return self.snap.runs[index]
+
+    def train(self, epochs):
+        for _ in range(epochs):
+            self.controller.step()
+        return self.settle()
+
+
+def make_window(qtbot, path, session=None, recording=None):
+    controller = Controller(session, recording)
+    settings = QSettings(str(path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(controller, settings)
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)          # the offscreen screen is small; give the plots room
+    window.show()
+    qtbot.waitExposed(window)
+    return window
 
 
 @pytest.fixture
 def driver(qtbot, tmp_path):
-    controller = ExplorerController()
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(controller, settings)
-    qtbot.addWidget(window)
-    window.resize(1500, 950)           # the offscreen screen is small; give the plots room
-    window.show()
-    qtbot.waitExposed(window)
+    window = make_window(qtbot, tmp_path)
     d = Driver(qtbot, window)
     d.settle()
     yield d
+    window.controller.undo_stack.setClean()         # nothing to ask about when closing
     window.close()
-    assert not controller.threads_running()
+    assert not window.controller.threads_running()
 
 
 def finite(a):

@@ -1,0 +1,151 @@
+"""Facts about a training problem that explain what a run does: whether the classes are separable
+(then no finite optimum exists without a penalty), where the optimum lies, and whether a run's
+loss oscillates instead of falling."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog, minimize
+
+from .objective import Objective
+
+# Separability is decided by a linear programme over every row; beyond this many numbers in
+# the design it is not attempted (the answer is then unknown).
+SEPARATION_LIMIT = 1_500_000
+SEPARABLE_REASON = ("the classes are separable: the weights grow without bound and no finite "
+                    "optimum exists; a penalty (L2 or L1) gives one")
+
+
+def separable(objective: Objective) -> bool | None:
+    """Whether some θ ≠ 0 classifies every training row correctly or on the boundary (complete
+    or quasi-complete separation): then the unpenalised cost has no finite minimiser (Albert &
+    Anderson, 1984). None when the data are too large to decide.
+
+    With the signed rows bᵢ (margins mᵢ = bᵢ·θ, correct when mᵢ < 0), the data are separated iff
+    max Σ −mᵢ subject to mᵢ ≤ 0 and −1 ≤ θⱼ ≤ 1 is positive."""
+    D = objective.design
+    if D.n * D.k > SEPARATION_LIMIT:
+        return None
+    B = D.B
+    norms = np.linalg.norm(B, axis=1)
+    B = B / np.where(norms > 0, norms, 1.0)[:, None]      # scaling a row keeps its sign pattern
+    result = linprog(B.sum(axis=0), A_ub=B, b_ub=np.zeros(D.n), bounds=[(-1.0, 1.0)] * D.k,
+                     method="highs")
+    if result.status != 0:
+        return None
+    return bool(-result.fun > 1e-7 * D.n ** 0.5)
+
+
+def penalised(objective: Objective) -> bool:
+    return objective.penalty.name != "none" and objective.lam > 0
+
+
+@dataclass(frozen=True)
+class Optimum:
+    """``theta`` the minimiser of J in the problem's training units (k,), or None with ``reason``."""
+
+    theta: np.ndarray | None
+    reason: str = ""
+
+
+def find_optimum(objective: Objective, tol: float = 1e-6) -> Optimum:
+    """The minimiser of J: L-BFGS for smooth costs; for L1, L-BFGS-B on w = u − v with u, v ≥ 0
+    (a smooth problem with bounds whose solution is the lasso solution, exact zeros included).
+    For the squared-error cost, which is not convex, it is the minimum reached from θ = 0."""
+    if not penalised(objective) and separable(objective):
+        return Optimum(None, SEPARABLE_REASON)
+    k = objective.k
+    with np.errstate(all="ignore"):
+        if objective.smooth:
+            result = minimize(objective.loss_gradient, np.zeros(k), jac=True, method="L-BFGS-B",
+                              options={"maxiter": 5000, "gtol": tol / 10, "ftol": 0.0})
+            theta = result.x
+        else:
+            theta = _l1_optimum(objective, tol)
+    if not np.all(np.isfinite(theta)):
+        return Optimum(None, "the optimizer found no finite optimum")
+    if np.linalg.norm(objective.gradient(theta)) > max(tol * 100, 1e-4):
+        return Optimum(None, "no optimum could be located to within the tolerance")
+    return Optimum(theta)
+
+
+def _l1_optimum(objective: Objective, tol: float) -> np.ndarray:
+    k = objective.k
+    scale = objective.lam / objective.penalty_n
+
+    def value_gradient(x):
+        b, u, v = x[0], x[1:k], x[k:]
+        theta = np.concatenate(([b], u - v))
+        loss, grad = objective.smooth_loss_gradient(theta)
+        loss += scale * (u.sum() + v.sum())
+        gw = grad[1:]
+        return loss, np.concatenate(([grad[0]], gw + scale, -gw + scale))
+
+    bounds = [(None, None)] + [(0.0, None)] * (2 * (k - 1))
+    result = minimize(value_gradient, np.zeros(2 * k - 1), jac=True, method="L-BFGS-B",
+                      bounds=bounds, options={"maxiter": 20000, "gtol": tol / 10, "ftol": 0.0})
+    x = result.x
+    w = x[1:k] - x[k:]
+    w[np.abs(w) <= 1e-12 * max(1.0, np.abs(w).max(initial=0.0))] = 0.0
+    theta = np.concatenate(([x[0]], w))
+    # A few proximal-gradient steps make the zeros exact and polish the rest.
+    step = 1.0 / max(_lipschitz_bound(objective), 1e-12)
+    for _ in range(200):
+        g = objective.smooth_gradient(theta)
+        theta = objective.prox(theta - step * g, step)
+    return theta
+
+
+def _lipschitz_bound(objective: Objective) -> float:
+    """An upper bound of the curvature of the smooth part: ¼ λ_max(BᵀB)/n (cross-entropy) plus L2."""
+    B = objective.design.B
+    w = objective.design.weights
+    if w is not None:
+        B = B * np.sqrt(w)[:, None]
+    top = np.linalg.norm(B, 2) ** 2 / objective.n
+    return 0.25 * top + objective.lam / objective.penalty_n
+
+
+class OscillationWatch:
+    """Counts, over the last ``window`` epochs, how often the loss went up. A loss that rises in
+    many epochs, by more than rounding, means the steps overshoot: the learning rate is too large
+    for the curvature where θ is. O(1) per epoch."""
+
+    def __init__(self, window: int = 100, rises: int = 30, relative: float = 1e-3):
+        self.window = window
+        self.limit = rises
+        self.relative = relative
+        self._ups: deque[bool] = deque(maxlen=window)
+        self._losses: deque[float] = deque(maxlen=window + 1)
+        self.count = 0
+
+    def reset(self, losses=()) -> None:
+        self._ups.clear()
+        self._losses.clear()
+        self.count = 0
+        for loss in losses:
+            self.add(float(loss))
+
+    def add(self, loss: float) -> None:
+        if self._losses:
+            up = loss > self._losses[-1]
+            if len(self._ups) == self.window and self._ups[0]:
+                self.count -= 1
+            self._ups.append(up)
+            self.count += up
+        self._losses.append(loss)
+
+    @property
+    def oscillating(self) -> bool:
+        if len(self._ups) < self.window or self.count < self.limit:
+            return False
+        losses = np.fromiter(self._losses, dtype=np.float64)
+        rises = np.diff(losses)
+        return bool(np.max(rises / np.maximum(np.abs(losses[:-1]), 1e-300)) > self.relative)
+
+    def message(self) -> str:
+        return (f"the loss oscillates (it rose in {self.count} of the last {self.window} epochs): the "
+                "learning rate is too large for the curvature here; try a smaller η")

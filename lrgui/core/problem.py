@@ -1,0 +1,89 @@
+"""The training problem a run's settings make of a data set: the rows trained and tested on, the
+fitted feature maps and the costs. Built the same way wherever it is needed (the trainer, the
+landscape, the optimum), so every place sees the same problem for the same data and settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from .config import RunConfig
+from .dataset import Dataset
+from .errors import DatasetError
+from .features import FeatureChain
+from .objective import Objective
+from .resampling import balanced_weights, resample_rows
+
+# The settings that change the problem (the others change only how it is solved).
+MODEL_FIELDS = ("loss", "penalty", "lam", "class_weight", "resample", "standardize", "degree",
+                "test_fraction", "seed")
+
+
+@dataclass(frozen=True)
+class Split:
+    """The rows a run trains and tests on (after resampling of the training rows)."""
+
+    train: Dataset
+    test: Dataset | None
+
+
+def split_data(data: Dataset, config: RunConfig) -> Split:
+    """Seeded, stratified train/test split, then resampling of the training rows."""
+    data.require_trainable()
+    rng = np.random.default_rng([config.seed, 1])
+    train, test = data, None
+    if config.test_fraction > 0:
+        rows = np.arange(data.n)
+        try:
+            tr, te = train_test_split(rows, test_size=config.test_fraction, stratify=data.y,
+                                      random_state=int(rng.integers(2**31)))
+        except ValueError as exc:
+            raise DatasetError(f"cannot hold out a test set of {config.test_fraction:.0%}: {exc}") from None
+        train, test = data.subset(np.sort(tr)), data.subset(np.sort(te))
+        train.require_trainable()
+    rows = resample_rows(train.y, config.resample, np.random.default_rng([config.seed, 2]))
+    if len(rows) != train.n or np.any(rows != np.arange(train.n)):
+        train = train.subset(rows)
+    return Split(train, test)
+
+
+def model_key(config: RunConfig) -> tuple:
+    """What of ``config`` decides the problem: equal keys on equal data give equal problems."""
+    return tuple(getattr(config, name) for name in MODEL_FIELDS)
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """``objective`` is J on the training rows over the model columns of ``features``;
+    ``test_objective`` the same cost (unweighted) on the test rows, or None."""
+
+    data: Dataset
+    train: Dataset
+    test: Dataset | None
+    features: FeatureChain
+    objective: Objective
+    test_objective: Objective | None
+
+    @property
+    def k(self) -> int:
+        return self.objective.k
+
+    def feature_names(self) -> tuple[str, ...]:
+        """Names of the weights of θ in original units (after the bias)."""
+        return self.features.names(self.data.feature_names)
+
+
+def build_problem(data: Dataset, config: RunConfig) -> Problem:
+    """Raises DatasetError or ConfigError (with the reason) when ``config`` cannot be applied."""
+    split = split_data(data, config)
+    features = FeatureChain.build(config.degree, config.standardize).fit(split.train.X)
+    weights = balanced_weights(split.train.y) if config.class_weight == "balanced" else None
+    objective = Objective(features.transform(split.train.X), split.train.y, config.loss,
+                          config.penalty, config.lam, weights)
+    test_objective = None
+    if split.test is not None:
+        test_objective = Objective(features.transform(split.test.X), split.test.y, config.loss,
+                                   config.penalty, config.lam)
+    return Problem(data, split.train, split.test, features, objective, test_objective)

@@ -1,0 +1,172 @@
+"""The runs of the race as a table: each with its colour and line, name, epoch, loss, accuracy,
+‖∇J‖, distance to the optimum and status. A row's click selects the run the side panel edits;
+each row can be shown or hidden, duplicated or removed in one click, and renamed by double click.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QWidget,
+)
+
+from .plot_helpers import dash_style
+
+COLUMNS = ("Run", "Shown", "Epoch", "Loss", "Accuracy", "‖∇J‖", "‖θ − θ*‖", "Status", "")
+TIPS = ("The run's colour and line in every view, and its name (double click to rename)",
+        "Show or hide the run in the views (it trains either way)",
+        "The epoch shown (the timeline's, or where the run stopped)",
+        "Training loss J(θ) at that epoch", "Training accuracy at the threshold",
+        "Length of the gradient: 0 at the optimum",
+        "Distance from θ to the optimum θ* of the run's problem, in original units (∞ when the classes are "
+        "separable and no optimum exists)",
+        "Running, converged, stopped or diverged, with the reason", "Duplicate or remove the run")
+
+
+def swatch(color: str, dash: str, size: QSize = QSize(34, 14)) -> QIcon:
+    """A short line in the run's colour and dash pattern."""
+    pix = QPixmap(size)
+    pix.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pix)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(QColor(color), 3)
+    pen.setStyle(dash_style(dash))
+    painter.setPen(pen)
+    painter.drawLine(2, size.height() // 2, size.width() - 2, size.height() // 2)
+    painter.end()
+    return QIcon(pix)
+
+
+def _fmt(value: float, spec: str) -> str:
+    return "—" if value is None or not np.isfinite(value) else format(value, spec)
+
+
+class RunsTable(QTableWidget):
+    selectRequested = Signal(str)
+    muteRequested = Signal(str, bool)
+    duplicateRequested = Signal(str)
+    removeRequested = Signal(str)
+    renameRequested = Signal(str, str)
+
+    def __init__(self, parent=None):
+        super().__init__(0, len(COLUMNS), parent)
+        self.setHorizontalHeaderLabels(COLUMNS)
+        for i, tip in enumerate(TIPS):
+            self.horizontalHeaderItem(i).setToolTip(tip)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
+        self.verticalHeader().setVisible(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("Status"), QHeaderView.ResizeMode.Stretch)
+        self.setIconSize(QSize(34, 14))
+        self.setToolTip("The runs of the race: click a row to edit that run in the side panel")
+        self._ids: list[str] = []
+        self._shown: dict = {}
+        self._updating = False
+        self.itemSelectionChanged.connect(self._selection_moved)
+        self.itemChanged.connect(self._item_changed)
+
+    # -- rows -------------------------------------------------------------------------------------
+    def _set(self, row: int, col: int, text: str, tip: str = "") -> None:
+        key = (row, col)
+        if self._shown.get(key) == (text, tip):
+            return
+        self._shown[key] = (text, tip)
+        item = self.item(row, col)
+        if item is None:
+            item = QTableWidgetItem()
+            flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+            if col == 0:
+                flags |= Qt.ItemFlag.ItemIsEditable
+            if col == 1:
+                flags |= Qt.ItemFlag.ItemIsUserCheckable
+            item.setFlags(flags)
+            if col >= 2:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                                      if col < 7 else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            self.setItem(row, col, item)
+        item.setText(text)
+        item.setToolTip(tip or text)
+
+    def _actions(self, run_id: str) -> QWidget:
+        w = QWidget()
+        row = QHBoxLayout(w)
+        row.setContentsMargins(2, 0, 2, 0)
+        row.setSpacing(2)
+        for text, tip, signal in (("⧉", "Duplicate this run (a copy that then may differ in anything)",
+                                   self.duplicateRequested),
+                                  ("✕", "Remove this run (undoable)", self.removeRequested)):
+            b = QToolButton()
+            b.setText(text)
+            b.setToolTip(tip)
+            b.setAutoRaise(True)
+            b.clicked.connect(lambda _=False, s=signal, i=run_id: s.emit(i))
+            row.addWidget(b)
+        return w
+
+    def show_snapshot(self, snap, distances: dict) -> None:
+        """Update the rows from a snapshot; ``distances`` maps run id → ‖θ − θ*‖ (or ∞, or None)."""
+        self._updating = True
+        ids = [r.id for r in snap.runs]
+        if ids != self._ids:
+            self.setRowCount(len(ids))
+            self._shown.clear()
+            for row, run_id in enumerate(ids):
+                self.setCellWidget(row, len(COLUMNS) - 1, self._actions(run_id))
+            self._ids = ids
+        for row, r in enumerate(snap.runs):
+            name = r.spec.label
+            self._set(row, 0, name, f"{name}: double click to rename")
+            item = self.item(row, 0)
+            icon_key = (r.color, r.dash)
+            if getattr(item, "_icon_key", None) != icon_key:
+                item.setIcon(swatch(r.color, r.dash))
+                item._icon_key = icon_key
+            self._set(row, 1, "", "Shown in the views" if not r.spec.muted else "Hidden (still trained)")
+            check = Qt.CheckState.Unchecked if r.spec.muted else Qt.CheckState.Checked
+            if self.item(row, 1).checkState() != check:
+                self.item(row, 1).setCheckState(check)
+            self._set(row, 2, str(r.epoch) if r.trained else "—")
+            self._set(row, 3, _fmt(r.loss, ".5g"))
+            self._set(row, 4, _fmt(r.accuracy, ".1%"))
+            self._set(row, 5, _fmt(r.grad_norm, ".3g"))
+            d = distances.get(r.id)
+            self._set(row, 6, "∞" if d == np.inf else _fmt(d, ".3g"))
+            status = r.status_text(snap.playing, snap.position)
+            self._set(row, 7, status)
+        selected = ids.index(snap.selected.id) if snap.selected is not None and snap.selected.id in ids else -1
+        if selected >= 0 and self.currentRow() != selected:
+            self.selectRow(selected)
+        self._updating = False
+
+    # -- gestures ---------------------------------------------------------------------------------
+    def _selection_moved(self) -> None:
+        if self._updating:
+            return
+        rows = {i.row() for i in self.selectedIndexes()}
+        if len(rows) == 1:
+            row = rows.pop()
+            if row < len(self._ids):
+                self.selectRequested.emit(self._ids[row])
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if self._updating or item.row() >= len(self._ids):
+            return
+        run_id = self._ids[item.row()]
+        if item.column() == 1:
+            self.muteRequested.emit(run_id, item.checkState() != Qt.CheckState.Checked)
+        elif item.column() == 0:
+            self.renameRequested.emit(run_id, item.text())
+
+    def row_of(self, run_id: str) -> int:
+        return self._ids.index(run_id)
