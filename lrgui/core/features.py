@@ -150,6 +150,11 @@ class FeatureChain:
         return theta
 
 
+def theta_length(inputs: int, degree: int) -> int:
+    """How many numbers θ has for ``inputs`` raw features at polynomial ``degree`` (bias included)."""
+    return 1 + (inputs if degree == 1 else degree * (degree + 3) // 2)
+
+
 def decision_in_original_units(theta_original: np.ndarray, X: np.ndarray, degree: int) -> np.ndarray:
     """z = θᵀ(1, terms(x)) for raw inputs X (m, d) and θ in original units (over the polynomial
     terms of ``degree``, or over the inputs themselves for degree 1); shape (m,). This is all a

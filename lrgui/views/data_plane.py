@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from ..core.dataset import Dataset
-from ..core.features import decision_in_original_units
+from ..core.features import decision_in_original_units, theta_length
 from ..core.geometry import grid, line_in_rect
 from ..core.metrics import predict
 from ..core.numerics import sigmoid
@@ -229,11 +229,11 @@ class DataPlaneView(pg.PlotWidget):
             self._framed = True
 
     def show_snapshot(self, snap) -> None:
+        self.snap = snap                     # first: framing new data redraws the models at once
         if snap.data is not self.data:
             self.set_data(snap.data, refit=snap.refit)
         elif snap.refit:
             self.frame_data()
-        self.snap = snap
         if self._vb.state["aspectLocked"] != (1.0 if snap.view.equal_aspect else False):
             self._vb.setAspectLocked(snap.view.equal_aspect, ratio=1.0)
         self._draw_model()
@@ -274,7 +274,7 @@ class DataPlaneView(pg.PlotWidget):
 
     def _boundary(self, item, theta: np.ndarray, degree: int, rect, level: float = 0.0) -> None:
         """The set z(x) = level of a model, as a line (exactly) or a contour over a grid."""
-        if theta is None or not np.all(np.isfinite(theta)):
+        if not self._fits(theta, degree):
             self._set_segment(item, None)
         elif degree == 1:
             c, a, b = self._line(theta)
@@ -286,6 +286,11 @@ class DataPlaneView(pg.PlotWidget):
                 set_contours(item, xs, ys, z, level)
             else:
                 self._set_segment(item, None)
+
+    def _fits(self, theta, degree: int) -> bool:
+        """A finite θ made for the data shown (a run scrubbed back past an Open has another length)."""
+        return (theta is not None and len(theta) == theta_length(self.data.d, degree)
+                and bool(np.all(np.isfinite(theta))))
 
     def _clear_model(self) -> None:
         for item in (*self.contours, *self.boundaries.values(), *self.ghosts.values()):
@@ -322,7 +327,7 @@ class DataPlaneView(pg.PlotWidget):
 
     def _draw_selected(self, run, view, rect) -> None:
         """Shading, p-contours and misclassified rings of the selected run."""
-        if run is None:
+        if run is None or not self._fits(run.theta, run.state.degree):
             for item in self.contours:
                 self._set_segment(item, None)
             self.shading.setVisible(False)

@@ -142,7 +142,7 @@ class LandscapeView(QWidget):
         features = self._features()
         # a grid of the selected run's model (the data may have moved a little since: that is fine)
         fresh = (self.result is not None and self.result.axes == self.axes
-                 and self.result.key[1] == model_key(run.spec.config))
+                 and self.result.key[1] == model_key(run.spec.config) and self.result.key[0].d == snap.data.d)
         for r in shown.values():
             series = self.paths.get(r.id)
             if series is None:

@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 
-from ..core.features import decision_in_original_units
+from ..core.features import decision_in_original_units, theta_length
 from ..core.numerics import sigmoid
 from .plot_helpers import EMPTY, Dots, pen, set_line, set_text, style_axes
 from .theme import DEFAULT, Theme
@@ -72,7 +72,8 @@ class SigmoidView(pg.PlotWidget):
         set_line(self.z_line, z_t)
         run = snap.selected
         X, y = snap.data.X[self._shown], snap.data.y[self._shown]
-        if run is None or not run.trained or len(X) == 0:
+        if (run is None or not run.trained or len(X) == 0
+                or len(run.theta) != theta_length(snap.data.d, run.state.degree)):
             for item in self.points:
                 item.setData(EMPTY, EMPTY)
             self._draw_curve(NICE[0])

@@ -53,7 +53,8 @@ def make_window(qtbot, path, session=None, recording=None):
     controller = Controller(session, recording)
     settings = QSettings(str(path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(controller, settings)
-    qtbot.addWidget(window)
+    # Tests end with unsaved work; closing must not stop on the Save / Discard question.
+    qtbot.addWidget(window, before_close_func=lambda w: w.controller.undo_stack.setClean())
     window.resize(1600, 1000)          # the offscreen screen is small; give the plots room
     window.show()
     qtbot.waitExposed(window)

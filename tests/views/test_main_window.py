@@ -175,7 +175,7 @@ def test_changing_the_optimizer_starts_over_with_its_controls_and_a_ghost(driver
     panel.optimizer.setCurrentIndex(panel.optimizer.findData("newton"))
     panel.optimizer.activated.emit(panel.optimizer.currentIndex())
     driver.settle()
-    assert panel.hyper_form.controls == {} and panel.no_hyper.isVisibleTo(panel)
+    assert panel.hyper_form.controls == {} and not panel.no_hyper.isHidden()
     c.undo_stack.undo()
     c.undo_stack.undo()
     assert c.session.selected_run.config.optimizer == "gd"
@@ -192,7 +192,7 @@ def test_degenerate_data_is_shown_calmly(driver, keep):
     c.play(True)
     snap = driver.settle()
     assert not snap.playing
-    assert "class" in w.state_label.text() or "points" in w.state_label.text()
+    assert "class" in w.state_label.text() or "points" in w.state_label.text(), snap.selected.state
     assert len(w.plane.boundary_points()[0]) == 0
     c.add_point(5.0, 5.0, 1)
     if keep == 0:

@@ -30,7 +30,8 @@ def test_the_explorer_exits_with_status_zero_while_training(tmp_path):
 
         def ready(window):
             window.controller.set_speed(None)
-            window.controller.set_limits(10_000_000, 0.0)
+            window.controller.set_run_config(max_epochs=10_000_000, tol=0.0)
+            window.controller.undo_stack.setClean()     # closing asks nothing
             window.controller.play(True)
             QTimer.singleShot(1500, window.close)
 
