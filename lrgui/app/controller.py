@@ -83,6 +83,7 @@ class Controller(QObject):
         self.layout: dict = {}              # the window layout of the session file opened last
         self.last_error = ""
         self._closed = False
+        self._records_sync = 0              # the sync after which reproduced runs may be checked
 
         self.session.events.connect(self._on_change)
         self.undo_stack.cleanChanged.connect(lambda _: self.titleChanged.emit())
@@ -104,6 +105,8 @@ class Controller(QObject):
             plans, self.records = self._plans(self.session, recording)
             client.send("position", recording.epoch)
         client.send("runs", list(self.session.runs), plans)
+        if recording is not None:
+            self._records_sync = self.sync()
         return client
 
     def _version(self, data: Dataset) -> int:
@@ -176,7 +179,7 @@ class Controller(QObject):
             self._dirty_frame = True
         if not self.client.alive and not self._closed:
             self._restart_client()
-        if self.records and reports and not self.busy:
+        if self.records and reports and not self.busy and self.synced >= self._records_sync:
             self._check_reproduction()
         if self._dirty_frame:
             self._dirty_frame = False
@@ -370,6 +373,11 @@ class Controller(QObject):
         self.layout = loaded.layout
         self._edit(f"Open {Path(path).name}", refit=True, data=s.data, origin=s.origin, runs=s.runs,
                    selected=s.selected, view=s.view, path=str(path))
+        if self._pending_plans is not None:      # the runs equal the current ones: no change sent them
+            plans, self._pending_plans = self._pending_plans, None
+            self.client.send("runs", list(self.session.runs), plans)
+        if loaded.recording is not None:         # check the reproduction only once the plans are done
+            self._records_sync = self.sync()
         self.undo_stack.setClean()
         return True
 

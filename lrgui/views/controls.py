@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollBar,
     QSizePolicy,
     QSlider,
     QSpinBox,
@@ -54,7 +55,8 @@ class InputManners(QObject):
 
     def eventFilter(self, obj, event) -> bool:
         kind = event.type()
-        if kind == QEvent.Type.Wheel and isinstance(obj, WHEEL_CONTROLS) and not obj.hasFocus():
+        if (kind == QEvent.Type.Wheel and isinstance(obj, WHEEL_CONTROLS) and not isinstance(obj, QScrollBar)
+                and not obj.hasFocus()):
             area = obj.parent()
             while area is not None and not isinstance(area, QAbstractScrollArea):
                 area = area.parent()
@@ -86,6 +88,8 @@ def mind_manners(*widgets: QWidget) -> None:
     for root in widgets:
         controls = [root, *root.findChildren(QWidget)]
         for w in controls:
+            if isinstance(w, QScrollBar):       # scroll bars are what the wheel is for
+                continue
             if isinstance(w, WHEEL_CONTROLS):
                 w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             if isinstance(w, WHEEL_CONTROLS + TYPING_CONTROLS):

@@ -7,6 +7,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
 
 
+SYMBOLS = {"first": "⏮", "page_back": "⏪", "page_forward": "⏩", "last": "⏭"}
+
+
 class Timeline(QWidget):
     seekRequested = Signal(int)
 
@@ -16,7 +19,7 @@ class Timeline(QWidget):
         row.setContentsMargins(6, 2, 6, 2)
         self.buttons = {}
         for key in ("first", "page_back"):
-            self.buttons[key] = self._button(actions[key])
+            self.buttons[key] = self._button(actions[key], SYMBOLS[key])
             row.addWidget(self.buttons[key])
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
@@ -25,7 +28,7 @@ class Timeline(QWidget):
                                "(Home / End / PgUp / PgDn); training on from an earlier epoch drops the later ones")
         row.addWidget(self.slider, 1)
         for key in ("page_forward", "last"):
-            self.buttons[key] = self._button(actions[key])
+            self.buttons[key] = self._button(actions[key], SYMBOLS[key])
             row.addWidget(self.buttons[key])
         self.label = QLabel()
         self.label.setMinimumWidth(150)
@@ -35,7 +38,8 @@ class Timeline(QWidget):
         self._showing = False
 
     @staticmethod
-    def _button(action) -> QToolButton:
+    def _button(action, symbol: str) -> QToolButton:
+        action.setIconText(symbol)       # the menus keep the words; the button shows the symbol
         b = QToolButton()
         b.setDefaultAction(action)
         b.setAutoRaise(True)

@@ -172,3 +172,60 @@ def test_standardisation_converts_theta_to_original_units():
         z_orig = orig[0] + chain.original(X) @ orig[1:]
         np.testing.assert_allclose(z_orig, z_std, rtol=1e-10, atol=1e-10)
         np.testing.assert_allclose(chain.from_original(orig), theta, rtol=1e-10, atol=1e-12)
+
+
+# -- quoted fields (defect 10: a hand-written splitter kept the quotes and broke on quoted separators) --
+def _pandas_reference(path, sep=","):
+    """The same file parsed by pandas alone: the features as floats, the label column as text."""
+    import pandas as pd
+
+    frame = pd.read_csv(path, sep=sep, quotechar='"', skipinitialspace=True, dtype={"label": str})
+    return frame.drop(columns="label").to_numpy(dtype=np.float64), frame["label"].to_numpy(dtype=str), frame
+
+
+def test_quoted_header_and_quoted_text_labels_lose_their_quotes(tmp_path):
+    path = tmp_path / "quoted.csv"
+    path.write_text('"x1","x2","label"\n'
+                    '1.5,2,"no"\n'
+                    '"3",-4e2,"yes"\n'
+                    '5.25,"6","yes"\n'
+                    '-7,8e-3,"no"\n')
+    d = read_table(path)
+    X_ref, labels_ref, frame = _pandas_reference(path)
+    assert d.feature_names == ("x1", "x2") == tuple(frame.columns[:2])
+    assert d.label_map == {"no": 0, "yes": 1}
+    assert d.class_names() == ("no", "yes")
+    np.testing.assert_array_equal(d.X, X_ref)
+    np.testing.assert_array_equal(d.y, (labels_ref == "yes").astype(float))
+
+
+def test_a_label_holding_the_separator_survives_write_then_read(tmp_path):
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(12, 2)) * [1e3, 1e-3]
+    y = np.array([0.0, 1.0] * 6)
+    original = Dataset(X, y, ("height, cm", 'the "weight"'), {"no": 0, "yes, really": 1})
+    path = tmp_path / "written.csv"
+    write_table(original, path)
+    text = path.read_text()
+    assert '"yes, really"' in text and '"height, cm"' in text          # the writer quoted them
+    back = read_table(path)
+    assert back.equals(original)
+    assert back.label_map == {"no": 0, "yes, really": 1}
+    assert back.feature_names == ("height, cm", 'the "weight"')
+    X_ref, labels_ref, _ = _pandas_reference(path)
+    np.testing.assert_array_equal(back.X, X_ref)
+    assert list(labels_ref) == ["no", "yes, really"] * 6
+    np.testing.assert_array_equal(back.y, (labels_ref == "yes, really").astype(float))
+
+
+@pytest.mark.parametrize("sep", ["\t", ";"])
+def test_a_quoted_comma_does_not_make_a_tab_or_semicolon_file_comma_separated(tmp_path, sep):
+    path = tmp_path / "d.txt"
+    rows = [['"a, first"', '"b"', "label"], ["1.5", "2", '"yes, really"'], ["3", "-4", "no"], ["5", "6", "no"]]
+    path.write_text("\n".join(sep.join(r) for r in rows) + "\n")
+    d = read_table(path)
+    X_ref, labels_ref, frame = _pandas_reference(path, sep)
+    assert d.feature_names == ("a, first", "b") == tuple(frame.columns[:2])
+    assert d.label_map == {"no": 0, "yes, really": 1}
+    np.testing.assert_array_equal(d.X, X_ref)
+    np.testing.assert_array_equal(d.y, (labels_ref == "yes, really").astype(float))
