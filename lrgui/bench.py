@@ -69,13 +69,15 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lrgui.bench", description=__doc__)
     parser.add_argument("what", choices=["core", "gui"])
     parser.add_argument("--seconds", type=float, default=1.0, help="time per measurement")
+    parser.add_argument("--long-epochs", type=int, default=100_000,
+                        help="gui: the epoch at which the late frame time is measured")
     args = parser.parse_args(argv)
     if args.what == "core":
         print_core(bench_core(seconds=args.seconds))
     else:
         from lrgui.views.bench import main as gui_main
 
-        return gui_main(args.seconds)
+        return gui_main(max(args.seconds, 3.0), args.long_epochs)
     return 0
 
 

@@ -86,7 +86,7 @@ class Controller(QObject):
         self._records_sync = 0              # the sync after which reproduced runs may be checked
 
         self.session.events.connect(self._on_change)
-        self.undo_stack.cleanChanged.connect(lambda _: self.titleChanged.emit())
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)    # a method: disconnected as we go
         self.client = self._start_client(recording)
         self._frame_timer = QTimer(self)
         self._frame_timer.setSingleShot(True)
@@ -148,6 +148,9 @@ class Controller(QObject):
             self.titleChanged.emit()
         self._dirty_frame = True
         self.sessionChanged.emit(change)
+
+    def _on_clean_changed(self, _clean: bool) -> None:
+        self.titleChanged.emit()
 
     def _restart_client(self) -> None:
         """The training process ended unexpectedly: start a new one on the same session."""
@@ -521,7 +524,10 @@ class Controller(QObject):
             self.message.emit("The last run cannot be removed: a session has at least one run")
             return
         spec = self.session.run(run_id)
-        self._edit(f"Remove {spec.label}", runs=tuple(r for r in runs if r.id != run_id))
+        left = tuple(r for r in runs if r.id != run_id)
+        # name the selection too, so that undo selects a removed selected run again
+        selected = left[0].id if run_id == self.session.selected else self.session.selected
+        self._edit(f"Remove {spec.label}", runs=left, selected=selected)
 
     def set_muted(self, run_id: str, muted: bool) -> None:
         spec = self.session.run(run_id)

@@ -260,6 +260,11 @@ class Race:
             track.notice = str(exc)
 
     def _start_plan(self, track: Track, plan: Plan) -> None:
+        # Data that arrived apart from the race's own (a copy from a file) but equal to it is the
+        # race's: the run then goes on without a data switch once reproduced.
+        switches = [(epoch, self.data if self.data is not None and data.same_points(self.data) else data, config)
+                    for epoch, data, config in plan.switches]
+        plan = Plan(switches, plan.epochs)
         epoch0, data0, config0 = plan.switches[0]
         try:
             run = TrainingRun(data0, config0)

@@ -123,7 +123,8 @@ def read_table(path, label_column: str | int | None = None) -> Dataset:
     if not first_two:
         raise DataFileError(path, "the file holds no data")
     first_line = first_two[0][1]
-    delimiter = next((d for d in _DELIMITERS if d in first_line), None)
+    unquoted = re.sub(r'"[^"]*"', "", first_line)        # a quoted comma is not the separator
+    delimiter = next((d for d in _DELIMITERS if d in unquoted), None)
     fields = [_split(line, delimiter) for _, line in first_two]
     width = len(fields[0])
     if width < 2:

@@ -20,7 +20,7 @@ from ..core.features import decision_in_original_units, theta_length
 from ..core.geometry import grid, line_in_rect
 from ..core.metrics import predict
 from ..core.numerics import sigmoid
-from .plot_helpers import EMPTY, pen, run_pen, set_contours, set_text, style_axes, two_colour_lut
+from .plot_helpers import EMPTY, Dots, pen, run_pen, set_contours, set_text, style_axes, two_colour_lut
 from .theme import DEFAULT, Theme
 
 MAX_SHOWN = 10_000       # points drawn at most (a fixed random subset beyond that)
@@ -119,8 +119,7 @@ class DataPlaneView(pg.PlotWidget):
                            name=f"class {c}")
             for c in (0, 1)
         ]
-        self.wrong = PassiveScatter(symbol="o", size=theme.point_size * 1.9, brush=None,
-                                    pen=pg.mkPen(theme.wrong_color, width=theme.line_width * 0.8))
+        self.wrong = Dots(theme.wrong_color, theme.point_size * 1.9, hollow=True, ring_width=theme.line_width * 0.8)
         self.note = pg.TextItem(color=theme.foreground, anchor=(0, 0))
         self.hint = pg.TextItem(color=theme.foreground, anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 215),
                                 border=pg.mkPen(theme.foreground, width=1))
@@ -377,7 +376,7 @@ class DataPlaneView(pg.PlotWidget):
             p = sigmoid(self._z(run.theta, run.state.degree, X))
             mask = predict(p, view.threshold) != y
         if mask is None:
-            if self._wrong_mask is not None or self.wrong.data.size:
+            if self._wrong_mask is not None or len(self.wrong.getData()[0]):
                 self.wrong.setData(EMPTY, EMPTY)
             self._wrong_mask = None
             return

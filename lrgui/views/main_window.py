@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.docks["loss"], self.docks["sigmoid"], Qt.Orientation.Horizontal)
         width, height = self.width(), self.height()
         self.resizeDocks([self.docks["panel"]], [self.panel.minimumWidth()], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["runs"]], [int(width * 0.28)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["runs"]], [int(width * 0.36)], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["runs"], self.docks["landscape"]], [int(height * 0.25), int(height * 0.6)],
                          Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["loss"]], [int(height * 0.28)], Qt.Orientation.Vertical)

@@ -117,34 +117,56 @@ def run_pen(color: str, dash: str, width: float, alpha: float = 1.0):
 
 
 class Dots(pg.GraphicsObject):
-    """Many round dots of one colour, drawn in one call: for points that move every frame, where
-    a ScatterPlotItem would walk every point in Python. Positions in data coordinates; the dot
-    size is in pixels."""
+    """Many round dots of one look, stamped from one antialiased picture in a single call: for
+    points that move every frame, where a ScatterPlotItem would walk every point in Python.
+    Positions in data coordinates; ``size`` is the dot's diameter in pixels. A dot is filled with
+    ``color`` and edged with ``outline``, or (``hollow``) is only a ring of ``color``."""
 
-    def __init__(self, color: str, size: float, outline: str | None = "#ffffff"):
+    def __init__(self, color: str, size: float, outline: str | None = "#ffffff", hollow: bool = False,
+                 ring_width: float = 1.6):
         super().__init__()
-        from PySide6.QtCore import Qt
-        from PySide6.QtGui import QColor, QPen
-
-        self._fill = QPen(QColor(color), size)
-        self._fill.setCapStyle(Qt.PenCapStyle.RoundCap)
-        self._fill.setCosmetic(True)
-        self._ring = None
-        if outline:
-            self._ring = QPen(QColor(outline), size + 1.6)
-            self._ring.setCapStyle(Qt.PenCapStyle.RoundCap)
-            self._ring.setCosmetic(True)
-        self._size = size
-        self._poly = None
-        self._x = EMPTY
-        self._y = EMPTY
+        self._look = (color, float(size), outline, hollow, ring_width)
+        self._size = float(size)
+        self._stamp = None                   # (device pixel ratio, QPixmap)
+        self._xy = np.empty((0, 2))
         self._bounds = pg.QtCore.QRectF()
+        from pyqtgraph.Qt import internals
+        from PySide6.QtGui import QPainter
+
+        self._fragments = internals.PrimitiveArray(QPainter.PixmapFragment, 10)
+
+    def _pixmap(self, ratio: float):
+        """The dot, drawn once per device pixel ratio."""
+        if self._stamp is not None and self._stamp[0] == ratio:
+            return self._stamp[1]
+        from PySide6.QtCore import QRectF, Qt
+        from PySide6.QtGui import QPainter, QPen, QPixmap
+
+        color, size, outline, hollow, ring = self._look
+        side = int(np.ceil((size + 2 * ring + 2) * ratio))
+        pixmap = QPixmap(side, side)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.scale(ratio, ratio)
+        half = side / ratio / 2
+        box = QRectF(half - size / 2, half - size / 2, size, size)
+        if hollow:
+            painter.setPen(QPen(QColor(color), ring))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+        else:
+            painter.setPen(QPen(QColor(outline), ring) if outline else Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(color))
+        painter.drawEllipse(box)
+        painter.end()
+        pixmap.setDevicePixelRatio(ratio)
+        self._stamp = (ratio, pixmap)
+        return pixmap
 
     def setData(self, x, y) -> None:              # noqa: N802 (pyqtgraph's name)
         x, y = finite_xy(x, y)
         self.prepareGeometryChange()
-        self._x, self._y = x, y
-        self._poly = pg.functions.arrayToQPolygonF(x, y) if len(x) else None
+        self._xy = np.column_stack([x, y])
         if len(x):
             self._bounds = pg.QtCore.QRectF(float(x.min()), float(y.min()),
                                             float(x.max() - x.min()), float(y.max() - y.min()))
@@ -153,7 +175,7 @@ class Dots(pg.GraphicsObject):
         self.update()
 
     def getData(self):                            # noqa: N802
-        return self._x, self._y
+        return self._xy[:, 0], self._xy[:, 1]
 
     def boundingRect(self):                       # noqa: N802
         # the dots reach a few pixels beyond their centres
@@ -163,16 +185,21 @@ class Dots(pg.GraphicsObject):
         return self._bounds.adjusted(-pad * px, -pad * py, pad * px, pad * py)
 
     def dataBounds(self, axis, frac=1.0, orthoRange=None):   # noqa: N802
-        if not len(self._x):
+        if not len(self._xy):
             return None, None
-        values = self._x if axis == 0 else self._y
+        values = self._xy[:, axis]
         return float(values.min()), float(values.max())
 
-    def paint(self, painter, *args) -> None:
-        if self._poly is None:
+    def paint(self, painter, option=None, widget=None) -> None:
+        if not len(self._xy):
             return
-        if self._ring is not None:
-            painter.setPen(self._ring)
-            painter.drawPoints(self._poly)
-        painter.setPen(self._fill)
-        painter.drawPoints(self._poly)
+        ratio = widget.devicePixelRatioF() if widget is not None else painter.device().devicePixelRatioF()
+        pixmap = self._pixmap(ratio)
+        device = pg.functions.transformCoordinates(painter.transform(), self._xy.T).T
+        painter.resetTransform()
+        self._fragments.resize(len(device))
+        f = self._fragments.ndarray()
+        f[:, 0:2] = device                                   # centre of each stamp
+        f[:, 2:6] = [0, 0, pixmap.width(), pixmap.height()]  # the whole picture (device pixels)
+        f[:, 6:10] = [1 / ratio, 1 / ratio, 0.0, 1.0]        # scale, rotation, opacity
+        painter.drawPixmapFragments(*self._fragments.drawargs(), pixmap)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from .plot_helpers import dash_style
 
-COLUMNS = ("Run", "Shown", "Epoch", "Loss", "Accuracy", "‖∇J‖", "‖θ − θ*‖", "Status", "")
+COLUMNS = ("Run", "On", "Epoch", "Loss", "Acc.", "‖∇J‖", "‖θ−θ*‖", "Status", "")
 TIPS = ("The run's colour and line in every view, and its name (double click to rename)",
         "Show or hide the run in the views (it trains either way)",
         "The epoch shown (the timeline's, or where the run stopped)",
@@ -65,6 +65,9 @@ class RunsTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
         self.verticalHeader().setVisible(False)
+        # the status column gives way (elided, whole in its tooltip): no sideways scrolling
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COLUMNS.index("Status"), QHeaderView.ResizeMode.Stretch)
@@ -103,7 +106,7 @@ class RunsTable(QTableWidget):
         row = QHBoxLayout(w)
         row.setContentsMargins(2, 0, 2, 0)
         row.setSpacing(2)
-        for text, tip, signal in (("⧉", "Duplicate this run (a copy that then may differ in anything)",
+        for text, tip, signal in (("❐", "Duplicate this run (a copy that then may differ in anything)",
                                    self.duplicateRequested),
                                   ("✕", "Remove this run (undoable)", self.removeRequested)):
             b = QToolButton()
@@ -137,11 +140,11 @@ class RunsTable(QTableWidget):
             if self.item(row, 1).checkState() != check:
                 self.item(row, 1).setCheckState(check)
             self._set(row, 2, str(r.epoch) if r.trained else "—")
-            self._set(row, 3, _fmt(r.loss, ".5g"))
+            self._set(row, 3, _fmt(r.loss, ".4g"))
             self._set(row, 4, _fmt(r.accuracy, ".1%"))
-            self._set(row, 5, _fmt(r.grad_norm, ".3g"))
+            self._set(row, 5, _fmt(r.grad_norm, ".2g"))
             d = distances.get(r.id)
-            self._set(row, 6, "∞" if d == np.inf else _fmt(d, ".3g"))
+            self._set(row, 6, "∞" if d == np.inf else _fmt(d, ".2g"))
             status = r.status_text(snap.playing, snap.position)
             self._set(row, 7, status)
         selected = ids.index(snap.selected.id) if snap.selected is not None and snap.selected.id in ids else -1

@@ -67,6 +67,9 @@ def _combo(items, tip: str) -> QComboBox:
     for key, label in items:
         box.addItem(label, key)
     box.setToolTip(tip)
+    # a long entry is elided in the closed box (the open list shows it whole): the panel stays narrow
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(14)
     return box
 
 
@@ -174,7 +177,9 @@ class SidePanel(QWidget):
         w = QWidget()
         v = QVBoxLayout(w)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Click adds:"))
+        row.addWidget(QLabel("Click adds:"), 0, Qt.AlignmentFlag.AlignTop)
+        choices = QVBoxLayout()
+        row.addLayout(choices, 1)
         self.class_group = QButtonGroup(self)
         for c in (0, 1):
             button = QRadioButton(f"class {c} ({theme.class_names[c]})")
@@ -182,7 +187,7 @@ class SidePanel(QWidget):
             button.setToolTip(f"Left click on the data plane adds a class-{c} point (key {c}); "
                               "right click or Shift+click adds the other class")
             self.class_group.addButton(button, c)
-            row.addWidget(button)
+            choices.addWidget(button)
         self.class_group.button(0).setChecked(True)
         self.class_group.idClicked.connect(self.controller.set_click_class)
         v.addLayout(row)

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
 
 
-SYMBOLS = {"first": "⏮", "page_back": "⏪", "page_forward": "⏩", "last": "⏭"}
+SYMBOLS = {"first": "⇤", "page_back": "«", "page_forward": "»", "last": "⇥"}
 
 
 class Timeline(QWidget):

@@ -178,3 +178,24 @@ def test_threshold_accuracy_agrees_with_predictions_at_that_threshold():
     run = race.tracks["run0"].run
     assert state.accuracy == pytest.approx(accuracy_at(data.y, run.decision_function(data.X), 0.3))
     assert state.accuracy != run.history.at("accuracy", 15)
+
+
+def test_a_reproduced_run_that_had_converged_stays_where_it_stopped():
+    """A session's data arrive as a copy (from a file), not as the race's own object: the run
+    reproduced on the copy must not take the copy for an edit and train on."""
+    import pickle
+
+    data = generate("gaussian", seed=2)
+    original = TrainingRun(data, RunConfig(optimizer="lbfgs", standardize=True))
+    original.step(500)
+    assert original.status == "converged"
+    race = race_of(data, spec(0, optimizer="gd"))
+    train(race, original.epoch + 40)
+    copy = pickle.loads(pickle.dumps(data))
+    race.set_runs([RunSpec.make("run1", original.config)],
+                  {"run1": Plan([(0, copy, original.config)], original.epoch)})
+    settle(race)
+    again = race.tracks["run1"].run
+    assert again.epoch == original.epoch and again.status == "converged"
+    np.testing.assert_array_equal(again.history.theta, original.history.theta)
+    assert not race.behind()
