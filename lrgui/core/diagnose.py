@@ -112,8 +112,9 @@ def _lipschitz_bound(objective: Objective) -> float:
 class OscillationWatch:
     """Counts, over the last ``window`` epochs, how often the loss went up. A loss that rises in
     many epochs (``rises`` of ``window``; a well-tuned full-batch step never raises a convex loss,
-    and the noise of mini-batches stays below ``relative``), by more than rounding, means the steps overshoot: the learning rate is too large
-    for the curvature where θ is. O(1) per epoch."""
+    and the noise of mini-batches stays below ``relative``), by more than rounding, means the
+    steps overshoot: the learning rate is too large for the curvature where θ is. O(1) per
+    epoch."""
 
     def __init__(self, window: int = 100, rises: int = 15, relative: float = 1e-3):
         self.window = window

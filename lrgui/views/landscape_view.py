@@ -205,6 +205,12 @@ class LandscapeView(QWidget):
         if self.snap is not None:
             self.show_snapshot(self.snap)
 
+    def frame(self) -> None:
+        """Show the whole grid again after the user's zoom."""
+        if self.result is not None:
+            u, v = self.result.landscape.u, self.result.landscape.v
+            self.plot_widget.getPlotItem().setRange(xRange=(u[0], u[-1]), yRange=(v[0], v[-1]), padding=0)
+
     def _on_handle_dropped(self, item) -> None:
         p = item.pos()
         if np.isfinite(p.x()) and np.isfinite(p.y()):

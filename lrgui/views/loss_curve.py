@@ -216,6 +216,12 @@ class LossCurveView(pg.PlotWidget):
             self.getPlotItem().setRange(xRange=(0, x_max), yRange=y_range, padding=0.02)
             self._setting_range = False
 
+    def follow(self) -> None:
+        """Leave the user's zoom: the axes follow the curves again."""
+        self._user_range, self._range = False, None
+        if self.snap is not None:
+            self._frame(self.snap)
+
     def _range_changed_by_user(self, *_) -> None:
         if not self._setting_range:
             self._user_range = True

@@ -197,7 +197,8 @@ class MainWindow(QMainWindow):
                                     lambda: c.cycle_optimizer(-1)),
             "equal_aspect": a("&Equal axis scales", "E", "One unit as long on both axes of the data plane",
                               lambda on: c.set_view(equal_aspect=bool(on)), checkable=True),
-            "frame": a("Fit &data in view", "F", "Frame all the points", self.plane.frame_data),
+            "frame": a("&Fit every view", "F", "Frame all the points, the whole loss curve and the whole "
+                                             "landscape (after zooming with the wheel)", self.frame_views),
             "fullscreen": a("F&ull screen", "F11", "Full screen on or off", self.toggle_full_screen, checkable=True),
             "restore": a("Restore &layout", "Ctrl+Alt+L", "Put every view back in its place",
                          self.restore_default_layout),
@@ -364,7 +365,8 @@ class MainWindow(QMainWindow):
         return str(Path(current).parent) if current else str(self.settings.value("files/folder", "."))
 
     def open_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open data or a session", self._folder(), OPEN_FILTER)
+        path, _ = self._modal(QFileDialog.getOpenFileName, self, "Open data or a session", self._folder(),
+                              OPEN_FILTER)
         if path:
             self.open_path(path)
 
@@ -374,7 +376,7 @@ class MainWindow(QMainWindow):
         if looks_like_session(path) and not self._may_discard("opening another session"):
             return False
         if not self.controller.open_path(path):
-            QMessageBox.warning(self, "Cannot open the file",
+            self._modal(QMessageBox.warning, self, "Cannot open the file",
                                 f"The file could not be read; your data and runs are unchanged.\n\n"
                                 f"{self.controller.last_error}")
             return False
@@ -392,7 +394,8 @@ class MainWindow(QMainWindow):
     def save_as(self) -> bool:
         stem = Path(self.controller.title()).name.split(".")[0] or "session"
         start = self.controller.session.path or str(Path(self._folder()) / f"{stem}{SUFFIX}")
-        path, _ = QFileDialog.getSaveFileName(self, "Save the session", start, f"Sessions (*{SUFFIX});;All files (*)")
+        path, _ = self._modal(QFileDialog.getSaveFileName, self, "Save the session", start,
+                              f"Sessions (*{SUFFIX});;All files (*)")
         if not path:
             return False
         if not path.endswith(".json"):
@@ -402,17 +405,17 @@ class MainWindow(QMainWindow):
     def _save_to(self, path: str) -> bool:
         ok = self.controller.save_session(path, self.layout_state(), self.actions["histories"].isChecked())
         if not ok:
-            QMessageBox.warning(self, "Cannot save the session", self.controller.last_error)
+            self._modal(QMessageBox.warning, self, "Cannot save the session", self.controller.last_error)
             return False
         self._remember(path)
         self._update_title()
         return True
 
     def export_data(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export the points", str(Path(self._folder()) / "data.csv"),
-                                              "CSV files (*.csv);;All files (*)")
+        path, _ = self._modal(QFileDialog.getSaveFileName, self, "Export the points",
+                              str(Path(self._folder()) / "data.csv"), "CSV files (*.csv);;All files (*)")
         if path and not self.controller.export_data(path):
-            QMessageBox.warning(self, "Cannot export the data", self.controller.last_error)
+            self._modal(QMessageBox.warning, self, "Cannot export the data", self.controller.last_error)
 
     def _remember(self, path: str) -> None:
         path = str(Path(path).resolve())
@@ -432,6 +435,14 @@ class MainWindow(QMainWindow):
             action.setEnabled(Path(path).exists())
             action.triggered.connect(lambda _=False, p=path: self.open_path(p))
 
+    def _modal(self, show, *args):
+        """Run a modal dialog; afterwards the keys come back to this window (on a bare X server,
+        or under some window managers, they would otherwise go nowhere)."""
+        try:
+            return show(*args)
+        finally:
+            self.activateWindow()
+
     def _may_discard(self, doing: str) -> bool:
         """Before unsaved work would be left behind: ask Save / Discard / Cancel. True to go on."""
         if not self.controller.dirty:
@@ -441,10 +452,15 @@ class MainWindow(QMainWindow):
                           QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                           | QMessageBox.StandardButton.Cancel, self)
         box.setDefaultButton(QMessageBox.StandardButton.Save)
-        answer = box.exec()
+        answer = self._modal(box.exec)
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
+
+    def frame_views(self) -> None:
+        self.plane.frame_data()
+        self.loss_view.follow()
+        self.landscape_view.frame()
 
     def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
@@ -464,7 +480,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(dialog)
         layout.addWidget(text)
         dialog.resize(520, 560)
-        dialog.exec()
+        self._modal(dialog.exec)
 
     # -- layout memory -----------------------------------------------------------------------------------
     def layout_state(self) -> dict:

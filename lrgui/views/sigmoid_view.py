@@ -37,7 +37,8 @@ class SigmoidView(pg.PlotWidget):
         self.threshold_line = pg.InfiniteLine(pos=0.5, angle=0, movable=True,
                                               pen=pen(theme.boundary_color, theme.line_width * 0.7, Qt.PenStyle.DashLine),
                                               label="threshold {value:.2f}",
-                                              labelOpts={"position": 0.15, "color": theme.foreground, "anchors": [(0, 1), (0, 1)]})
+                                              labelOpts={"position": 0.15, "color": theme.foreground,
+                                                         "anchors": [(0, 1), (0, 1)]})
         self.threshold_line.setBounds((0.001, 0.999))
         self.z_line = pg.InfiniteLine(pos=0.0, angle=90, movable=False,
                                       pen=pen(theme.boundary_color, theme.line_width * 0.5, Qt.PenStyle.DotLine),

@@ -434,14 +434,19 @@ print("ended", running)
 """
 
 
-def test_a_controller_with_unsaved_edits_ends_without_a_traceback():
+def test_a_controller_with_unsaved_edits_ends_without_a_traceback(tmp_path):
     import os
     import subprocess
     import sys
+    from pathlib import Path
 
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run([sys.executable, "-c", ENDING], capture_output=True, text=True, timeout=120, env=env,
-                         cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2]))
+    script = tmp_path / "ending.py"
+    script.write_text(ENDING)
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONPATH": os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH", "")) if p)}
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env,
+                         cwd=root)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ended False"
     assert "Traceback" not in out.stderr and "Error" not in out.stderr, out.stderr

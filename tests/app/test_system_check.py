@@ -18,6 +18,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="th
 FAKE_SONAME = "libxcb-doesnotexist.so.0"
 FAKE_PACKAGE = "libxcb-doesnotexist0"
 ROOT = Path(__file__).resolve().parents[2]
+DISPLAY = ":7391"          # a display nobody runs: the check must stop the program before it is used
 
 
 def _loader_knows() -> set[str]:
@@ -121,7 +122,7 @@ def _stop_at_load(path):
 def test_offscreen_makes_no_check(monkeypatch, capsys):
     calls = []
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
-    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.setenv("DISPLAY", DISPLAY)
     monkeypatch.setattr(system_check, "missing_packages", lambda *a: calls.append(a) or [FAKE_PACKAGE])
     monkeypatch.setattr(main, "load", _stop_at_load)
     assert main.run_explorer() == 2
@@ -132,7 +133,7 @@ def test_offscreen_makes_no_check(monkeypatch, capsys):
 
 def test_xcb_checks_before_anything_else(monkeypatch, capsys):
     monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
-    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.setenv("DISPLAY", DISPLAY)
     monkeypatch.setitem(system_check.XCB_LIBRARIES, FAKE_SONAME, FAKE_PACKAGE)
     monkeypatch.setattr(main, "load", _stop_at_load)
     assert main.run_explorer() == 2
@@ -150,10 +151,14 @@ sys.exit(main([]))
 """
 
 
-def test_the_explorer_exits_2_with_one_line_when_libraries_are_missing():
+def test_the_explorer_exits_2_with_one_line_when_libraries_are_missing(tmp_path):
+    script = tmp_path / "start.py"
+    script.write_text(SCRIPT)
     env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    env.update(QT_QPA_PLATFORM="xcb", DISPLAY=":99", PYTHONPATH=str(ROOT))
-    out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120, env=env)
+    env.update(QT_QPA_PLATFORM="xcb", DISPLAY=DISPLAY,
+               PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env,
+                         cwd=tmp_path)
     assert out.returncode == 2, out.stderr
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1, out.stderr
