@@ -159,6 +159,8 @@ class Controller(QObject):
         self.message.emit("The trainer stopped unexpectedly and was restarted: the runs start again "
                           "from epoch 0. Your data and settings are unchanged.")
         self._start_client()
+        if self._sync_sent > self.synced:          # a script waits for an answer the old one owed
+            self.client.send("sync", self._sync_sent)
 
     # -- frames --------------------------------------------------------------------------------------
     def _on_frame(self) -> None:

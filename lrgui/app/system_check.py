@@ -44,10 +44,11 @@ def uses_xcb(environ=os.environ) -> bool:
     return bool(environ.get("DISPLAY")) and not environ.get("WAYLAND_DISPLAY")
 
 
-def missing_packages(libraries: dict[str, str] = XCB_LIBRARIES) -> list[str]:
-    """The packages of the libraries in ``libraries`` that the dynamic loader cannot find."""
+def missing_packages(libraries: dict[str, str] | None = None) -> list[str]:
+    """The packages of the libraries in ``libraries`` (default: XCB_LIBRARIES) that the dynamic
+    loader cannot find."""
     missing = []
-    for soname, package in libraries.items():
+    for soname, package in (XCB_LIBRARIES if libraries is None else libraries).items():
         try:
             ctypes.CDLL(soname)
         except OSError:

@@ -450,3 +450,20 @@ def test_a_controller_with_unsaved_edits_ends_without_a_traceback(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ended False"
     assert "Traceback" not in out.stderr and "Error" not in out.stderr, out.stderr
+
+
+def test_a_killed_trainer_is_restarted_and_a_waiting_script_still_gets_its_answer(qtbot, controller):
+    messages = []
+    controller.message.connect(messages.append)
+    before = state(controller.session)
+    for _ in range(5):
+        controller.step()
+    settle(qtbot, controller)
+    controller.client.process.kill()
+    controller.client.process.wait()
+    settle(qtbot, controller)                      # answered by the new process
+    assert controller.client.alive and any("restarted" in m for m in messages)
+    assert state(controller.session) == before
+    controller.step()
+    settle(qtbot, controller)
+    assert controller.latest.selected.epoch == 1

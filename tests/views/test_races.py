@@ -335,18 +335,21 @@ def test_the_loss_readout_leaves_with_the_pointer_and_never_outlives_its_run(dri
     driver.train(20)
     view = w.loss_view
     vb = view.getPlotItem().vb
-    scene_point = vb.mapViewToScene(QPointF(10, float(np.mean(vb.viewRange()[1]))))
+    vb.updateMatrix()                   # the range set by the last frame, before any paint
+    (x0, x1), (y0, y1) = vb.viewRange()
+    assert x0 <= 10 <= x1
+    scene_point = vb.mapViewToScene(QPointF(10, (y0 + y1) / 2))
     hover(view, scene_point)
     assert view.readout.isVisible()
     assert "epoch 10" in view.readout.textItem.toPlainText()
-    x0 = vb.viewRange()[0][0]
     assert view.readout.pos().x() == pytest.approx(x0)               # inside, from the left edge
-    QApplication.sendEvent(view, QEvent(QEvent.Type.Leave))
-    assert not view.readout.isVisible()
-    hover(view, scene_point)
-    assert view.readout.isVisible()
-    driver.key(Qt.Key.Key_R, widget=w.plane)
+    driver.key(Qt.Key.Key_R, widget=w.plane)                         # a restart: epoch 10 is gone
     driver.settle()
+    assert not view.readout.isVisible()
+    driver.train(15)
+    hover(view, vb.mapViewToScene(QPointF(10.2, (y0 + y1) / 2)))
+    assert view.readout.isVisible() and "epoch 10" in view.readout.textItem.toPlainText()
+    QApplication.sendEvent(view, QEvent(QEvent.Type.Leave))
     assert not view.readout.isVisible()
 
 
