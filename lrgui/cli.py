@@ -247,6 +247,6 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "train":
         return run_train(argv[1:])
     args = _open_parser().parse_args(argv)
-    from .app.main import run_explorer
+    from .explorer import run_explorer
 
     return run_explorer(args.file)

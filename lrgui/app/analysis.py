@@ -26,6 +26,7 @@ from ..core.problem import Problem, build_problem, model_key
 
 GRID = 48
 MIN_INTERVAL = 0.25       # seconds between two grids while θ moves
+SHARE = 0.2               # at most this share of a core goes to following a moving θ
 PATH_POINTS = 2000        # rows of a path sent to a job (to frame the grid)
 KEPT = 32                 # problems whose facts are remembered
 
@@ -85,6 +86,7 @@ class AnalysisJobs:
         self._fixed: np.ndarray | None = None
         self._range: tuple | None = None
         self._last_start = 0.0
+        self._gap = MIN_INTERVAL
         self._problems: OrderedDict = OrderedDict()  # key → Problem (the job thread only)
         self._closed = False
 
@@ -108,7 +110,7 @@ class AnalysisJobs:
                      or not np.allclose(other, self._fixed, rtol=1e-3, atol=1e-6))
             outside = self._outside(key, run.theta, axes)
             if (new_problem or moved or outside) and (
-                    new_problem or time.perf_counter() - self._last_start > MIN_INTERVAL):
+                    new_problem or time.perf_counter() - self._last_start > self._gap):
                 grid_range = None if new_problem or outside else self._range
                 self._key, self._fixed = (key, axes), other
                 self._start_landscape(key, snap.data, run.spec.config, run.theta.copy(), thin(path), axes,
@@ -137,6 +139,10 @@ class AnalysisJobs:
         if future.cancelled():
             return None
         kind, key, value = future.result()
+        if kind == "landscape":
+            # a grid that took t seconds is followed by the next one only t / SHARE after it began:
+            # the trainer and the window keep the cores
+            self._gap = max(MIN_INTERVAL, (time.perf_counter() - self._last_start) / SHARE)
         if value is None:
             if kind == "facts":
                 self._failed.add(key)

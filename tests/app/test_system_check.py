@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from lrgui.app import main, system_check
+from lrgui import explorer as main
+from lrgui.app import system_check
 from lrgui.core.errors import LrguiError
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the xcb check is for Linux")

@@ -26,7 +26,7 @@ def test_void_painter_calls_keep_none_alive(qapp):
 def test_the_explorer_exits_with_status_zero_while_training(tmp_path):
     script = textwrap.dedent("""
         from PySide6.QtCore import QTimer
-        from lrgui.app.main import run_explorer
+        from lrgui.explorer import run_explorer
 
         def ready(window):
             window.controller.set_speed(None)

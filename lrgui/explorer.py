@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from . import system_check
+from .app import system_check
 
 
 def _fail(text: str) -> int:
@@ -16,9 +16,9 @@ def _fail(text: str) -> int:
 def load(path: str | None):
     """(Session, Recording or None, layout) for ``path``: a session file, a data file, or None for
     the default session. Raises LrguiError with a message for the user."""
-    from ..core.session import DataOrigin, Session
-    from ..core.session_file import looks_like_session, read_session
-    from ..core.table_io import read_table
+    from .core.session import DataOrigin, Session
+    from .core.session_file import looks_like_session, read_session
+    from .core.table_io import read_table
 
     if not path:
         return Session.default(), None, {}
@@ -42,7 +42,7 @@ def run_explorer(path: str | None = None, on_ready=None) -> int:
         if missing:
             return _fail(system_check.message(missing))
 
-    from ..core.errors import LrguiError
+    from .core.errors import LrguiError
 
     try:
         session, recording, layout = load(path)
@@ -52,8 +52,8 @@ def run_explorer(path: str | None = None, on_ready=None) -> int:
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
-    from ..views.main_window import MainWindow
-    from .controller import Controller
+    from .app.controller import Controller
+    from .views.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("lrgui")
