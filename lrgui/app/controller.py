@@ -351,13 +351,17 @@ class Controller(QObject):
         """A session file or a data file, told apart by name and content."""
         return self.open_session(path) if looks_like_session(path) else self.open_data(path)
 
+    def _refuse(self, why) -> bool:
+        """Say why a file could not be used or written (nothing else changes); returns False."""
+        self.last_error = str(why)
+        self.message.emit(self.last_error)
+        return False
+
     def open_data(self, path) -> bool:
         try:
             data = read_table(path)
         except LrguiError as exc:
-            self.message.emit(str(exc))
-            self.last_error = str(exc)
-            return False
+            return self._refuse(exc)
         nothing_unsaved = self.undo_stack.isClean() and not self.session.path
         self._set_data(data, f"Open {Path(path).name}", DataOrigin.file(str(path)), refit=True)
         if nothing_unsaved:                 # the data are in their file: nothing of the user's is unsaved
@@ -368,9 +372,7 @@ class Controller(QObject):
         try:
             loaded = read_session(path)
         except LrguiError as exc:
-            self.message.emit(str(exc))
-            self.last_error = str(exc)
-            return False
+            return self._refuse(exc)
         s = loaded.session
         if loaded.recording is not None:
             self._pending_plans, self.records = self._plans(s, loaded.recording)
@@ -394,9 +396,7 @@ class Controller(QObject):
         try:
             write_session(path, self.session, recording, layout)
         except (LrguiError, OSError) as exc:
-            self.last_error = f"Cannot save {path}: {getattr(exc, 'strerror', None) or exc}"
-            self.message.emit(self.last_error)
-            return False
+            return self._refuse(f"Cannot save {path}: {getattr(exc, 'strerror', None) or exc}")
         if str(path) != self.session.path:
             self.session.update(path=str(path))
         self.undo_stack.setClean()
@@ -443,9 +443,7 @@ class Controller(QObject):
         try:
             write_table(self.session.data, path)
         except OSError as exc:
-            self.last_error = f"Cannot save {path}: {exc.strerror or exc}"
-            self.message.emit(self.last_error)
-            return False
+            return self._refuse(f"Cannot save {path}: {exc.strerror or exc}")
         self.message.emit(f"Saved {self.session.data.n} points to {path}")
         return True
 

@@ -28,6 +28,19 @@ IDLE_SECONDS = 0.050       # how long to wait for a command when there is nothin
 DATA_VERSIONS_KEPT = 16
 
 
+def send_all(outbox, connection) -> bool:
+    """Send what ``outbox`` (a queue) holds until it yields None (True) or the pipe breaks
+    (False). Runs in a thread of its own, so a full pipe never blocks the sender's loop."""
+    while True:
+        message = outbox.get()
+        if message is None:
+            return True
+        try:
+            connection.send(message)
+        except (OSError, ValueError):
+            return False
+
+
 @dataclass(frozen=True)
 class Report:
     """A delta with the playback state: ``notice`` explains a refusal (play with every run
@@ -152,14 +165,7 @@ class Server:
         self._outbox.put(("delta", report))
 
     def _send_loop(self, replies) -> None:
-        while True:
-            message = self._outbox.get()
-            if message is None:
-                return
-            try:
-                replies.send(message)
-            except (OSError, ValueError):
-                return
+        send_all(self._outbox, replies)
 
     # -- commands -------------------------------------------------------------------------------
     def do_data(self, version, data) -> None:

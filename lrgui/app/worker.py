@@ -16,6 +16,8 @@ import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from .training_process import send_all
+
 
 def _start_process() -> tuple[subprocess.Popen, Connection, Connection]:
     """A fresh interpreter running ``lrgui.app.training_process`` with a pipe each way. It imports
@@ -47,15 +49,8 @@ class TrainingClient:
         self._closed = False
 
     def _send_loop(self, pipe) -> None:
-        while True:
-            message = self._outbox.get()
-            if message is None:
-                break
-            try:
-                pipe.send(message)
-            except (OSError, ValueError):
-                self.alive = False
-                break
+        if not send_all(self._outbox, pipe):
+            self.alive = False
         pipe.close()
 
     def send(self, *message) -> None:

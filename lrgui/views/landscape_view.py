@@ -17,26 +17,21 @@ from ..core.landscape import axis_pairs, slice_axes
 from ..core.problem import model_key
 from .controls import ElidedLabel
 from .plot_helpers import EMPTY, finite_xy, pen, run_pen, set_contours, style_axes
-from .series import Thinned
+from .series import ColumnFeed, Thinned
 from .theme import DEFAULT, Theme
 
 LEVELS = 12
 
 
-class PathSeries:
+class PathSeries(ColumnFeed):
     """One run's θ rows (original units), thinned, fed with new rows only."""
 
     def __init__(self, item):
-        self.item = item
-        self.rows = Thinned()
-        self._version = None
+        super().__init__(item, "theta_original", Thinned())
 
-    def feed(self, history, rows: int, version) -> None:
-        if version != self._version or rows < len(self.rows):
-            self.rows.reset()
-            self._version = version
-        if rows > len(self.rows):
-            self.rows.extend(history.rows("theta_original", len(self.rows), rows))
+    @property
+    def rows(self) -> Thinned:
+        return self.store
 
 
 class LandscapeView(QWidget):

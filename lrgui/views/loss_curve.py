@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from .plot_helpers import EMPTY, pen, run_pen, set_text, style_axes
-from .series import Envelope
+from .series import ColumnFeed, Envelope
 from .theme import DEFAULT, Theme
 
 LOG_FLOOR = 1e-300
@@ -29,27 +29,18 @@ def _nice_ceiling(value: float) -> float:
     return float(10 ** (exponent + 1))
 
 
-class Series:
-    """One column of one history, drawn by an item, fed incrementally."""
+class Series(ColumnFeed):
+    """One column of one history as a min–max envelope."""
 
     def __init__(self, item, column: str):
-        self.item = item
-        self.column = column
-        self.envelope = Envelope()
-        self._version = None
+        super().__init__(item, column, Envelope())
 
-    def feed(self, history, rows: int, version) -> bool:
-        """Bring the envelope up to ``rows`` rows; returns whether it changed."""
-        if version != self._version or rows < len(self.envelope):
-            self.envelope.reset()
-            self._version = version
-        if rows == len(self.envelope):
-            return False
-        self.envelope.extend(history.rows(self.column, len(self.envelope), rows))
-        return True
+    @property
+    def envelope(self) -> Envelope:
+        return self.store
 
     def clear(self) -> None:
-        self.envelope.reset()
+        self.store.reset()
         self._version = None
         self.item.setData(EMPTY, EMPTY)
 

@@ -161,3 +161,25 @@ class Thinned:
         if (self.count - 1) % self.stride:
             return np.vstack([self._rows, self._last[None, :]])
         return self._rows
+
+
+class ColumnFeed:
+    """One column of a run's history drawn by ``item``, held in ``store`` (an Envelope or a
+    Thinned) and fed with the rows added since the last frame only; a new ``version`` of the
+    history (a restart, a cut) starts the store again."""
+
+    def __init__(self, item, column: str, store):
+        self.item = item
+        self.column = column
+        self.store = store
+        self._version = None
+
+    def feed(self, history, rows: int, version) -> bool:
+        """Bring the store up to ``rows`` rows; returns whether it changed."""
+        if version != self._version or rows < len(self.store):
+            self.store.reset()
+            self._version = version
+        if rows == len(self.store):
+            return False
+        self.store.extend(history.rows(self.column, len(self.store), rows))
+        return True

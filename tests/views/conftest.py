@@ -33,6 +33,12 @@ class Driver:
         target = widget or QApplication.focusWidget() or self.window
         self.qtbot.keyClick(target, key, modifier)
 
+    def type_into(self, field, text):
+        """Click-select all of ``field`` and type ``text`` (no Enter)."""
+        field.setFocus()
+        field.selectAll()
+        self.qtbot.keyClicks(field, text)
+
     def click(self, x, y, button=None, modifier=None):
         plane = self.window.plane
         QApplication.processEvents()       # let pending layout settle before mapping the point

@@ -144,9 +144,7 @@ def test_live_learning_rate_change_and_reset(driver):
     c, w = driver.controller, driver.window
     driver.train(5)
     lr_control = w.panel.hyper_form.controls["lr"]
-    lr_control.edit.setFocus()
-    lr_control.edit.selectAll()
-    driver.qtbot.keyClicks(lr_control.edit, "0.05")
+    driver.type_into(lr_control.edit, "0.05")
     driver.key(Qt.Key.Key_Return, widget=lr_control.edit)
     snap = driver.train(1)
     assert snap.selected.epoch == 6

@@ -79,9 +79,7 @@ def test_the_wheel_over_every_panel_control_changes_nothing(driver):
 def test_space_plays_after_typing_a_learning_rate_and_enter(driver):
     c, w = driver.controller, driver.window
     edit = w.panel.hyper_form.controls["lr"].edit
-    edit.setFocus()
-    edit.selectAll()
-    driver.qtbot.keyClicks(edit, "0.2")
+    driver.type_into(edit, "0.2")
     driver.key(Qt.Key.Key_Return, widget=edit)
     driver.qtbot.waitUntil(lambda: not isinstance(QApplication.focusWidget(), QLineEdit), timeout=2000)
     assert c.session.selected_run.config.hyper["lr"] == 0.2
@@ -96,9 +94,7 @@ def test_space_plays_after_typing_a_learning_rate_and_enter(driver):
 def test_escape_reverts_the_field_and_hands_the_keys_back(driver):
     c, w = driver.controller, driver.window
     edit = w.panel.hyper_form.controls["lr"].edit
-    edit.setFocus()
-    edit.selectAll()
-    driver.qtbot.keyClicks(edit, "7")
+    driver.type_into(edit, "7")
     driver.key(Qt.Key.Key_Escape, widget=edit)
     assert edit.text() == "0.5" and not edit.hasFocus()
     driver.key(Qt.Key.Key_Right)
