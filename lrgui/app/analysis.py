@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import traceback
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from ..core.config import RunConfig
 from ..core.dataset import Dataset
 from ..core.diagnose import find_optimum
 from ..core.errors import LrguiError
-from ..core.features import FeatureChain
+from ..core.features import FeatureChain, theta_length
 from ..core.landscape import Landscape, loss_slice, slice_axes
 from ..core.problem import Problem, build_problem, model_key
 
@@ -100,7 +101,10 @@ class AnalysisJobs:
         if self._future is not None or self._closed or snap is None:
             return done
         run = snap.selected
-        if run is not None and run.trained and len(run.theta) >= 2:
+        # θ of the run's own settings only: just after a change of model the trainer may still
+        # show the previous run's θ (of another length) for a frame or two
+        if (run is not None and run.trained and len(run.theta) >= 2
+                and len(run.theta) == theta_length(snap.data.d, run.spec.config.degree)):
             axes = slice_axes(snap.view.landscape_axes, len(run.theta))
             key = problem_key(snap.data, run.spec.config)
             other = np.delete(run.theta, axes)
@@ -138,7 +142,12 @@ class AnalysisJobs:
         future, self._future = self._future, None
         if future.cancelled():
             return None
-        kind, key, value = future.result()
+        try:
+            kind, key, value = future.result()
+        except Exception:  # noqa: BLE001 - a failed picture must never stop the window's frames
+            traceback.print_exc()
+            self._key = None
+            return None
         if kind == "landscape":
             # a grid that took t seconds is followed by the next one only t / SHARE after it began:
             # the trainer and the window keep the cores

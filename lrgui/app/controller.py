@@ -165,6 +165,14 @@ class Controller(QObject):
     # -- frames --------------------------------------------------------------------------------------
     def _on_frame(self) -> None:
         started = time.perf_counter()
+        try:
+            self._frame_work()
+        finally:                           # whatever went wrong, the next frame comes
+            if not self._closed:
+                spent = int(1000 * (time.perf_counter() - started))
+                self._frame_timer.start(max(2, FRAME_MS - spent))
+
+    def _frame_work(self) -> None:
         reports = []
         for message in self.client.poll():
             if message[0] == "delta":
@@ -194,9 +202,6 @@ class Controller(QObject):
         landscape = self.analysis.poll(self.latest)
         if landscape is not None:
             self.landscapeReady.emit(landscape)
-        if not self._closed:
-            spent = int(1000 * (time.perf_counter() - started))
-            self._frame_timer.start(max(2, FRAME_MS - spent))
 
     def snapshot(self) -> Snapshot:
         """The picture of this moment (see Snapshot)."""

@@ -454,3 +454,22 @@ def test_quitting_with_unsaved_points_asks_first(driver, monkeypatch):
     monkeypatch.setattr(QMessageBox, "exec", answer(QMessageBox.StandardButton.Discard))
     w.actions["quit"].trigger()
     assert not w.isVisible() and len(answers) == 2
+
+
+def test_a_new_degree_while_training_keeps_every_view_alive(driver):
+    """The landscape must never be asked for a grid of the old run's θ under the new model."""
+    from lrgui.core.problem import model_key
+
+    c, w = driver.controller, driver.window
+    c.set_speed(None)
+    c.play(True)
+    driver.qtbot.waitUntil(lambda: c.latest.position > 20, timeout=10000)
+    c.set_run_config(degree=2)
+    key = model_key(c.session.selected_run.config)
+    driver.qtbot.waitUntil(lambda: w.landscape_view.result is not None and w.landscape_view.result.key[1] == key,
+                           timeout=20000)
+    serial = c.latest.serial
+    driver.qtbot.waitUntil(lambda: c.latest.serial > serial + 3, timeout=5000)
+    c.play(False)
+    snap = driver.settle()
+    assert len(snap.selected.theta) == 6 and finite(snap.selected.theta)
