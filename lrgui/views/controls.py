@@ -185,6 +185,9 @@ class NumberEdit(QLineEdit):
         if error:
             self.setText(self.format(self._value))
             self._mark(None)
+            say = getattr(self.window(), "show_message", None)
+            if callable(say):               # the refusal is said where it is seen, not only in a tooltip
+                say(f"Not taken: {error}; {self.format(self._value)} is kept.")
             return
         if value != self._value:
             self._value = value

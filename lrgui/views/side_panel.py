@@ -62,6 +62,10 @@ def position_of(speed: float | None) -> int:
     return int(np.argmin(np.abs(np.log(SPEEDS) - math.log(max(speed, 1.0)))))
 
 
+def _speed_text(speed: float | None) -> str:
+    return "max" if speed is None else f"{speed:g} epoch/s" if speed == 1 else f"{speed:g} epochs/s"
+
+
 def _combo(items, tip: str) -> QComboBox:
     box = QComboBox()
     for key, label in items:
@@ -159,7 +163,7 @@ class SidePanel(QWidget):
 
     def _speed_moved(self, position: int) -> None:
         speed = speed_of(position)
-        self.speed_label.setText("max" if speed is None else f"{speed:g} epochs/s")
+        self.speed_label.setText(_speed_text(speed))
         if speed != self.controller.speed:
             self.controller.set_speed(speed)
 
@@ -167,7 +171,7 @@ class SidePanel(QWidget):
         self.speed.blockSignals(True)
         self.speed.setValue(position_of(speed))
         self.speed.blockSignals(False)
-        self.speed_label.setText("max" if speed is None else f"{speed:g} epochs/s")
+        self.speed_label.setText(_speed_text(speed))
 
     def show_playing(self, playing: bool) -> None:
         self.buttons["play"].setText("Pause" if playing else "Play")
@@ -362,8 +366,20 @@ class SidePanel(QWidget):
         self.run_name.setText(f"Run: {spec.label}")
         self.run_name.setStyleSheet(f"QLabel {{ color: {color}; font-weight: bold; }}")
         self._show_counts(session.data)
+        self._show_origin(session.origin)
         self.show_config(spec.config)
         self.show_view(session.view)
+
+    def _show_origin(self, origin) -> None:
+        """The generator (and its settings) that made the data, when one did."""
+        if origin is None or origin.kind != "generator" or origin.name not in GENERATORS:
+            return
+        if self.generator.currentData() != origin.name:
+            self.generator.blockSignals(True)
+            self.generator.setCurrentIndex(self.generator.findData(origin.name))
+            self.generator.blockSignals(False)
+            self._show_generator()
+        self.generator_form.set_values(dict(origin.params))
 
     def show_view(self, o) -> None:
         for box, on in ((self.shading, o.shading), (self.contours, o.contours), (self.misclassified, o.misclassified),

@@ -252,6 +252,8 @@ def test_bad_typed_values_are_refused_and_explained(driver):
     assert "number" in edit.toolTip() and edit.styleSheet()
     edit.editingFinished.emit()
     assert edit.text() == "0.5" and driver.controller.session.selected_run.config.hyper["lr"] == 0.5
+    said = driver.window.message_label.text()
+    assert said.startswith("Not taken:") and "number" in said and "0.5 is kept" in said
 
 
 def test_window_renders_to_a_png(driver, tmp_path):

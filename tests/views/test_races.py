@@ -473,3 +473,14 @@ def test_a_new_degree_while_training_keeps_every_view_alive(driver):
     c.play(False)
     snap = driver.settle()
     assert len(snap.selected.theta) == 6 and finite(snap.selected.theta)
+
+
+def test_the_data_tab_names_the_generator_that_made_the_data(driver):
+    c, panel = driver.controller, driver.window.panel
+    c.generate("moons", {"seed": 4})
+    driver.settle()
+    assert panel.generator.currentData() == "moons"
+    assert panel.generator_form.values()["seed"] == 4
+    c.undo_stack.undo()
+    driver.settle()
+    assert panel.generator.currentData() == "gaussian"
