@@ -109,12 +109,12 @@ def measure(optimizers, seconds: float, long_epochs: int) -> dict:
     # caches, the first landscape)
     controller.set_speed(MEASURED_SPEED)
     controller.play(True)
-    meter.spin(until=lambda: position() >= 40)
+    meter.spin(until=lambda: position() >= 20)
     controller.play(False)
     meter.spin(3.0)
     controller.play(True)
-    meter.spin(until=lambda: position() >= 70)
-    busy, frames, _ = meter.spin(until=lambda: position() >= 150)
+    start = position()
+    busy, frames, _ = meter.spin(until=lambda: position() >= start + 80)
     early = busy / max(frames, 1)
 
     # full speed: frames per second and epochs per second
