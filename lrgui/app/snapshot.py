@@ -104,6 +104,15 @@ class Snapshot:
     started: bool
     refit: bool
 
+    def status_line(self) -> str:
+        """The status bar's words: a stopped run's own reason says more than the timeline's notice."""
+        run = self.selected
+        if run is None:
+            return self.notice
+        if run.state.status != "ready" or run.state.notice or not self.notice:
+            return run.status_text(self.playing, self.position)
+        return self.notice
+
     def shown(self) -> tuple[RunView, ...]:
         """The runs drawn in the views (not muted, with something to draw)."""
         return tuple(r for r in self.runs if not r.spec.muted and r.trained)

@@ -43,16 +43,6 @@ RECENT_KEPT = 8
 OPEN_FILTER = "Data files and sessions (*.csv *.txt *.tsv *.dat *.json);;Sessions (*.lrgui.json);;All files (*)"
 
 
-def _state_text(snap) -> str:
-    """The status bar's words: a stopped run's own reason says more than the timeline's notice."""
-    run = snap.selected
-    if run is None:
-        return snap.notice
-    if run.state.status != "ready" or run.state.notice or not snap.notice:
-        return run.status_text(snap.playing, snap.position)
-    return snap.notice
-
-
 def _fmt(v: float) -> str:
     return f"{v:.4g}"
 
@@ -319,14 +309,14 @@ class MainWindow(QMainWindow):
         run = snap.selected
         if run is None or not run.trained:
             self.run_label.setText(f"{snap.data.n} points")
-            self.state_label.setText(_state_text(snap))
+            self.state_label.setText(snap.status_line())
             return
         names = run.state.theta_names
         theta = ", ".join(f"{name} {_fmt(v)}" for name, v in zip(names, run.theta[:4]))
         more = " …" if len(run.theta) > 4 else ""
         self.run_label.setText(f"{run.spec.label} · epoch {run.epoch}   loss {run.loss:.5g}   "
                                f"accuracy {run.accuracy:.1%}   ‖∇J‖ {run.grad_norm:.3g}   θ: {theta}{more}")
-        self.state_label.setText(_state_text(snap))
+        self.state_label.setText(snap.status_line())
 
     def _show_click_class(self, label: int) -> None:
         color = self.theme.class_colors[label]

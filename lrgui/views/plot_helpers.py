@@ -5,7 +5,10 @@ from __future__ import annotations
 import contourpy
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from pyqtgraph.Qt import internals
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QGraphicsItem
 
 EMPTY = np.empty(0)
 
@@ -67,9 +70,6 @@ def style_axes(plot_item: pg.PlotItem, theme) -> None:
     """Axis fonts and colours from the theme, and each axis rendered into a pixmap that is
     redrawn only when the axis changes: axes are text, and repainting text on every frame costs
     more than everything else in a plot."""
-    from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QGraphicsItem
-
     font = QFont()
     font.setPointSizeF(theme.font_size)
     for name in ("left", "bottom", "right", "top"):
@@ -99,15 +99,11 @@ _DASHES = {"solid": "SolidLine", "dash": "DashLine", "dot": "DotLine", "dashdot"
 
 def dash_style(name: str):
     """The Qt pen style of a run's dash pattern name (see core.session.RUN_DASHES)."""
-    from PySide6.QtCore import Qt
-
     return getattr(Qt.PenStyle, _DASHES.get(name, "SolidLine"))
 
 
 def run_pen(color: str, dash: str, width: float, alpha: float = 1.0):
     """A cosmetic pen for a run's line: its colour, its dash pattern, ``width`` pixels."""
-    from PySide6.QtGui import QColor
-
     c = QColor(color)
     c.setAlphaF(alpha)
     p = pg.mkPen(color=c, width=width)
@@ -129,18 +125,13 @@ class Dots(pg.GraphicsObject):
         self._size = float(size)
         self._stamp = None                   # (device pixel ratio, QPixmap)
         self._xy = np.empty((0, 2))
-        self._bounds = pg.QtCore.QRectF()
-        from pyqtgraph.Qt import internals
-        from PySide6.QtGui import QPainter
-
+        self._bounds = QRectF()
         self._fragments = internals.PrimitiveArray(QPainter.PixmapFragment, 10)
 
     def _pixmap(self, ratio: float):
         """The dot, drawn once per device pixel ratio."""
         if self._stamp is not None and self._stamp[0] == ratio:
             return self._stamp[1]
-        from PySide6.QtCore import QRectF, Qt
-        from PySide6.QtGui import QPainter, QPen, QPixmap
 
         color, size, outline, hollow, ring = self._look
         side = int(np.ceil((size + 2 * ring + 2) * ratio))
@@ -168,10 +159,10 @@ class Dots(pg.GraphicsObject):
         self.prepareGeometryChange()
         self._xy = np.column_stack([x, y])
         if len(x):
-            self._bounds = pg.QtCore.QRectF(float(x.min()), float(y.min()),
+            self._bounds = QRectF(float(x.min()), float(y.min()),
                                             float(x.max() - x.min()), float(y.max() - y.min()))
         else:
-            self._bounds = pg.QtCore.QRectF()
+            self._bounds = QRectF()
         self.update()
 
     def getData(self):                            # noqa: N802
