@@ -68,14 +68,6 @@ def _span(values: np.ndarray) -> tuple[float, float]:
     return centre - 1.6 * half, centre + 1.6 * half
 
 
-def thin(rows: np.ndarray, count: int = PATH_POINTS) -> np.ndarray:
-    """At most about ``count`` of ``rows``, evenly spaced, the last one always kept."""
-    if len(rows) <= count:
-        return np.array(rows)
-    step = -(-len(rows) // count)
-    return np.concatenate([rows[::step], rows[-1:]])
-
-
 class AnalysisJobs:
     def __init__(self):
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="lrgui-analysis")
@@ -108,7 +100,6 @@ class AnalysisJobs:
             axes = slice_axes(snap.view.landscape_axes, len(run.theta))
             key = problem_key(snap.data, run.spec.config)
             other = np.delete(run.theta, axes)
-            path = run.history.rows("theta_original", 0, run.epoch + 1)
             new_problem = (key, axes) != self._key
             moved = (self._fixed is None or other.shape != self._fixed.shape
                      or not np.allclose(other, self._fixed, rtol=1e-3, atol=1e-6))
@@ -117,7 +108,8 @@ class AnalysisJobs:
                     new_problem or time.perf_counter() - self._last_start > self._gap):
                 grid_range = None if new_problem or outside else self._range
                 self._key, self._fixed = (key, axes), other
-                self._start_landscape(key, snap.data, run.spec.config, run.theta.copy(), thin(path), axes,
+                path = run.history.spread("theta_original", run.epoch + 1, PATH_POINTS)
+                self._start_landscape(key, snap.data, run.spec.config, run.theta.copy(), path, axes,
                                       grid_range)
                 return done
         for r in snap.shown():

@@ -101,6 +101,31 @@ class History:
         out.flags.writeable = False
         return out
 
+    def take(self, name: str, indices: np.ndarray) -> np.ndarray:
+        """The rows of column ``name`` at ``indices`` (ascending, within the history), as a new
+        array: costs only those rows, however long the history."""
+        indices = np.asarray(indices, dtype=np.int64)
+        width = self._widths[name]
+        out = np.empty((len(indices), width) if width else len(indices),
+                       dtype=np.int32 if name == "segment" else np.float64)
+        chunk_of = indices // self._chunk
+        for c in np.unique(chunk_of):
+            here = chunk_of == c
+            out[here] = self._chunks[name][c][indices[here] - c * self._chunk]
+        return out
+
+    def spread(self, name: str, stop: int, count: int) -> np.ndarray:
+        """At most about ``count`` rows of column ``name`` evenly spread over rows 0…``stop − 1``,
+        the last one always among them."""
+        stop = max(0, min(int(stop), self._length))
+        if stop <= count:
+            return np.array(self.rows(name, 0, stop))
+        step = -(-stop // count)
+        indices = np.arange(0, stop, step)
+        if indices[-1] != stop - 1:
+            indices = np.append(indices, stop - 1)
+        return self.take(name, indices)
+
     def at(self, name: str, i: int):
         """Row ``i`` (negative counts from the end) of column ``name``: a float, int or (k,) copy."""
         if i < 0:

@@ -20,10 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from .config import RunConfig
 from .dataset import Dataset
 from .errors import LrguiError
-from .run import CONVERGED, DIVERGED, MAX_EPOCHS, TrainingRun, same_course
+from .run import CONVERGED, DIVERGED, TrainingRun, same_course
 from .session import RunSpec
 
 RETIRED_KEPT = 16

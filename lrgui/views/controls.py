@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSlider,
@@ -15,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QScrollBar,
     QSizePolicy,
@@ -96,43 +96,58 @@ def mind_manners(*widgets: QWidget) -> None:
                 w.installEventFilter(_MANNERS)
 
 
-class ElidedLabel(QLabel):
-    """A one-line label that never asks for more room than it has: a long text is cut with "…"
-    (the whole text in its tooltip), so a long message can never widen a dock or the window."""
+class ElidedLabel(QWidget):
+    """A one-line text that never asks for more room than it has: a long text is cut with "…"
+    (the whole text in its tooltip), so a long message can never widen a dock or the window.
+
+    It paints its text itself: a new text (every frame, for figures that change while training)
+    only repaints the label, where a QLabel would also lay out its whole row again."""
 
     def __init__(self, text: str = "", parent=None):
         super().__init__(parent)
         self._full = ""
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._bold = False
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(10)
         self.setText(text)
 
     def setText(self, text: str) -> None:       # noqa: N802 (Qt's name)
-        self._full = text
-        self.setToolTip(text)
-        self._elide()
+        if text != self._full:
+            self._full = text
+            self.setToolTip(text)
+            self.update()
 
     def text(self) -> str:
         return self._full
 
-    def resizeEvent(self, event) -> None:       # noqa: N802
-        super().resizeEvent(event)
-        self._elide()
+    def set_look(self, color: str | None = None, bold: bool = False) -> None:
+        """The text's colour (the palette's by default) and weight."""
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText,
+                         QColor(color) if color else QApplication.palette().color(QPalette.ColorRole.WindowText))
+        self.setPalette(palette)
+        font = self.font()
+        font.setBold(bold)
+        self.setFont(font)
+        self.updateGeometry()
+        self.update()
 
-    def _elide(self) -> None:
-        metrics = self.fontMetrics()
-        shown = metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, max(10, self.width() - 4))
-        super().setText(shown)
+    def shown_text(self) -> str:
+        """The text as it fits the label's width."""
+        return self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(10, self.width() - 4))
+
+    def paintEvent(self, event) -> None:        # noqa: N802
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        painter.drawText(self.rect().adjusted(2, 0, -2, 0),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.shown_text())
 
     def minimumSizeHint(self):                  # noqa: N802
-        hint = super().minimumSizeHint()
-        hint.setWidth(10)
-        return hint
+        return QSize(10, self.fontMetrics().height() + 4)
 
     def sizeHint(self):                         # noqa: N802
-        hint = super().sizeHint()
-        hint.setWidth(min(hint.width(), 200))
-        return hint
+        width = min(self.fontMetrics().horizontalAdvance(self._full) + 4, 200)
+        return QSize(max(width, 10), self.fontMetrics().height() + 4)
 
 
 class NumberEdit(QLineEdit):

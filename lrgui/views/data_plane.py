@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from ..core.dataset import Dataset
@@ -20,7 +20,21 @@ from ..core.features import decision_in_original_units, theta_length
 from ..core.geometry import grid, line_in_rect
 from ..core.metrics import predict
 from ..core.numerics import sigmoid
-from .plot_helpers import EMPTY, Dots, pen, run_pen, set_contours, set_text, style_axes, two_colour_lut
+from .plot_helpers import (
+    EMPTY,
+    Curve,
+    Dots,
+    Grid,
+    Raster,
+    keep_pixels,
+    lut_pixels,
+    pen,
+    run_pen,
+    set_contours,
+    set_text,
+    style_axes,
+    two_colour_lut,
+)
 from .theme import DEFAULT, Theme
 
 MAX_SHOWN = 10_000       # points drawn at most (a fixed random subset beyond that)
@@ -33,10 +47,27 @@ HINT = ("<div style='font-size:13pt; padding:6px'><b>Space</b>: train &nbsp;·&n
 
 
 class PassiveScatter(pg.ScatterPlotItem):
-    """A scatter that lets clicks through to the ViewBox (pyqtgraph's takes clicks on points)."""
+    """A scatter that lets clicks through to the ViewBox (pyqtgraph's takes clicks on points),
+    and keeps its bounding rectangle until its points or the view change: Qt asks for it on every
+    frame, and pyqtgraph works it out anew each time."""
+
+    _kept_rect: QRectF | None = None
 
     def mouseClickEvent(self, ev):
         ev.ignore()
+
+    def setData(self, *args, **kwargs):           # noqa: N802 (pyqtgraph's name)
+        self._kept_rect = None
+        super().setData(*args, **kwargs)
+
+    def viewTransformChanged(self):               # noqa: N802
+        self._kept_rect = None
+        super().viewTransformChanged()
+
+    def boundingRect(self):                       # noqa: N802
+        if self._kept_rect is None:
+            self._kept_rect = super().boundingRect()
+        return QRectF(self._kept_rect)
 
 
 class EditableViewBox(pg.ViewBox):
@@ -100,15 +131,14 @@ class DataPlaneView(pg.PlotWidget):
 
         plot = self.getPlotItem()
         style_axes(plot, theme)
-        plot.showGrid(x=True, y=True, alpha=0.15)
+        self.grid = Grid(plot, theme.foreground)
         plot.setLabel("bottom", "x₁")
         plot.setLabel("left", "x₂")
-        self.shading = pg.ImageItem()
-        self.shading.setLookupTable(two_colour_lut(*theme.class_colors))
-        self.shading.setLevels([0.0, 1.0])
+        self.shading = Raster()
+        self._shade_colors = lut_pixels(two_colour_lut(*theme.class_colors, theme.background))
         self.shading.setZValue(-10)
         dash = Qt.PenStyle.DashLine
-        self.contours = [pg.PlotCurveItem(pen=pen(theme.contour_color, theme.line_width * 0.6, dash))
+        self.contours = [Curve(pen=pen(theme.contour_color, theme.line_width * 0.6, dash))
                          for _ in P_LEVELS]
         self.boundaries: dict[str, pg.PlotCurveItem] = {}
         self.ghosts: dict[str, pg.PlotCurveItem] = {}
@@ -131,6 +161,7 @@ class DataPlaneView(pg.PlotWidget):
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.addItem(self.note, ignoreBounds=True)
         plot.addItem(self.hint, ignoreBounds=True)
+        keep_pixels(self.note, self.hint)
         self.hint.setZValue(50)
         for c in self.contours:
             c.setZValue(-5)
@@ -209,7 +240,10 @@ class DataPlaneView(pg.PlotWidget):
         else:
             self._shown = np.arange(n)
         self._wrong_mask = None
-        P, y = self._plane[self._shown], data.y[self._shown]
+        # the shown points' inputs, labels and plane positions, taken once per data set
+        self._shown_X, self._shown_y = data.X[self._shown], data.y[self._shown]
+        self._shown_plane = self._plane[self._shown]
+        P, y = self._shown_plane, self._shown_y
         for c, item in enumerate(self.scatters):
             pts = P[y == c]
             item.setData(pts[:, 0], pts[:, 1]) if len(pts) else item.setData(EMPTY, EMPTY)
@@ -265,7 +299,7 @@ class DataPlaneView(pg.PlotWidget):
     def _item(self, store: dict, run_id: str) -> pg.PlotCurveItem:
         item = store.get(run_id)
         if item is None:
-            item = pg.PlotCurveItem()
+            item = Curve()
             item.setZValue(5 if store is self.boundaries else 2)
             self.getPlotItem().addItem(item)
             store[run_id] = item
@@ -310,12 +344,13 @@ class DataPlaneView(pg.PlotWidget):
                 self.getPlotItem().removeItem(store.pop(run_id))
         for r in shown.values():
             item = self._item(self.boundaries, r.id)
-            item.setPen(self._pen(r, "selected" if r.selected else "other"))
-            item.setZValue(6 if r.selected else 5)
+            item.use_pen(self._pen(r, "selected" if r.selected else "other"))
+            if item.zValue() != (6 if r.selected else 5):
+                item.setZValue(6 if r.selected else 5)
             self._boundary(item, r.theta, r.state.degree, rect)
             if r.ghost is not None and len(r.ghost):
                 ghost = self._item(self.ghosts, r.id)
-                ghost.setPen(self._pen(r, "ghost"))
+                ghost.use_pen(self._pen(r, "ghost"))
                 e = min(snap.position, len(r.ghost) - 1)
                 self._boundary(ghost, r.ghost.at("theta_original", e), r.state.degree, rect)
             elif r.id in self.ghosts:
@@ -337,8 +372,9 @@ class DataPlaneView(pg.PlotWidget):
             xs, ys, pts = grid(rect, SHADE_GRID)
             z = self._z(run.theta, degree, self._plane_inputs(pts)).reshape(SHADE_GRID, SHADE_GRID)
             if np.isfinite(z).all():
-                self.shading.setImage(sigmoid(z).T, levels=(0.0, 1.0), autoLevels=False)
-                self.shading.setRect(pg.QtCore.QRectF(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1]))
+                shade = np.minimum((sigmoid(z) * 256).astype(np.intp), 255)
+                self.shading.set_pixels(self._shade_colors[shade],
+                                        QRectF(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1]))
             self.shading.setVisible(bool(np.isfinite(z).all()))
         else:
             self.shading.setVisible(False)
@@ -372,7 +408,7 @@ class DataPlaneView(pg.PlotWidget):
         if run is None or not view.misclassified or self.data.n == 0 or run.epoch == 0:
             mask = None
         else:
-            X, y = self.data.X[self._shown], self.data.y[self._shown]
+            X, y = self._shown_X, self._shown_y
             p = sigmoid(self._z(run.theta, run.state.degree, X))
             mask = predict(p, view.threshold) != y
         if mask is None:
@@ -383,7 +419,7 @@ class DataPlaneView(pg.PlotWidget):
         if self._wrong_mask is not None and np.array_equal(mask, self._wrong_mask):
             return
         self._wrong_mask = mask
-        pts = self._plane[self._shown][mask]
+        pts = self._shown_plane[mask]
         self.wrong.setData(pts[:, 0], pts[:, 1]) if len(pts) else self.wrong.setData(EMPTY, EMPTY)
 
     def _draw_note(self, snap) -> None:

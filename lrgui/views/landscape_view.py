@@ -16,18 +16,19 @@ from PySide6.QtWidgets import QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QVB
 from ..core.landscape import axis_pairs, slice_axes
 from ..core.problem import model_key
 from .controls import ElidedLabel
-from .plot_helpers import EMPTY, finite_xy, pen, run_pen, set_contours, style_axes
+from .plot_helpers import EMPTY, Curve, finite_xy, pen, run_pen, set_contours, style_axes
 from .series import ColumnFeed, Thinned
 from .theme import DEFAULT, Theme
 
 LEVELS = 12
+PATH_VERTICES = 512       # at most this many points of a path are stroked (plus the newest)
 
 
 class PathSeries(ColumnFeed):
     """One run's θ rows (original units), thinned, fed with new rows only."""
 
     def __init__(self, item):
-        super().__init__(item, "theta_original", Thinned())
+        super().__init__(item, "theta_original", Thinned(PATH_VERTICES))
 
     @property
     def rows(self) -> Thinned:
@@ -65,7 +66,7 @@ class LandscapeView(QWidget):
         self.image.setLookupTable(pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256))
         self.image.setZValue(-10)
         plot.addItem(self.image)
-        self.contours = pg.PlotCurveItem(pen=pen("#ffffff", 1.0))     # every level in one item
+        self.contours = Curve(pen=pen("#ffffff", 1.0))     # every level in one item
         self.contours.setOpacity(0.55)
         plot.addItem(self.contours)
         # The surface changes only with a new grid, the paths every frame: keep the surface's pixels.
@@ -141,7 +142,7 @@ class LandscapeView(QWidget):
         for r in shown.values():
             series = self.paths.get(r.id)
             if series is None:
-                series = PathSeries(pg.PlotCurveItem())
+                series = PathSeries(Curve())
                 self.plot_widget.getPlotItem().addItem(series.item)
                 self.paths[r.id] = series
             width = 3.0 if r.selected else 2.0

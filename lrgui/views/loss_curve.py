@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from .plot_helpers import EMPTY, pen, run_pen, set_text, style_axes
+from .plot_helpers import EMPTY, Curve, Grid, keep_pixels, pen, run_pen, set_text, style_axes
 from .series import ColumnFeed, Envelope
 from .theme import DEFAULT, Theme
 
@@ -52,15 +52,16 @@ class LossCurveView(pg.PlotWidget):
         self.snap = None
         plot = self.getPlotItem()
         style_axes(plot, theme)
-        plot.showGrid(x=True, y=True, alpha=0.15)
+        self.grid = Grid(plot, theme.foreground)
         plot.setLabel("bottom", "epoch")
         plot.setLabel("left", "loss J(θ)")
         plot.getAxis("left").enableAutoSIPrefix(False)
         plot.getAxis("bottom").enableAutoSIPrefix(False)
-        self.legend = plot.addLegend(offset=(-10, 10))
+        self.legend = plot.addLegend(offset=(-10, 10), labelTextColor=theme.foreground)
         self.curves: dict[str, Series] = {}
         self.ghosts: dict[str, Series] = {}
-        self.test = Series(plot.plot(pen=pen(theme.test_color, theme.line_width, Qt.PenStyle.DashLine)), "test_loss")
+        self.test = Series(Curve(pen=pen(theme.test_color, theme.line_width, Qt.PenStyle.DashLine)), "test_loss")
+        plot.addItem(self.test.item)
         self._legend_names: dict = {}
         self.log = False
         self._range = None
@@ -81,7 +82,7 @@ class LossCurveView(pg.PlotWidget):
         self.acc_box.setXLink(plot)
         self.acc_box.setYRange(0.0, 1.0, padding=0.02)
         self.acc_box.setMouseEnabled(x=False, y=False)
-        self.accuracy = Series(pg.PlotCurveItem(pen=pen(theme.accuracy_color, theme.line_width * 0.7)), "accuracy")
+        self.accuracy = Series(Curve(pen=pen(theme.accuracy_color, theme.line_width * 0.7)), "accuracy")
         self.acc_box.addItem(self.accuracy.item)
         plot.vb.sigResized.connect(self._sync_boxes)
         self._sync_boxes()
@@ -111,7 +112,7 @@ class LossCurveView(pg.PlotWidget):
     def _series(self, store: dict, run, role: str) -> Series:
         s = store.get(run.id)
         if s is None:
-            s = Series(pg.PlotDataItem(), "loss")
+            s = Series(Curve(), "loss")
             s.item.setZValue(3 if store is self.curves else 1)
             self.getPlotItem().addItem(s.item)
             store[run.id] = s
@@ -119,7 +120,7 @@ class LossCurveView(pg.PlotWidget):
                               "ghost": (1.8, 0.3, "dot")}[role]
         key = (run.color, dash, width, alpha)
         if getattr(s, "_pen_key", None) != key:
-            s.item.setPen(run_pen(run.color, dash, width * self.theme.line_width / 2, alpha))
+            s.item.use_pen(run_pen(run.color, dash, width * self.theme.line_width / 2, alpha))
             s._pen_key = key
         return s
 
@@ -173,6 +174,8 @@ class LossCurveView(pg.PlotWidget):
         for i, name in wanted.items():
             item = self.test.item if i == "__test" else self.curves[i].item
             self.legend.addItem(item, name)
+        for sample, label in self.legend.items:
+            keep_pixels(sample, label)
         self._legend_names = wanted
 
     def _frame(self, snap) -> None:
@@ -186,11 +189,10 @@ class LossCurveView(pg.PlotWidget):
             return
         lows, highs = [], []
         for s in list(self.curves.values()) + ([self.test] if self.test._version is not None else []):
-            if len(s.envelope):
-                _, y = s.envelope.arrays()
-                if len(y):
-                    lows.append(y.min())
-                    highs.append(y.max())
+            bounds = s.envelope.bounds()
+            if bounds is not None:
+                lows.append(bounds[0])
+                highs.append(bounds[1])
         if not highs:
             return
         x_max = _nice_ceiling(max(float(snap.end), 10.0))

@@ -8,6 +8,7 @@ beyond the layout and the list of recent files.
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 
 import numpy as np
@@ -232,7 +233,7 @@ class MainWindow(QMainWindow):
         self.run_label = ElidedLabel()
         self.state_label = ElidedLabel()
         self.message_label = ElidedLabel()
-        self.message_label.setStyleSheet("color: #CC0066;")
+        self.message_label.set_look("#CC0066")
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(lambda: self.message_label.setText(""))
@@ -382,7 +383,8 @@ class MainWindow(QMainWindow):
         return self._save_to(self.controller.session.path)
 
     def save_as(self) -> bool:
-        stem = Path(self.controller.title()).name.split(".")[0] or "session"
+        # a name any file system takes: "gaussian (seed 3)" → "gaussian-seed-3"
+        stem = re.sub(r"[^\w-]+", "-", Path(self.controller.title()).name.split(".")[0]).strip("-") or "session"
         start = self.controller.session.path or str(Path(self._folder()) / f"{stem}{SUFFIX}")
         path, _ = self._modal(QFileDialog.getSaveFileName, self, "Save the session", start,
                               f"Sessions (*{SUFFIX});;All files (*)")

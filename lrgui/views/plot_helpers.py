@@ -6,9 +6,9 @@ import contourpy
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.Qt import internals
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsTextItem
 
 EMPTY = np.empty(0)
 
@@ -47,16 +47,17 @@ def set_contours(item: pg.PlotCurveItem, xs, ys, values, levels) -> None:
     item.setData(x, y, connect=connect if len(x) else "all")
 
 
-def two_colour_lut(low: str, high: str, alpha: int = 90) -> np.ndarray:
-    """A 256-entry RGBA table from ``low`` through white to ``high``: probability shading."""
-    lo, hi = QColor(low), QColor(high)
-    t = np.linspace(-1.0, 1.0, 256)[:, None]
-    white = np.array([255.0, 255.0, 255.0])
+def two_colour_lut(low: str, high: str, background: str = "#ffffff", strength: float = 90 / 255) -> np.ndarray:
+    """A 256-entry RGB table from ``low`` through ``background`` to ``high``, each end mixed into
+    the background at ``strength``: probability shading. The table is opaque (the mix is done
+    here, not by the painter), so the image is copied to the screen rather than blended."""
+    lo, hi, bg = (QColor(c) for c in (low, high, background))
+    t = np.linspace(-1.0, 1.0, 256)[:, None] * strength
+    bg_rgb = np.array([bg.red(), bg.green(), bg.blue()], float)
     lo_rgb = np.array([lo.red(), lo.green(), lo.blue()], float)
     hi_rgb = np.array([hi.red(), hi.green(), hi.blue()], float)
-    rgb = np.where(t < 0, white + (-t) * (lo_rgb - white), white + t * (hi_rgb - white))
-    a = (np.abs(t) * alpha)
-    return np.hstack([rgb, a]).astype(np.ubyte)
+    rgb = np.where(t < 0, bg_rgb + (-t) * (lo_rgb - bg_rgb), bg_rgb + t * (hi_rgb - bg_rgb))
+    return np.round(rgb).astype(np.ubyte)
 
 
 def pen(color: str, width: float, style=None) -> "pg.QtGui.QPen":
@@ -78,6 +79,73 @@ def style_axes(plot_item: pg.PlotItem, theme) -> None:
         axis.setTextPen(theme.foreground)
         axis.labelStyle = {"font-size": f"{theme.font_size * 1.1:g}pt", "color": theme.foreground}
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def keep_pixels(*items) -> None:
+    """Keep the pixels of ``items`` and of every text inside them between frames: text that
+    changes rarely (legends, line labels, notes) is then copied, not laid out again, whenever a
+    curve beneath it is redrawn."""
+    for item in items:
+        for part in (item, *item.childItems()):
+            if part is item or isinstance(part, QGraphicsTextItem):
+                part.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+class Grid(pg.GraphicsObject):
+    """Lines at the major ticks of a plot's bottom and left axes, drawn under the data.
+
+    pyqtgraph draws its grid as part of each axis, so an axis spans the whole plot and, cached,
+    costs a full-size picture to copy on every frame; these few lines cost little to stroke. Their
+    positions are worked out again only when the view's range or size changes; ``strength`` is
+    their opacity."""
+
+    def __init__(self, plot_item: pg.PlotItem, color: str, strength: float = 0.15):
+        super().__init__()
+        self._axes = (plot_item.getAxis("bottom"), plot_item.getAxis("left"))
+        c = QColor(color)
+        c.setAlphaF(strength)
+        self._pen = QPen(c, 1)
+        self._pen.setCosmetic(True)
+        self._at: tuple[np.ndarray, np.ndarray] = (EMPTY, EMPTY)     # x of vertical, y of horizontal lines
+        self._rect = QRectF()
+        self.setZValue(-8)
+        plot_item.addItem(self, ignoreBounds=True)
+
+    def viewTransformChanged(self):               # noqa: N802 (pyqtgraph's name)
+        super().viewTransformChanged()
+        vb = self.getViewBox()
+        if vb is None:
+            return
+        rect = vb.viewRect()
+        at = []
+        for axis, lo, hi, pixels in ((self._axes[0], rect.left(), rect.right(), vb.width()),
+                                     (self._axes[1], rect.top(), rect.bottom(), vb.height())):
+            levels = axis.tickValues(lo, hi, pixels) if pixels > 0 and np.isfinite([lo, hi]).all() and hi > lo else []
+            values = np.asarray(levels[0][1] if levels else [], dtype=np.float64)
+            at.append(values[(values >= lo) & (values <= hi)])
+        self._at = tuple(at)
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = QRectF(rect)
+        self.update()
+
+    def boundingRect(self):                       # noqa: N802
+        return QRectF(self._rect)
+
+    def paint(self, painter, option=None, widget=None) -> None:
+        if self._rect.isEmpty():
+            return
+        t = painter.transform()                 # the view's: a scale and a shift, no rotation
+        box = t.mapRect(self._rect)
+        xs = np.round(t.m11() * self._at[0] + t.dx()) + 0.5
+        ys = np.round(t.m22() * self._at[1] + t.dy()) + 0.5
+        lines = ([QLineF(x, box.top(), x, box.bottom()) for x in xs.tolist()]
+                 + [QLineF(box.left(), y, box.right(), y) for y in ys.tolist()])
+        if lines:
+            painter.resetTransform()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setPen(self._pen)
+            painter.drawLines(lines)
 
 
 def set_text(item: pg.TextItem, text: str) -> None:
@@ -112,6 +180,104 @@ def run_pen(color: str, dash: str, width: float, alpha: float = 1.0):
     return p
 
 
+class Curve(pg.PlotCurveItem):
+    """A PlotCurveItem whose line is stroked in device pixels.
+
+    Qt's raster engine strokes a cosmetic pen under a scaling transform many times slower than
+    the same path already in device coordinates (a straight boundary across the plane: about
+    2.5 ms against 0.2 ms), so a plain line (no fill, no shadow) is mapped to the device first.
+    Everything else is drawn as pyqtgraph draws it."""
+
+    def boundingRect(self):                       # noqa: N802 (Qt's name)
+        # pyqtgraph's, without its general data-bounds machinery (NaN-aware minima inside a
+        # warnings guard), which Qt calls for many times a frame: the items here only ever hold
+        # finite data. The result is kept until the data, the pen or the view change.
+        if self._boundingRect is None:
+            x, y = self.xData, self.yData
+            if x is None or not len(x):
+                return QRectF()
+            x0, x1, y0, y1 = float(x.min()), float(x.max()), float(y.min()), float(y.max())
+            if not np.isfinite([x0, x1, y0, y1]).all():
+                return super().boundingRect()
+            px = py = 0.0
+            pad = self.pixelPadding()
+            if pad > 0:
+                vx, vy = self.pixelVectors()
+                px = 0.0 if vx is None else vx.length() * pad
+                py = 0.0 if vy is None else vy.length() * pad
+            self._boundingRect = QRectF(x0 - px, y0 - py, (x1 - x0) + 2 * px, (y1 - y0) + 2 * py)
+        return self._boundingRect
+
+    def use_pen(self, pen) -> None:
+        """Draw with ``pen`` from now on (nothing happens when it is already the pen in use:
+        pyqtgraph's setPen copies the pen and repaints)."""
+        if getattr(self, "_pen_in_use", None) is not pen:
+            self._pen_in_use = pen
+            self.setPen(pen)
+
+    def paint(self, painter, option, widget) -> None:
+        pen = self.opts["pen"]
+        plain = (self.opts["fillLevel"] is None and self.opts["shadowPen"] is None
+                 and self.opts["compositionMode"] is None and pen.isCosmetic())
+        if not plain:
+            return super().paint(painter, option, widget)
+        if self.xData is None or not len(self.xData) or pen.style() == Qt.PenStyle.NoPen:
+            return
+        export = self._exportOpts
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing,
+                              export.get("antialias", True) if export is not False else self.opts["antialias"])
+        path = painter.transform().map(self.getPath())
+        painter.resetTransform()
+        painter.setPen(pen)
+        painter.drawPath(path)
+
+
+class Raster(pg.GraphicsObject):
+    """An opaque picture spread over a rectangle of data coordinates and scaled to it in device
+    pixels: for a picture made anew every frame (the probability shading), where pyqtgraph's
+    ImageItem, drawn under the view's transform, takes several times longer."""
+
+    def __init__(self):
+        super().__init__()
+        self._image: QImage | None = None
+        self._pixels = np.empty((0, 0), dtype=np.uint32)     # the image's memory
+        self._rect = QRectF()
+
+    def set_pixels(self, pixels: np.ndarray, rect: QRectF) -> None:
+        """Show ``pixels``, (rows, columns) of 0xffRRGGBB, row 0 at the bottom of ``rect`` (the
+        lowest y), column 0 at its left."""
+        self._pixels = np.ascontiguousarray(pixels[::-1], dtype=np.uint32)
+        rows, cols = self._pixels.shape
+        self._image = QImage(self._pixels.data, cols, rows, 4 * cols, QImage.Format.Format_RGB32)
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = QRectF(rect)
+        self.update()
+
+    def pixels(self) -> np.ndarray:
+        """The picture as set, row 0 at the bottom."""
+        return self._pixels[::-1]
+
+    def boundingRect(self):                       # noqa: N802 (Qt's name)
+        return QRectF(self._rect)
+
+    def paint(self, painter, option=None, widget=None) -> None:
+        if self._image is None or self._rect.isEmpty():
+            return
+        transform = painter.transform()
+        # rows are stored top row first for a view whose y grows upwards (device y downwards)
+        image = self._image if transform.m22() < 0 else self._image.mirrored(False, True)
+        target = transform.mapRect(self._rect)
+        painter.resetTransform()
+        painter.drawImage(target, image)
+
+
+def lut_pixels(lut: np.ndarray) -> np.ndarray:
+    """A (256, 3) RGB table as 256 opaque 0xffRRGGBB values for ``Raster``."""
+    lut = np.asarray(lut, dtype=np.uint32)
+    return np.uint32(0xFF000000) | (lut[:, 0] << 16) | (lut[:, 1] << 8) | lut[:, 2]
+
+
 class Dots(pg.GraphicsObject):
     """Many round dots of one look, stamped from one antialiased picture in a single call: for
     points that move every frame, where a ScatterPlotItem would walk every point in Python.
@@ -126,6 +292,7 @@ class Dots(pg.GraphicsObject):
         self._stamp = None                   # (device pixel ratio, QPixmap)
         self._xy = np.empty((0, 2))
         self._bounds = QRectF()
+        self._padded: QRectF | None = None
         self._fragments = internals.PrimitiveArray(QPainter.PixmapFragment, 10)
 
     def _pixmap(self, ratio: float):
@@ -163,17 +330,25 @@ class Dots(pg.GraphicsObject):
                                             float(x.max() - x.min()), float(y.max() - y.min()))
         else:
             self._bounds = QRectF()
+        self._padded = None
         self.update()
 
     def getData(self):                            # noqa: N802
         return self._xy[:, 0], self._xy[:, 1]
 
+    def viewTransformChanged(self):               # noqa: N802 (pyqtgraph's name)
+        super().viewTransformChanged()
+        self.prepareGeometryChange()
+        self._padded = None
+
     def boundingRect(self):                       # noqa: N802
-        # the dots reach a few pixels beyond their centres
-        px = self.pixelLength(pg.Point(1, 0)) or 0.0
-        py = self.pixelLength(pg.Point(0, 1)) or 0.0
-        pad = self._size
-        return self._bounds.adjusted(-pad * px, -pad * py, pad * px, pad * py)
+        # the dots reach a few pixels beyond their centres; kept until the data or the view change
+        if self._padded is None:
+            px = self.pixelLength(pg.Point(1, 0)) or 0.0
+            py = self.pixelLength(pg.Point(0, 1)) or 0.0
+            pad = self._size
+            self._padded = self._bounds.adjusted(-pad * px, -pad * py, pad * px, pad * py)
+        return QRectF(self._padded)
 
     def dataBounds(self, axis, frac=1.0, orthoRange=None):   # noqa: N802
         if not len(self._xy):

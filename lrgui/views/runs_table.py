@@ -5,6 +5,8 @@ each row can be shown or hidden, duplicated or removed in one click, and renamed
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
@@ -21,6 +23,10 @@ from PySide6.QtWidgets import (
 from .plot_helpers import dash_style
 
 COLUMNS = ("Run", "On", "Epoch", "Loss", "Acc.", "‖∇J‖", "‖θ−θ*‖", "Status", "")
+# The widest text each number column shows: those columns get a fixed width, so a new figure on
+# every frame never makes the table measure its cells again.
+REFRESH_S = 0.1          # figures shown at most this often while training
+WIDEST = {2: "0000000000", 3: "−0.0000e−00", 4: "100.0%", 5: "0.0e−00", 6: "0.0e−00"}
 TIPS = ("The run's colour and line in every view, and its name (double click to rename)",
         "Show or hide the run in the views (it trains either way)",
         "The epoch shown (the timeline's, or where the run stopped)",
@@ -71,16 +77,26 @@ class RunsTable(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COLUMNS.index("Status"), QHeaderView.ResizeMode.Stretch)
+        metrics = self.fontMetrics()
+        pad = 2 * self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 12
+        for col, text in WIDEST.items():
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            wanted = max(metrics.horizontalAdvance(text), header.fontMetrics().horizontalAdvance(COLUMNS[col]))
+            header.resizeSection(col, wanted + pad)
         self.setIconSize(QSize(34, 14))
         self.setToolTip("The runs of the race: click a row to edit that run in the side panel")
         self._ids: list[str] = []
         self._shown: dict = {}
         self._updating = False
+        self._refreshed = -np.inf
+        self._structure = None
         self.itemSelectionChanged.connect(self._selection_moved)
         self.itemChanged.connect(self._item_changed)
 
     # -- rows -------------------------------------------------------------------------------------
-    def _set(self, row: int, col: int, text: str, tip: str = "") -> None:
+    def _set(self, row: int, col: int, text: str, tip: str | None = None) -> None:
+        """Show ``text`` in a cell (and ``tip`` over it), touching the cell only when they
+        change: each change makes the table repaint."""
         key = (row, col)
         if self._shown.get(key) == (text, tip):
             return
@@ -98,8 +114,10 @@ class RunsTable(QTableWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                                       if col < 7 else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             self.setItem(row, col, item)
-        item.setText(text)
-        item.setToolTip(tip or text)
+        if item.text() != text:
+            item.setText(text)
+        if tip is not None and item.toolTip() != tip:
+            item.setToolTip(tip)
 
     def _actions(self, run_id: str) -> QWidget:
         w = QWidget()
@@ -121,12 +139,42 @@ class RunsTable(QTableWidget):
         """Update the rows from a snapshot; ``distances`` maps run id → ‖θ − θ*‖ (or ∞, or None)."""
         self._updating = True
         ids = [r.id for r in snap.runs]
+        structure = (tuple((r.id, r.spec.label, r.spec.muted, r.color, r.dash) for r in snap.runs),
+                     snap.selected.id if snap.selected is not None else None)
+        structure_changed = structure != self._structure
+        self._structure = structure
         if ids != self._ids:
             self.setRowCount(len(ids))
             self._shown.clear()
             for row, run_id in enumerate(ids):
                 self.setCellWidget(row, len(COLUMNS) - 1, self._actions(run_id))
             self._ids = ids
+        # While the runs train, the figures change faster than anyone reads them: the table shows
+        # them at most REFRESH_S apart (a new run, a stop, a step or a scrub shows at once).
+        now = time.monotonic()
+        if snap.playing and not structure_changed and now - self._refreshed < REFRESH_S:
+            self._updating = False
+            return
+        self._refreshed = now
+        # The cells change quietly and the table hears of them once: a cell's change, heard on
+        # its own, costs the table a repaint and a relayout each.
+        model = self.model()
+        was_blocked = model.blockSignals(True)
+        try:
+            changed = self._show_rows(snap, distances)
+        finally:
+            model.blockSignals(was_blocked)
+        if changed and self.rowCount():
+            model.dataChanged.emit(model.index(0, 0), model.index(self.rowCount() - 1, len(COLUMNS) - 2))
+        selected = ids.index(snap.selected.id) if snap.selected is not None and snap.selected.id in ids else -1
+        if selected >= 0 and self.currentRow() != selected:
+            self.selectRow(selected)
+        self._updating = False
+
+    def _show_rows(self, snap, distances: dict) -> bool:
+        """Every cell's text from the snapshot; returns whether any changed."""
+        before = dict(self._shown)
+        touched = False
         for row, r in enumerate(snap.runs):
             name = r.spec.label
             self._set(row, 0, name, f"{name}: double click to rename")
@@ -135,10 +183,12 @@ class RunsTable(QTableWidget):
             if getattr(item, "_icon_key", None) != icon_key:
                 item.setIcon(swatch(r.color, r.dash))
                 item._icon_key = icon_key
+                touched = True
             self._set(row, 1, "", "Shown in the views" if not r.spec.muted else "Hidden (still trained)")
             check = Qt.CheckState.Unchecked if r.spec.muted else Qt.CheckState.Checked
             if self.item(row, 1).checkState() != check:
                 self.item(row, 1).setCheckState(check)
+                touched = True
             self._set(row, 2, str(r.epoch) if r.trained else "—")
             self._set(row, 3, _fmt(r.loss, ".4g"))
             self._set(row, 4, _fmt(r.accuracy, ".1%"))
@@ -146,11 +196,8 @@ class RunsTable(QTableWidget):
             d = distances.get(r.id)
             self._set(row, 6, "∞" if d == np.inf else _fmt(d, ".2g"))
             status = r.status_text(snap.playing, snap.position)
-            self._set(row, 7, status)
-        selected = ids.index(snap.selected.id) if snap.selected is not None and snap.selected.id in ids else -1
-        if selected >= 0 and self.currentRow() != selected:
-            self.selectRow(selected)
-        self._updating = False
+            self._set(row, 7, status, status)
+        return touched or self._shown != before
 
     # -- gestures ---------------------------------------------------------------------------------
     def _selection_moved(self) -> None:

@@ -364,7 +364,7 @@ class SidePanel(QWidget):
         spec = session.selected_run
         color = RUN_COLORS[spec.color % len(RUN_COLORS)]
         self.run_name.setText(f"Run: {spec.label}")
-        self.run_name.setStyleSheet(f"QLabel {{ color: {color}; font-weight: bold; }}")
+        self.run_name.set_look(color, bold=True)
         self._show_counts(session.data)
         self._show_origin(session.origin)
         self.show_config(spec.config)

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 
 from ..core.features import decision_in_original_units, theta_length
 from ..core.numerics import sigmoid
-from .plot_helpers import EMPTY, Dots, pen, set_line, set_text, style_axes
+from .plot_helpers import EMPTY, Curve, Dots, Grid, keep_pixels, pen, set_line, set_text, style_axes
 from .theme import DEFAULT, Theme
 
 MAX_SHOWN = 2_000
@@ -25,12 +25,14 @@ class SigmoidView(pg.PlotWidget):
         self.theme = theme
         plot = self.getPlotItem()
         style_axes(plot, theme)
-        plot.showGrid(x=True, y=True, alpha=0.15)
+        self.grid = Grid(plot, theme.foreground)
         plot.setLabel("bottom", "z = θᵀx")
         plot.setLabel("left", "p = σ(z)")
         plot.setMouseEnabled(x=False, y=False)
         plot.setYRange(-0.12, 1.12, padding=0)
-        self.curve = plot.plot(pen=pen(theme.curve_color, theme.line_width))
+        self.curve = Curve(pen=pen(theme.curve_color, theme.line_width))
+        plot.addItem(self.curve)
+        keep_pixels(self.curve)         # σ(z) changes only with the z range, the dots every frame
         self.points = [Dots(theme.class_colors[c], theme.point_size * 0.8) for c in (0, 1)]
         for item in self.points:
             plot.addItem(item)
@@ -45,6 +47,7 @@ class SigmoidView(pg.PlotWidget):
                                       label="z = {value:.2f}", labelOpts={"position": 0.3, "color": theme.foreground})
         plot.addItem(self.threshold_line, ignoreBounds=True)
         plot.addItem(self.z_line, ignoreBounds=True)
+        keep_pixels(self.threshold_line.label, self.z_line.label)
         self.threshold_line.sigPositionChangeFinished.connect(
             lambda line: self.thresholdChanged.emit(float(line.value())))
         self.note = pg.TextItem(color=theme.foreground, anchor=(0, 0))
@@ -98,7 +101,7 @@ class SigmoidView(pg.PlotWidget):
         self.note.setPos(-half, 1.12)
 
     def _draw_curve(self, half: float) -> None:
-        if half != self._half_width or self.curve.xData is None:
+        if half != self._half_width or self.curve.xData is None or not len(self.curve.xData):
             zs = np.linspace(-half, half, 400)
             self.curve.setData(zs, sigmoid(zs))
             self.getPlotItem().setXRange(-half, half, padding=0.02)

@@ -4,7 +4,9 @@ in every view for every run; training on from there drops the later epochs."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSlider, QToolButton, QWidget
+
+from .controls import ElidedLabel
 
 
 SYMBOLS = {"first": "⇤", "page_back": "«", "page_forward": "»", "last": "⇥"}
@@ -30,8 +32,8 @@ class Timeline(QWidget):
         for key in ("page_forward", "last"):
             self.buttons[key] = self._button(actions[key], SYMBOLS[key])
             row.addWidget(self.buttons[key])
-        self.label = QLabel()
-        self.label.setMinimumWidth(150)
+        self.label = ElidedLabel()
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("epoch 000,000,000 of 000,000,000") + 8)
         self.label.setToolTip("The epoch shown, of the epochs recorded")
         row.addWidget(self.label)
         self.slider.valueChanged.connect(self._moved)

@@ -20,7 +20,6 @@ from lrgui.core.session_file import (
     read_session,
     session_from_dict,
     session_json,
-    session_to_dict,
     write_session,
 )
 

@@ -1,12 +1,14 @@
 """The explorer window driven through its real widgets: data, training, the four views."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from lrgui.core.config import RunConfig
 from lrgui.core.geometry import line_in_rect
 from lrgui.core.run import TrainingRun
 from lrgui.core.session import window_default_config
@@ -136,6 +138,12 @@ def test_play_then_pause_leaves_every_view_on_the_same_theta(driver):
     drawn = w.sigmoid_view.point_positions(1)
     np.testing.assert_allclose(np.sort(drawn[:, 0]), np.sort(np.clip(z[y == 1], -50, 50)), rtol=1e-9)
     assert np.all(np.abs(drawn[:, 1] - 1.0) < 0.05)
+    # σ(z) itself, over a range that holds every drawn z, and the view shows that range
+    zs, ps = w.sigmoid_view.curve.getData()
+    assert len(zs) > 100 and zs.min() <= drawn[:, 0].min() and zs.max() >= drawn[:, 0].max()
+    np.testing.assert_allclose(ps, 1 / (1 + np.exp(-zs)), rtol=1e-12)
+    (v0, v1), _ = w.sigmoid_view.getPlotItem().vb.viewRange()
+    assert v0 <= zs.min() and v1 >= zs.max()
     assert w.loss_view.curve_length() == run.epoch + 1
     assert f"epoch {run.epoch}" in w.run_label.text()
 
@@ -419,3 +427,15 @@ def test_one_feature_data_lie_on_the_x_axis(driver, tmp_path, monkeypatch):
     view = driver.window.landscape_view
     driver.qtbot.waitUntil(lambda: view.result is not None and view.result.axes == (0, 1), timeout=10000)
     assert view.axes_box.currentText() == "b and x"
+
+
+def test_the_name_offered_for_a_new_session_is_a_plain_file_name(driver, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    offered = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (offered.append(a[2]), ("", ""))[1])
+    driver.controller.generate("gaussian", {"seed": 3})
+    driver.settle()
+    assert driver.window.save_as() is False                     # cancelled: nothing written
+    name = Path(offered[0]).name
+    assert name.endswith(".lrgui.json") and re.fullmatch(r"[\w-]+\.lrgui\.json", name), name

@@ -20,7 +20,6 @@ from sklearn.metrics import accuracy_score
 from lrgui.core.geometry import line_in_rect
 from lrgui.core.optimizers import OPTIMIZERS
 from lrgui.core.run import TrainingRun
-from lrgui.core.session import window_default_config
 
 from .conftest import finite
 
@@ -354,7 +353,7 @@ def test_the_status_forgets_the_maximum_after_a_step_back(driver):
     c.set_run_config(max_epochs=10)
     c.set_speed(None)
     c.play(True)
-    snap = driver.settle()
+    driver.settle()
     driver.qtbot.waitUntil(lambda: c.latest.position == 10 and not c.latest.playing, timeout=10000)
     assert "maximum" in w.state_label.text()
     driver.key(Qt.Key.Key_Left)
