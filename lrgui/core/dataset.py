@@ -62,13 +62,6 @@ class Dataset:
     def d(self) -> int:
         return self.X.shape[1]
 
-    def same_points(self, other: "Dataset") -> bool:
-        """Whether ``other`` holds exactly the same points, labels and names (O(n) unless it is
-        the very same object)."""
-        return self is other or (self.X.shape == other.X.shape and self.feature_names == other.feature_names
-                                 and self.label_map == other.label_map and np.array_equal(self.X, other.X)
-                                 and np.array_equal(self.y, other.y))
-
     def class_counts(self) -> tuple[int, int]:
         """(number of class-0 points, number of class-1 points)."""
         n1 = int(np.count_nonzero(self.y))
@@ -113,8 +106,8 @@ class Dataset:
         return self._with(self.X[rows], self.y[rows])
 
     def equals(self, other: "Dataset") -> bool:
-        """Same values, names and label map (bit for bit)."""
-        return (
+        """Same values, names and label map (bit for bit); O(n) unless ``other`` is this object."""
+        return self is other or (
             np.array_equal(self.X, other.X)
             and np.array_equal(self.y, other.y)
             and self.feature_names == other.feature_names

@@ -42,11 +42,13 @@ class History:
     def columns(self) -> tuple[str, ...]:
         return tuple(self._widths)
 
-    def _new_chunk(self, name: str) -> np.ndarray:
+    def _empty(self, name: str, rows: int) -> np.ndarray:
+        """Room for ``rows`` rows of column ``name``."""
         width = self._widths[name]
-        dtype = np.int32 if name == "segment" else np.float64
-        shape = (self._chunk, width) if width else (self._chunk,)
-        return np.empty(shape, dtype=dtype)
+        return np.empty((rows, width) if width else (rows,), dtype=np.int32 if name == "segment" else np.float64)
+
+    def _new_chunk(self, name: str) -> np.ndarray:
+        return self._empty(name, self._chunk)
 
     # -- writing ------------------------------------------------------------------------------
     def append(self, **row) -> None:
@@ -89,7 +91,7 @@ class History:
         chunks = self._chunks[name]
         first, last = start // self._chunk, (stop - 1) // self._chunk
         if stop == start:
-            out = self._new_chunk(name)[:0]
+            out = self._empty(name, 0)
         elif first == last:
             out = chunks[first][start - first * self._chunk:stop - first * self._chunk]
         else:
@@ -105,9 +107,7 @@ class History:
         """The rows of column ``name`` at ``indices`` (ascending, within the history), as a new
         array: costs only those rows, however long the history."""
         indices = np.asarray(indices, dtype=np.int64)
-        width = self._widths[name]
-        out = np.empty((len(indices), width) if width else len(indices),
-                       dtype=np.int32 if name == "segment" else np.float64)
+        out = self._empty(name, len(indices))
         chunk_of = indices // self._chunk
         for c in np.unique(chunk_of):
             here = chunk_of == c

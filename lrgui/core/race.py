@@ -48,7 +48,6 @@ class RunState:
     standardized: bool = False
     theta_names: tuple[str, ...] = ()
     has_test: bool = False
-    optimizer_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -261,14 +260,13 @@ class Race:
     def _start_plan(self, track: Track, plan: Plan) -> None:
         # Data that arrived apart from the race's own (a copy from a file) but equal to it is the
         # race's: the run then goes on without a data switch once reproduced.
-        switches = [(epoch, self.data if self.data is not None and data.same_points(self.data) else data, config)
+        switches = [(epoch, self.data if self.data is not None and data.equals(self.data) else data, config)
                     for epoch, data, config in plan.switches]
-        plan = Plan(switches, plan.epochs)
-        epoch0, data0, config0 = plan.switches[0]
+        _, data0, config0 = switches[0]
         try:
             run = TrainingRun(data0, config0)
             track.start_over(run, "restored")
-            track.plan = Plan(list(plan.switches[1:]), plan.epochs)
+            track.plan = Plan(switches[1:], plan.epochs)
         except LrguiError as exc:
             track.start_over(None, "restored", f"cannot reproduce the recorded run: {exc}")
 
@@ -381,8 +379,7 @@ class Race:
             last_epoch=run.epoch, converged_at=run.epoch if status == CONVERGED else None,
             accuracy=acc, test_accuracy=test_acc, catching_up=track in self.behind(),
             degree=run.config.degree, standardized=run.config.standardize,
-            theta_names=("b",) + tuple(run.feature_names()), has_test=run.history.has_test,
-            optimizer_label=run.optimizer.label)
+            theta_names=("b",) + tuple(run.feature_names()), has_test=run.history.has_test)
 
     def delta(self) -> RaceDelta:
         runs = {}

@@ -106,7 +106,6 @@ class ElidedLabel(QWidget):
     def __init__(self, text: str = "", parent=None):
         super().__init__(parent)
         self._full = ""
-        self._bold = False
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(10)
         self.setText(text)

@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
         self.loss_view.show_snapshot(snap)
         self.sigmoid_view.show_snapshot(snap)
         self.landscape_view.show_snapshot(snap)
-        self.runs_table.show_snapshot(snap, self._distances(snap))
+        self.runs_table.show_snapshot(snap, self._distances)
         self.panel.show_playing(snap.playing)
         self.actions["play"].setText("&Pause" if snap.playing else "&Play")
         self.actions["equal_aspect"].setChecked(snap.view.equal_aspect)

@@ -135,8 +135,9 @@ class RunsTable(QTableWidget):
             row.addWidget(b)
         return w
 
-    def show_snapshot(self, snap, distances: dict) -> None:
-        """Update the rows from a snapshot; ``distances`` maps run id → ‖θ − θ*‖ (or ∞, or None)."""
+    def show_snapshot(self, snap, distances) -> None:
+        """Update the rows from a snapshot; ``distances(snap)`` maps run id → ‖θ − θ*‖ (or ∞),
+        asked only when the figures are shown."""
         self._updating = True
         ids = [r.id for r in snap.runs]
         structure = (tuple((r.id, r.spec.label, r.spec.muted, r.color, r.dash) for r in snap.runs),
@@ -161,7 +162,7 @@ class RunsTable(QTableWidget):
         model = self.model()
         was_blocked = model.blockSignals(True)
         try:
-            changed = self._show_rows(snap, distances)
+            changed = self._show_rows(snap, distances(snap))
         finally:
             model.blockSignals(was_blocked)
         if changed and self.rowCount():
@@ -217,6 +218,3 @@ class RunsTable(QTableWidget):
             self.muteRequested.emit(run_id, item.checkState() != Qt.CheckState.Checked)
         elif item.column() == 0:
             self.renameRequested.emit(run_id, item.text())
-
-    def row_of(self, run_id: str) -> int:
-        return self._ids.index(run_id)
