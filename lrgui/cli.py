@@ -26,8 +26,21 @@ KEYS_HELP = """In the window:
   Ctrl+S / Ctrl+Shift+S     save the session (as)          F11 full screen   Ctrl+Q quit"""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that a bad option is said in one line (no usage block) with exit status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {_short(message)} (see '{self.prog} --help')\n")
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """``text`` on one line, cut to ``limit`` characters (a huge bad value is not echoed whole)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _open_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Watch logistic regression learn: an explorer window with the data, the "
                     "decision boundaries of racing runs, their loss curves, the sigmoid, the loss "
@@ -55,7 +68,7 @@ def _train_parser() -> argparse.ArgumentParser:
     generators = "\n".join(
         f"  {name:15s}{g.label}" + (f" ({', '.join(p.name for p in g.params)})" if g.params else "")
         for name, g in GENERATORS.items())
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=f"{PROG} train",
         description="Train logistic regression without a window and print a summary "
                     "(or one JSON object with --json). Given a session file, train every run of it "
@@ -154,15 +167,19 @@ def train_result(run) -> dict:
     return result
 
 
-def _finite(value):
-    """``value`` with every NaN or infinity replaced by None (JSON has no such numbers)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
+def _require_finite(value, where: str = "result") -> None:
+    """Raise LrguiError if ``value`` (nested dicts and lists) holds a NaN or an infinity: JSON has
+    no such numbers, and a result must not claim one."""
+    from .core.errors import LrguiError
+
+    if isinstance(value, float) and not math.isfinite(value):
+        raise LrguiError(f"the {where} holds a number that cannot be represented ({value})")
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
+        for k, v in value.items():
+            _require_finite(v, k)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _require_finite(v, where)
 
 
 def _summary(result: dict, source: str, n: int) -> str:
@@ -191,7 +208,7 @@ def _train_one(data, config):
     from .core.run import TrainingRun
 
     run = TrainingRun(data, config)
-    run.step(run.config.max_epochs)
+    run.step(max(1, run.config.max_epochs))       # with 0 epochs, one call only states the stop
     return run
 
 
@@ -213,33 +230,61 @@ def _train_session(args) -> tuple[list, list[str], int]:
 
 
 def run_train(argv: list[str]) -> int:
+    """``lrgui train``: 0 with a result whose numbers are all finite, or 2 with one line on stderr."""
+    import warnings
+
     from .core.errors import LrguiError
+
+    args = _train_parser().parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")          # a result or a refusal says all there is to say
+        try:
+            text = _train_text(args)
+        except (LrguiError, OSError) as exc:
+            return _refuse(str(exc))
+        except MemoryError:
+            return _refuse("not enough memory for this data and these settings "
+                           "(fewer epochs, fewer columns or fewer rows would fit)")
+        except RecursionError:
+            return _refuse("the input is nested too deeply to be read")
+    print(text)
+    return 0
+
+
+def _refuse(text: str) -> int:
+    print(f"{PROG} train: error: {_short(text, 400)}", file=sys.stderr)
+    return 2
+
+
+def _is_file(path: str) -> bool:
+    try:
+        return Path(path).is_file()
+    except (OSError, ValueError):        # a name too long, or with a NUL byte
+        return False
+
+
+def _train_text(args) -> str:
+    """What ``lrgui train`` prints for ``args``; raises LrguiError or OSError for bad input."""
     from .core.options import config_from_options
     from .core.session_file import looks_like_session
 
-    args = _train_parser().parse_args(argv)
-    try:
-        if Path(args.data).is_file() and looks_like_session(args.data):
-            results, titles, n = _train_session(args)
-            if args.json:
-                print(json.dumps(_finite(results), allow_nan=False))
-            else:
-                print("\n\n".join(f"run         {title}\n" + _summary(r, args.data, n)
-                                  for r, title in zip(results, titles)))
-            return 0
-        data, source = _load_data(args)
-        run = _train_one(data, config_from_options(_given_options(args)))
-        result = train_result(run)
-        if args.history:
-            _write_history(run, args.history)
-    except (LrguiError, OSError) as exc:
-        print(f"{PROG} train: error: {exc}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(_finite(result), allow_nan=False))
-    else:
-        print(_summary(result, source, data.n))
-    return 0
+    if "\0" in args.data:
+        from .core.errors import LrguiError
+        raise LrguiError("a file name cannot hold a NUL character")
+    if _is_file(args.data) and looks_like_session(args.data):
+        results, titles, n = _train_session(args)
+        _require_finite(results)
+        if args.json:
+            return json.dumps(results, allow_nan=False)
+        return "\n\n".join(f"run         {title}\n" + _summary(r, args.data, n)
+                            for r, title in zip(results, titles))
+    data, source = _load_data(args)
+    run = _train_one(data, config_from_options(_given_options(args)))
+    result = train_result(run)
+    _require_finite(result)
+    if args.history:
+        _write_history(run, args.history)
+    return json.dumps(result, allow_nan=False) if args.json else _summary(result, source, data.n)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,10 +10,13 @@ from typing import Any
 from .errors import ConfigError
 from .objective import LOSSES, PENALTIES
 from .optimizers import OPTIMIZERS
-from .params import resolve
+from .params import resolve, shown
 from .resampling import CLASS_WEIGHTS, RESAMPLING
 
 INITS = ("zero", "random")
+# Bounds that keep a run's memory finite: the history grows by about 50 bytes per epoch.
+MAX_EPOCHS_LIMIT = 10_000_000
+MAX_SEED = 2**63 - 1
 
 
 @dataclass
@@ -48,14 +51,17 @@ class RunConfig:
                 raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
         if not (math.isfinite(self.lam) and self.lam >= 0):
             raise ConfigError(f"λ must be a finite number ≥ 0, not {self.lam}")
-        if int(self.degree) != self.degree or not 1 <= self.degree <= 6:
+        if not _whole(self.degree) or not 1 <= self.degree <= 6:
             raise ConfigError(f"degree must be a whole number from 1 to 6, not {self.degree}")
         if not 0.0 <= self.test_fraction < 1.0:
             raise ConfigError(f"test fraction must lie in [0, 1), not {self.test_fraction}")
         if not (math.isfinite(self.tol) and self.tol >= 0):
             raise ConfigError(f"tolerance must be a finite number ≥ 0, not {self.tol}")
-        if int(self.max_epochs) != self.max_epochs or self.max_epochs < 0:
-            raise ConfigError(f"maximum epochs must be a whole number ≥ 0, not {self.max_epochs}")
+        if not _whole(self.max_epochs) or not 0 <= self.max_epochs <= MAX_EPOCHS_LIMIT:
+            raise ConfigError(f"maximum epochs must be a whole number from 0 to {MAX_EPOCHS_LIMIT:,}, "
+                              f"not {shown(self.max_epochs)}")
+        if not _whole(self.seed) or not 0 <= self.seed <= MAX_SEED:
+            raise ConfigError(f"seed must be a whole number from 0 to 2^63 − 1, not {shown(self.seed)}")
         if isinstance(self.init, str):
             if self.init not in INITS:
                 raise ConfigError(f"init must be zero, random or a list of numbers, not {self.init!r}")
@@ -79,3 +85,13 @@ class RunConfig:
         if unknown:
             raise ConfigError(f"unknown run setting {sorted(unknown)[0]!r}")
         return cls(**data).validate()
+
+
+def _whole(value: Any) -> bool:
+    """Whether ``value`` is a whole number (an int, or a float without a fraction; not a bool)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, float) and math.isfinite(value) and value == int(value)
+

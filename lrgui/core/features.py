@@ -39,7 +39,8 @@ class Polynomial:
         if self.degree == 1:
             return X
         x1, x2 = X[:, 0], X[:, 1]
-        return np.column_stack([x1**i * x2**j for i, j in self._powers()])
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            return np.column_stack([x1**i * x2**j for i, j in self._powers()])
 
     def names(self, inputs: tuple[str, ...]) -> tuple[str, ...]:
         if self.degree == 1:
@@ -52,39 +53,56 @@ class Polynomial:
 
 
 class Standardizer:
-    """z-scores every column with the training mean and standard deviation (a constant column
-    keeps scale 1)."""
+    """z-scores every column with the training mean μ and standard deviation σ.
+
+    Both are computed on the column divided by its largest magnitude first, so values as large
+    as 1e308 or as small as 1e-300 are scaled right (squaring them would overflow to ∞ or
+    underflow to 0). A constant column is only divided by its magnitude (or kept, if it is all
+    zeros). ``mean`` and ``scale`` are μ and σ in the input units, (k,) each.
+    """
 
     affine = True
 
     def __init__(self):
         self.mean: np.ndarray | None = None
         self.scale: np.ndarray | None = None
+        self._unit: np.ndarray | None = None         # the largest |x| of each column (or 1)
+        self._centre: np.ndarray | None = None       # μ / unit
+        self._spread: np.ndarray | None = None       # σ / unit
 
     def fit(self, X: np.ndarray) -> "Standardizer":
-        self.mean = X.mean(axis=0) if len(X) else np.zeros(X.shape[1])
-        scale = X.std(axis=0) if len(X) else np.ones(X.shape[1])
-        self.scale = np.where(scale > 0, scale, 1.0)
+        k = X.shape[1]
+        unit = np.max(np.abs(X), axis=0) if len(X) else np.ones(k)
+        unit = np.where(unit > 0, unit, 1.0)
+        scaled = X / unit
+        centre = scaled.mean(axis=0) if len(X) else np.zeros(k)
+        spread = scaled.std(axis=0) if len(X) else np.ones(k)
+        self._unit, self._centre = unit, centre
+        self._spread = np.where(spread > 0, spread, 1.0)
+        self.mean, self.scale = unit * centre, unit * self._spread
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        return (X - self.mean) / self.scale
+        return (X / self._unit - self._centre) / self._spread
 
     def names(self, inputs: tuple[str, ...]) -> tuple[str, ...]:
         return inputs
 
     def theta_to_input_units(self, theta: np.ndarray) -> np.ndarray:
         """θ_s = (b_s, w_s) over standardised columns → (b, w) over the input columns:
-        w = w_s / σ, b = b_s − Σ w_s μ / σ. ``theta`` is (k,) or (m, k) (one θ per row)."""
-        w = theta[..., 1:] / self.scale
-        b = theta[..., :1] - np.asarray(np.dot(w, self.mean))[..., None]
+        w = w_s / σ, b = b_s − Σ w_s μ / σ. ``theta`` is (k,) or (m, k) (one θ per row).
+        Weights too large for floating point come out infinite (the caller refuses them)."""
+        with np.errstate(over="ignore"):
+            w = theta[..., 1:] / self._spread / self._unit
+            b = theta[..., :1] - np.asarray(np.dot(theta[..., 1:], self._centre / self._spread))[..., None]
         return np.concatenate((b, w), axis=-1)
 
     def theta_from_input_units(self, theta: np.ndarray) -> np.ndarray:
         """Inverse of ``theta_to_input_units``: w_s = w σ, b_s = b + Σ w μ."""
-        w = theta[..., 1:]
-        b = theta[..., :1] + np.asarray(np.dot(w, self.mean))[..., None]
-        return np.concatenate((b, w * self.scale), axis=-1)
+        with np.errstate(over="ignore"):
+            w_unit = theta[..., 1:] * self._unit
+            b = theta[..., :1] + np.asarray(np.dot(w_unit, self._centre))[..., None]
+            return np.concatenate((b, w_unit * self._spread), axis=-1)
 
 
 class FeatureChain:
@@ -100,6 +118,10 @@ class FeatureChain:
         if standardize:
             maps.append(Standardizer())
         return cls(maps)
+
+    @property
+    def standardized(self) -> bool:
+        return any(isinstance(m, Standardizer) for m in self.maps)
 
     def fit(self, X: np.ndarray) -> "FeatureChain":
         for m in self.maps:

@@ -43,9 +43,22 @@ class Report:
         return asdict(self)
 
 
+def _finite_order(z: np.ndarray) -> np.ndarray:
+    """Scores in the same order as z (so the same ranks, ties kept), all finite and far from the
+    float limit: z itself when it is moderate, else its ranks. A model far out of range still has
+    an AUC and a ROC curve."""
+    if np.all(np.abs(z) < 1e300):
+        return z
+    from scipy.stats import rankdata
+
+    return rankdata(z, method="dense").astype(np.float64)
+
+
 def report(y: np.ndarray, z: np.ndarray, threshold: float = 0.5) -> Report:
+    """The metrics of decision values ``z`` (n,) for labels ``y`` (n,); infinite z (a θ that
+    puts points far beyond float range) count as the largest finite values."""
     y = np.asarray(y, dtype=np.float64)
-    z = np.asarray(z, dtype=np.float64)
+    z = np.clip(np.asarray(z, dtype=np.float64), -np.finfo(np.float64).max, np.finfo(np.float64).max)
     p = sigmoid(z)
     pred = predict(p, threshold)
     both = len(np.unique(y)) == 2
@@ -55,10 +68,16 @@ def report(y: np.ndarray, z: np.ndarray, threshold: float = 0.5) -> Report:
         precision=float(metrics.precision_score(y, pred, zero_division=0.0)),
         recall=float(metrics.recall_score(y, pred, zero_division=0.0)),
         f1=float(metrics.f1_score(y, pred, zero_division=0.0)),
-        log_loss=float(np.mean(softplus(z) - y * z)),
-        auc=float(metrics.roc_auc_score(y, z)) if both else float("nan"),
+        log_loss=float(np.mean(softplus(z) - y * z)) if np.all(np.abs(z) < 1e300) else _log_loss(y, z),
+        auc=float(metrics.roc_auc_score(y, _finite_order(z))) if both else float("nan"),
         confusion=metrics.confusion_matrix(y, pred, labels=[0, 1]).tolist(),
     )
+
+
+def _log_loss(y: np.ndarray, z: np.ndarray) -> float:
+    """The mean log-loss from the signed margins, for z near the float limit (−y z would overflow)."""
+    m = np.where(y == 1, -z, z)
+    return float(np.mean(softplus(m)))
 
 
 def roc_curve(y: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -36,3 +36,19 @@ def sigmoid_minus_label(z, y) -> np.ndarray:
     y = np.asarray(y, dtype=np.float64)
     sign = 1.0 - 2.0 * y
     return sign * sigmoid(sign * z)
+
+
+def norm(v) -> float:
+    """The Euclidean length of ``v`` (any shape), without overflow or underflow: components as
+    large as 1e300 or as small as 1e-300 give the right length (squaring them would give ∞ or
+    0). Infinite for a vector with an infinite component, NaN for one with a NaN."""
+    v = np.asarray(v, dtype=np.float64).ravel()
+    with np.errstate(over="ignore", under="ignore"):
+        square = float(np.dot(v, v))
+    if 1e-280 < square < 1e280:
+        return float(np.sqrt(square))
+    largest = float(np.max(np.abs(v))) if v.size else 0.0
+    if largest == 0.0 or not np.isfinite(largest):
+        return float(largest) if not np.isnan(v).any() else float("nan")
+    scaled = v / largest
+    return largest * float(np.sqrt(np.dot(scaled, scaled)))

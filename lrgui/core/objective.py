@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import kernels
+from .numerics import norm
 from .errors import ConfigError
 from .registry import Registry
 
@@ -100,7 +101,7 @@ class Evaluation:
 
     @property
     def gradient_norm(self) -> float:
-        return float(np.linalg.norm(self.gradient))
+        return norm(self.gradient)
 
 
 class Objective:
@@ -152,7 +153,9 @@ class Objective:
         if memo is not None and np.array_equal(memo[0], theta):
             return memo[1]
         loss_sum, grad_sum, wrong = self.loss_kind.sums(theta, self.design)
-        result = (loss_sum / self.n, grad_sum / self.n, 1.0 - wrong / self.n)
+        # A NaN margin is neither right nor wrong: no accuracy is claimed for a NaN loss.
+        accuracy = 1.0 - wrong / self.n if np.isfinite(loss_sum) else float("nan")
+        result = (loss_sum / self.n, grad_sum / self.n, accuracy)
         self._memo = (np.array(theta, dtype=np.float64), result)
         return result
 

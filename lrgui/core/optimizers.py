@@ -18,6 +18,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from .errors import ConfigError
+from .numerics import norm
 from .objective import Objective
 from .params import Param, resolve
 from .registry import Registry
@@ -307,11 +308,18 @@ class Newton(Optimizer):
     def epoch(self, theta):
         g = self.objective.gradient(theta)
         H = self.objective.hessian(theta)
+        self.epochs_done += 1
+        if not (np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
+            self.message = "the curvature (Hessian) exceeds the range of floating point"
+            return np.full_like(theta, np.nan)
         try:
             self.last_step = np.linalg.solve(H, g)
         except np.linalg.LinAlgError:   # singular: separable data without a penalty
-            self.last_step = np.linalg.lstsq(H, g, rcond=None)[0]
-        self.epochs_done += 1
+            try:
+                self.last_step = np.linalg.lstsq(H, g, rcond=None)[0]
+            except np.linalg.LinAlgError:
+                self.message = "the Newton system cannot be solved (its scales differ too much)"
+                return np.full_like(theta, np.nan)
         return theta - self.last_step
 
     def state(self):
@@ -374,7 +382,7 @@ class ScipyMethod(Optimizer):
             self.epochs_done += 1
         if not self._iterates:
             stuck = self._solved or self._restarts >= self.MAX_RESTARTS
-            if stuck or np.linalg.norm(self.objective.gradient(theta)) <= self.tol:
+            if stuck or norm(self.objective.gradient(theta)) <= self.tol:
                 self.finished = True
             else:
                 self._restarts += 1

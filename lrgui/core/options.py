@@ -8,7 +8,6 @@ without further code.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -16,6 +15,7 @@ from .config import INITS, RunConfig
 from .errors import ConfigError
 from .objective import LOSSES, PENALTIES
 from .optimizers import OPTIMIZERS
+from .params import DECIMAL, parse_number, shown
 from .resampling import CLASS_WEIGHTS, RESAMPLING
 
 _DEFAULTS = RunConfig()
@@ -88,30 +88,22 @@ def _key(name: str) -> str:
 
 
 def _number(option: RunOption, value: Any):
-    if isinstance(value, bool):
-        raise ConfigError(f"{option.name} must be a number, not {value!r}")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{option.name} must be a number, not {value!r}") from None
-    if option.kind == "int":
-        if not math.isfinite(number) or number != int(number):
-            raise ConfigError(f"{option.name} must be a whole number, not {value!r}")
-        return int(number)
-    return number
+    return parse_number(value, option.name, option.kind)
 
 
 def _init(value: Any):
     if isinstance(value, str):
         if value.strip() in INITS:
             return value.strip()
-        try:
-            return [float(v) for v in value.split(",")]
-        except ValueError:
-            raise ConfigError(f"init takes zero, random or numbers separated by commas, not {value!r}") from None
+        parts = [p.strip() for p in value.split(",")]
+        if not all(DECIMAL.fullmatch(p) for p in parts):
+            raise ConfigError(f"init takes zero, random or numbers separated by commas, not {shown(value)}")
+        return [float(p) for p in parts]
     if isinstance(value, (list, tuple)):
-        return list(value)
-    raise ConfigError(f"init takes zero, random or a list of numbers, not {value!r}")
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+            raise ConfigError(f"init takes zero, random or a list of numbers, not {shown(value)}")
+        return [float(v) for v in value]
+    raise ConfigError(f"init takes zero, random or a list of numbers, not {shown(value)}")
 
 
 def config_from_options(values: dict[str, Any]) -> RunConfig:
@@ -124,18 +116,18 @@ def config_from_options(values: dict[str, Any]) -> RunConfig:
     for raw, value in values.items():
         option = by_name.get(_key(raw))
         if option is None:
-            raise ConfigError(f"unknown run setting {raw!r} (known: {', '.join(by_name)})")
+            raise ConfigError(f"unknown run setting {shown(raw)} (known: {', '.join(by_name)})")
         if value is None:
             continue
         if option.kind in ("float", "int"):
             value = _number(option, value)
         elif option.kind == "flag":
             if not isinstance(value, bool):
-                raise ConfigError(f"{option.name} must be true or false, not {value!r}")
+                raise ConfigError(f"{option.name} must be true or false, not {shown(value)}")
         elif option.kind == "init":
             value = _init(value)
         elif option.kind == "choice" and value not in option.choices:
-            raise ConfigError(f"{option.name} must be one of {', '.join(option.choices)}, not {value!r}")
+            raise ConfigError(f"{option.name} must be one of {', '.join(option.choices)}, not {shown(value)}")
         if option.field == "hyper":
             hyper[option.name.replace("-", "_")] = value
         else:

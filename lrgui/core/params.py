@@ -4,10 +4,46 @@ from the same description."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import ConfigError
+
+# Numbers as a user types them: plain ASCII decimals (no "1_000", no digits of other scripts).
+DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|infinity|nan)", re.IGNORECASE)
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def shown(value: Any) -> str:
+    """``repr(value)`` for a message, cut to about 40 characters."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def parse_number(value: Any, name: str, kind: str = "float") -> int | float:
+    """``value`` (a JSON number or text) as a finite float, or for ``kind`` "int" as an exact int
+    (whole numbers given as text are read exactly, however long). Raises ConfigError naming
+    ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ConfigError(f"{name} must be a number, not {shown(value)}")
+    if isinstance(value, str):
+        text = value.strip()
+        if kind == "int" and _INTEGER.fullmatch(text):
+            return int(text)
+        if not DECIMAL.fullmatch(text):
+            raise ConfigError(f"{name} must be a number, not {shown(value)}")
+        value = text
+    if kind == "int" and isinstance(value, int):
+        return value
+    number = float(value)
+    if not math.isfinite(number):
+        raise ConfigError(f"{name} must be a finite number, not {shown(value)}")
+    if kind == "int":
+        if number != int(number):
+            raise ConfigError(f"{name} must be a whole number, not {shown(value)}")
+        return int(number)
+    return number
 
 
 @dataclass(frozen=True)
@@ -37,25 +73,14 @@ class Param:
     def validate(self, value: Any) -> Any:
         """Return ``value`` converted to this param's type, or raise ConfigError."""
         if self.kind == "choice":
-            if value not in self.choices:
-                raise ConfigError(
-                    f"{self.name} must be one of {', '.join(self.choices)}, not {value!r}"
-                )
+            if not isinstance(value, str) or value not in self.choices:
+                raise ConfigError(f"{self.name} must be one of {', '.join(self.choices)}, not {shown(value)}")
             return value
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{self.name} must be a number, not {value!r}") from None
-        if not math.isfinite(number):
-            raise ConfigError(f"{self.name} must be finite, not {value!r}")
-        if self.kind == "int":
-            if number != int(number):
-                raise ConfigError(f"{self.name} must be a whole number, not {value!r}")
-            number = int(number)
+        number = parse_number(value, self.name, self.kind)
         if (self.low is not None and number < self.low) or (
             self.high is not None and number > self.high
         ):
-            raise ConfigError(f"{self.name} must lie in [{self.low:g}, {self.high:g}], not {value!r}")
+            raise ConfigError(f"{self.name} must lie in [{self.low:g}, {self.high:g}], not {shown(value)}")
         return number
 
 
@@ -68,5 +93,5 @@ def resolve(params: tuple[Param, ...], given: dict[str, Any], owner: str) -> dic
     unknown = set(given) - set(known)
     if unknown:
         names = ", ".join(known) or "none"
-        raise ConfigError(f"{owner} has no setting {sorted(unknown)[0]!r} (it has: {names})")
+        raise ConfigError(f"{owner} has no setting {shown(sorted(map(str, unknown))[0])} (it has: {names})")
     return {p.name: p.validate(given.get(p.name, p.default)) for p in params}

@@ -70,6 +70,21 @@ class Problem:
     def k(self) -> int:
         return self.objective.k
 
+    @property
+    def extent(self) -> float:
+        """The largest |value| of the columns the model trains on (0 for none)."""
+        F = self.objective.design.F
+        return float(np.max(np.abs(F))) if F.size else 0.0
+
+    def scale_advice(self) -> str:
+        """A sentence on features so large or so small that optimizers struggle, or ""."""
+        extent = self.extent
+        if extent == 0.0 or 1e-60 <= extent <= 1e60:
+            return ""
+        size = "large" if extent > 1 else "small"
+        cure = "scale the data" if self.features.standardized else "standardise the features"
+        return f"the features are very {size} (largest |x| = {extent:.3g}): {cure}"
+
     def feature_names(self) -> tuple[str, ...]:
         """Names of the weights of θ in original units (after the bias)."""
         return self.features.names(self.data.feature_names)
@@ -80,10 +95,26 @@ def build_problem(data: Dataset, config: RunConfig) -> Problem:
     split = split_data(data, config)
     features = FeatureChain.build(config.degree, config.standardize).fit(split.train.X)
     weights = balanced_weights(split.train.y) if config.class_weight == "balanced" else None
-    objective = Objective(features.transform(split.train.X), split.train.y, config.loss,
+    with np.errstate(over="ignore", invalid="ignore"):
+        columns = features.transform(split.train.X)
+    if not np.all(np.isfinite(columns)):
+        raise DatasetError(_overflow_reason(split.train.X, config))
+    objective = Objective(columns, split.train.y, config.loss,
                           config.penalty, config.lam, weights)
     test_objective = None
     if split.test is not None:
-        test_objective = Objective(features.transform(split.test.X), split.test.y, config.loss,
+        with np.errstate(over="ignore", invalid="ignore"):
+            test_columns = features.transform(split.test.X)
+        if not np.all(np.isfinite(test_columns)):
+            raise DatasetError(_overflow_reason(split.test.X, config))
+        test_objective = Objective(test_columns, split.test.y, config.loss,
                                    config.penalty, config.lam)
     return Problem(data, split.train, split.test, features, objective, test_objective)
+
+
+def _overflow_reason(X: np.ndarray, config: RunConfig) -> str:
+    largest = float(np.max(np.abs(X))) if X.size else 0.0
+    if config.degree > 1:
+        return (f"the polynomial terms of degree {config.degree} exceed the range of floating point "
+                f"(the inputs reach {largest:.3g}): scale the data down or lower the degree")
+    return f"the model's columns exceed the range of floating point (the inputs reach {largest:.3g})"

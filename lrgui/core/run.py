@@ -30,7 +30,8 @@ from .optimizers import OPTIMIZERS
 from .problem import Problem, build_problem, model_key, split_data  # noqa: F401  (split_data: API)
 
 READY, CONVERGED, MAX_EPOCHS, DIVERGED = "ready", "converged", "max_epochs", "diverged"
-TERMINAL = (CONVERGED, MAX_EPOCHS, DIVERGED)
+STALLED = "stalled"             # the optimizer stopped before the tolerance was met
+TERMINAL = (CONVERGED, MAX_EPOCHS, DIVERGED, STALLED)
 
 # A loss this many times above max(J(θ₀), 1) counts as exploding.
 EXPLODE_FACTOR = 1e3
@@ -78,6 +79,7 @@ class TrainingRun:
         """Everything at epoch 0, as a new run on ``data`` with ``config`` would have it."""
         self.data, self.config, self.problem = data, config, problem
         self.theta = self._initial_theta(problem)
+        self._require_finite_start(problem)
         self.optimizer = OPTIMIZERS.get(config.optimizer)(
             problem.objective, np.random.default_rng([config.seed, 4]), config.tol, **config.hyper)
         self.status = READY
@@ -103,6 +105,21 @@ class TrainingRun:
         if theta.shape != (k,):
             raise DatasetError(f"the starting θ needs {k} numbers (b and {k - 1} weights), got {theta.size}")
         return problem.features.from_original(theta)
+
+    def _require_finite_start(self, problem: Problem) -> None:
+        """Refuse a start whose θ, loss or gradient cannot be represented (a start θ near 1e308,
+        features whose sums overflow): training from it could only report infinities."""
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            ev = problem.objective.evaluate(self.theta) if np.all(np.isfinite(self.theta)) else None
+            original = problem.features.to_original(self.theta)
+        if ev is not None and np.isfinite(ev.loss) and np.all(np.isfinite(ev.gradient)) \
+                and np.all(np.isfinite(original)):
+            return
+        if not isinstance(self.config.init, str):
+            raise ConfigError("the starting θ is too large: the loss or θ in training units exceeds "
+                              "the range of floating point")
+        raise DatasetError("the gradient at the start exceeds the range of floating point"
+                           + (f" ({problem.scale_advice()})" if problem.scale_advice() else ""))
 
     # -- facts ---------------------------------------------------------------------------------------
     @property
@@ -187,12 +204,14 @@ class TrainingRun:
     def _evaluate(self, theta: np.ndarray) -> Evaluation:
         return self.problem.objective.evaluate(theta)
 
-    def _record(self, ev: Evaluation) -> None:
+    def _record(self, ev: Evaluation, original: np.ndarray | None = None) -> None:
         test_loss = test_acc = np.nan
         if self.problem.test_objective is not None:
             tev = self.problem.test_objective.evaluate(ev.theta)
             test_loss, test_acc = tev.loss, tev.accuracy
-        self.history.append(theta=ev.theta, theta_original=self.features.to_original(ev.theta),
+        if original is None:
+            original = self.features.to_original(ev.theta)
+        self.history.append(theta=ev.theta, theta_original=original,
                             loss=ev.loss, grad_norm=ev.gradient_norm, accuracy=ev.accuracy,
                             test_loss=test_loss, test_accuracy=test_acc, segment=len(self.segments) - 1)
         if self._first_loss is None:
@@ -221,10 +240,11 @@ class TrainingRun:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 theta = self.optimizer.epoch(self.theta)
                 ev = self._evaluate(theta) if np.all(np.isfinite(theta)) else None
-            if self._diverged(ev):
+                original = None if ev is None else self.features.to_original(ev.theta)
+            if self._diverged(ev, original):
                 break
             self.theta = ev.theta
-            self._record(ev)
+            self._record(ev, original)
             if self.epoch % CHECKPOINT_EVERY == 0:
                 self._checkpoint()
             force = False
@@ -232,12 +252,20 @@ class TrainingRun:
                 self.status, self.reason = CONVERGED, f"‖∇J‖ = {ev.gradient_norm:.3g} ≤ {self.config.tol:g}"
                 break
             if self.optimizer.finished:
-                self.status, self.reason = CONVERGED, f"{self.optimizer.label}: {self.optimizer.message}"
+                self._stall(ev)
                 break
             if self.epoch >= self.config.max_epochs:
                 self._stop_at_max()
                 break
         return self.status
+
+    def _stall(self, ev: Evaluation) -> None:
+        """The optimizer can go no further although ‖∇J‖ is above the tolerance."""
+        self.status = STALLED
+        self.reason = (f"{self.optimizer.label} stopped with ‖∇J‖ = {ev.gradient_norm:.3g} above the "
+                       f"tolerance {self.config.tol:g} ({self.optimizer.message.rstrip(': ') or 'no reason given'})")
+        advice = self.problem.scale_advice()
+        self.reason += f"; {advice}" if advice else "; Newton's method or standardised features may get further"
 
     def _stop_at_max(self) -> None:
         self.status = MAX_EPOCHS
@@ -252,21 +280,32 @@ class TrainingRun:
             self._separable[s] = None if penalised(self.objective) else separable(self.objective)
         return bool(self._separable[s])
 
-    def _diverged(self, ev: Evaluation | None) -> bool:
+    def _diverged(self, ev: Evaluation | None, original: np.ndarray | None) -> bool:
         limit = EXPLODE_FACTOR * max(self._first_loss, 1.0)
         if ev is None or not np.isfinite(ev.loss) or not np.all(np.isfinite(ev.gradient)):
             why = "θ or the loss became infinite or NaN"
         elif ev.loss > limit:
             why = f"the loss exploded from {self._first_loss:.4g} to {ev.loss:.4g}"
+        elif not np.all(np.isfinite(original)):
+            why = "θ in the data's units exceeds the range of floating point"
         else:
             return False
-        if self.optimizer.family == "gradient":
-            cure = "the learning rate is probably too large"
-        else:
-            cure = "the numbers left the range of floating point (the data may be badly scaled)"
         self.status = DIVERGED
-        self.reason = f"at epoch {self.epoch + 1} {why}; {cure}. θ of the last good epoch is kept."
+        self.reason = f"at epoch {self.epoch + 1} {why}; {self._cure()}. θ of the last good epoch is kept."
         return True
+
+    def _cure(self) -> str:
+        """What probably went wrong when a run diverged, in words that fit its optimizer."""
+        if self.optimizer.family != "gradient" and self.optimizer.message:
+            cause = f"{self.optimizer.label}: {self.optimizer.message}"
+            advice = self.problem.scale_advice()
+            return f"{cause}; {advice}" if advice else cause
+        advice = self.problem.scale_advice()
+        if advice:
+            return advice
+        if self.optimizer.family == "gradient":
+            return "the learning rate is probably too large"
+        return "the numbers left the range of floating point (the data may be badly scaled)"
 
     # -- going back exactly ------------------------------------------------------------------------------
     def rewind(self, epoch: int) -> None:

@@ -53,7 +53,9 @@ def test_reaches_scikit_learn_optimum(name, kind):
     hyper, epochs = GRADIENT_FAMILY.get(name, ({}, 200))
     run = TrainingRun(data, RunConfig(optimizer=name, hyper=hyper, max_epochs=epochs, tol=1e-10, **extra))
     run.step(epochs)
-    assert run.status in ("converged", "max_epochs")
+    assert run.status in ("converged", "max_epochs", "stalled")
+    if run.status == "stalled":          # a line search that lost precision just short of 1e-10
+        assert run.last.gradient_norm < 1e-8 and "above the tolerance" in run.reason
     tolerance = 1e-6 if name in EXACT else 1e-4
     assert _relative_error(run.theta_original, reference) < tolerance
 
