@@ -71,10 +71,10 @@ class Dataset:
         """None when a model can be fitted, else a sentence that says what is missing."""
         n0, n1 = self.class_counts()
         if self.n == 0:
-            return "there are no points yet: click to add some, or generate data"
+            return "there are no points yet: a model needs points of both classes"
         if n0 == 0 or n1 == 0:
             missing = 0 if n0 == 0 else 1
-            return f"all points are of one class: add at least one point of class {missing}"
+            return f"all points are of class {1 - missing}: at least one point of class {missing} is needed"
         return None
 
     def require_trainable(self) -> None:
