@@ -30,8 +30,8 @@ def separable(objective: Objective) -> bool | None:
     if D.n * D.k > SEPARATION_LIMIT:
         return None
     B = D.B
-    norms = np.linalg.norm(B, axis=1)
-    B = B / np.where(norms > 0, norms, 1.0)[:, None]      # scaling a row keeps its sign pattern
+    largest = np.max(np.abs(B), axis=1)                    # not the 2-norm: it would overflow at 1e300
+    B = B / np.where(largest > 0, largest, 1.0)[:, None]  # scaling a row keeps its sign pattern
     result = linprog(B.sum(axis=0), A_ub=B, b_ub=np.zeros(D.n), bounds=[(-1.0, 1.0)] * D.k,
                      method="highs")
     if result.status != 0:

@@ -143,7 +143,8 @@ class FeatureChain:
     def decision(self, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
         """z = θᵀ(1, features(x)) for raw inputs X (n, d) and θ over the model columns; (n,)."""
         F = self.transform(np.asarray(X, dtype=np.float64))
-        return theta[0] + F @ theta[1:]
+        with np.errstate(over="ignore", invalid="ignore"):      # ±∞ for points far beyond the boundary
+            return theta[0] + F @ theta[1:]
 
     def names(self, inputs: tuple[str, ...]) -> tuple[str, ...]:
         """Names of the columns θ is reported over (the original units)."""

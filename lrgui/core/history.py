@@ -4,6 +4,12 @@ Row i is epoch i (epoch 0 is the start), so rows are contiguous from 0 to the la
 appended or cut off at the end, never changed: appending fills the last chunk or starts a new one
 and never moves a recorded row, so a reader holding a view of a full chunk keeps a valid picture,
 and reading the rows added since some length costs only those rows.
+
+The per-epoch figures (loss, ‖∇J‖, accuracy …) are kept for every epoch. The θ vectors are kept
+for every epoch too while they fit in ``VECTOR_BUDGET`` bytes, which a model of a few dozen weights
+never exceeds; beyond it (a model of 200,000 weights, a very long run) only every ``stride``-th
+epoch's θ is kept, the stride doubling as the run goes on, and the last epoch's θ is always exact.
+Reading θ at an epoch that was not kept gives the nearest kept epoch before it (``exact`` tells).
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ import numpy as np
 # The per-epoch numbers of every run; NaN where a run has no such figure (no test split).
 SCALARS = ("loss", "grad_norm", "accuracy", "test_loss", "test_accuracy")
 CHUNK_ROWS = 4096
+CHUNK_BYTES = 4 << 20              # a chunk of θ rows holds at most this much (wide models)
+VECTOR_BUDGET = 128 << 20          # the θ rows of one history hold at most this much
 
 
 class History:
@@ -25,14 +33,19 @@ class History:
     """
 
     def __init__(self, k: int, vectors: tuple[str, ...] = ("theta", "theta_original"),
-                 chunk_rows: int = CHUNK_ROWS):
+                 chunk_rows: int = CHUNK_ROWS, vector_budget: int = VECTOR_BUDGET):
         self.k = k
         self.vectors = tuple(vectors)
         self._widths = {**{name: k for name in self.vectors}, **{name: 0 for name in SCALARS},
                         "segment": 0}
         self._chunk = int(chunk_rows)
+        self._vector_chunk = max(1, min(self._chunk, CHUNK_BYTES // max(1, 8 * k)))
+        self._budget = int(vector_budget)
         self._chunks: dict[str, list[np.ndarray]] = {name: [] for name in self._widths}
         self._length = 0
+        self.stride = 1                                  # θ is kept at epochs 0, stride, 2·stride …
+        self._last: dict[str, np.ndarray] = {}           # θ of the last epoch, always exact
+        self._last_exact = True
 
     # -- size ---------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -47,71 +60,159 @@ class History:
         width = self._widths[name]
         return np.empty((rows, width) if width else (rows,), dtype=np.int32 if name == "segment" else np.float64)
 
-    def _new_chunk(self, name: str) -> np.ndarray:
-        return self._empty(name, self._chunk)
+    def _rows_per_chunk(self, name: str) -> int:
+        return self._vector_chunk if self._widths[name] else self._chunk
+
+    def _kept(self, length: int) -> int:
+        """How many θ rows are kept for the epochs before ``length``."""
+        return -(-length // self.stride)
+
+    def exact(self, epoch: int) -> bool:
+        """Whether θ at ``epoch`` is the one recorded then (not the nearest kept one before it)."""
+        if epoch == self._length - 1:
+            return self._last_exact
+        return epoch % self.stride == 0
 
     # -- writing ------------------------------------------------------------------------------
+    def _put(self, name: str, first: int, values) -> None:
+        """Store ``values`` (m rows, or one value broadcast over ``m`` = len) in column ``name`` from
+        stored row ``first`` on, starting chunks as needed."""
+        per = self._rows_per_chunk(name)
+        chunks = self._chunks[name]
+        m = len(values)
+        done = 0
+        while done < m:
+            c, i = divmod(first + done, per)
+            if c == len(chunks):
+                chunks.append(self._empty(name, per))
+            take = min(m - done, per - i)
+            chunks[c][i:i + take] = values[done:done + take]
+            done += take
+
     def append(self, **row) -> None:
         """One epoch: every column by name (scalars missing from ``row`` are NaN, ``segment`` 0)."""
         c, i = divmod(self._length, self._chunk)
-        for name, chunks in self._chunks.items():
+        for name in self._widths:
+            if self._widths[name]:
+                continue
+            chunks = self._chunks[name]
             if c == len(chunks):
-                chunks.append(self._new_chunk(name))
+                chunks.append(self._empty(name, self._chunk))
             chunks[c][i] = row.get(name, 0 if name == "segment" else np.nan)
+        keep = self._length % self.stride == 0
+        for name in self.vectors:
+            value = np.asarray(row.get(name, np.nan), dtype=np.float64)
+            self._last[name] = np.broadcast_to(value, (self.k,)).copy()
+            if keep:
+                self._put(name, self._length // self.stride, self._last[name][None, :])
         self._length += 1
+        self._last_exact = True
+        self._bound()
 
     def extend(self, rows: dict[str, np.ndarray]) -> None:
         """Many epochs at once: ``rows[name]`` holds m values (or (m, k) vectors) per column."""
         m = len(rows["loss"])
-        done = 0
-        while done < m:
-            c, i = divmod(self._length, self._chunk)
-            take = min(m - done, self._chunk - i)
-            for name, chunks in self._chunks.items():
-                if c == len(chunks):
-                    chunks.append(self._new_chunk(name))
-                values = rows.get(name)
-                chunks[c][i:i + take] = (0 if name == "segment" else np.nan) if values is None \
-                    else values[done:done + take]
-            done += take
-            self._length += take
+        if m == 0:
+            return
+        start = self._length
+        for name in self._widths:
+            if self._widths[name]:
+                continue
+            values = rows.get(name)
+            if values is None:
+                values = np.full(m, 0 if name == "segment" else np.nan)
+            self._put(name, start, values)
+        first = -(-start // self.stride) * self.stride         # the first epoch ≥ start to keep
+        for name in self.vectors:
+            values = rows.get(name)
+            values = np.full((m, self.k), np.nan) if values is None else np.asarray(values, dtype=np.float64)
+            if first < start + m:
+                self._put(name, first // self.stride, values[first - start::self.stride])
+            self._last[name] = values[-1].copy()
+        self._length += m
+        self._last_exact = True
+        self._bound()
+
+    def _bound(self) -> None:
+        """Keep every other θ row (doubling the stride) while the kept rows exceed the budget."""
+        row_bytes = 8 * self.k * len(self.vectors)
+        while self.vectors and self._kept(self._length) * row_bytes > self._budget and self._kept(self._length) > 2:
+            kept = self._kept(self._length)
+            for name in self.vectors:
+                every_other = self.take_stored(name, np.arange(0, kept, 2))
+                self._chunks[name] = []
+                self._put(name, 0, every_other)
+            self.stride *= 2
+
+    def take_stored(self, name: str, slots: np.ndarray) -> np.ndarray:
+        """Stored rows ``slots`` (indices of kept rows, not epochs) of a θ column, as a new array."""
+        slots = np.asarray(slots, dtype=np.int64)
+        per = self._rows_per_chunk(name)
+        out = self._empty(name, len(slots))
+        chunk_of = slots // per
+        for c in np.unique(chunk_of):
+            here = chunk_of == c
+            out[here] = self._chunks[name][c][slots[here] - c * per]
+        return out
 
     def truncate(self, length: int) -> None:
-        """Forget every row from ``length`` on (chunks no longer needed are released)."""
+        """Forget every row from ``length`` on (chunks no longer needed are released). If θ of the
+        new last epoch was not kept, the nearest kept one stands in until ``replace_last``."""
         self._length = max(0, min(int(length), self._length))
-        keep = -(-self._length // self._chunk)
-        for chunks in self._chunks.values():
-            del chunks[keep:]
+        for name, chunks in self._chunks.items():
+            stored = self._kept(self._length) if self._widths[name] else self._length
+            del chunks[-(-stored // self._rows_per_chunk(name)):]
+        if self._length and self.vectors:
+            last = self._length - 1
+            for name in self.vectors:
+                self._last[name] = self.take_stored(name, [last // self.stride])[0]
+            self._last_exact = last % self.stride == 0
+
+    def replace_last(self, **vectors) -> None:
+        """Give the last epoch its exact θ (after ``truncate`` to an epoch that was not kept)."""
+        for name, value in vectors.items():
+            self._last[name] = np.array(value, dtype=np.float64)
+        self._last_exact = True
 
     # -- reading ------------------------------------------------------------------------------
     def rows(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
         """Rows ``start``…``stop − 1`` of column ``name``, read-only (a view within one chunk)."""
         stop = self._length if stop is None else max(start, min(stop, self._length))
         start = max(0, min(start, stop))
+        if self._widths[name] and (self.stride > 1 or not self._last_exact):
+            out = self.take(name, np.arange(start, stop))
+            out.flags.writeable = False
+            return out
+        per = self._rows_per_chunk(name)
         chunks = self._chunks[name]
-        first, last = start // self._chunk, (stop - 1) // self._chunk
+        first, last = start // per, (stop - 1) // per
         if stop == start:
             out = self._empty(name, 0)
         elif first == last:
-            out = chunks[first][start - first * self._chunk:stop - first * self._chunk]
+            out = chunks[first][start - first * per:stop - first * per]
         else:
-            parts = [chunks[first][start - first * self._chunk:]]
+            parts = [chunks[first][start - first * per:]]
             parts += chunks[first + 1:last]
-            parts.append(chunks[last][:stop - last * self._chunk])
+            parts.append(chunks[last][:stop - last * per])
             out = np.concatenate(parts)
         out = out.view()
         out.flags.writeable = False
         return out
 
     def take(self, name: str, indices: np.ndarray) -> np.ndarray:
-        """The rows of column ``name`` at ``indices`` (ascending, within the history), as a new
-        array: costs only those rows, however long the history."""
+        """The rows of column ``name`` at epochs ``indices`` (ascending, within the history), as a
+        new array: costs only those rows, however long the history. θ at an epoch that was not
+        kept is the nearest kept one before it."""
         indices = np.asarray(indices, dtype=np.int64)
-        out = self._empty(name, len(indices))
-        chunk_of = indices // self._chunk
-        for c in np.unique(chunk_of):
-            here = chunk_of == c
-            out[here] = self._chunks[name][c][indices[here] - c * self._chunk]
+        if not self._widths[name]:
+            out = self._empty(name, len(indices))
+            chunk_of = indices // self._chunk
+            for c in np.unique(chunk_of):
+                here = chunk_of == c
+                out[here] = self._chunks[name][c][indices[here] - c * self._chunk]
+            return out
+        out = self.take_stored(name, indices // self.stride)
+        out[indices == self._length - 1] = self._last[name]
         return out
 
     def spread(self, name: str, stop: int, count: int) -> np.ndarray:
@@ -127,13 +228,17 @@ class History:
         return self.take(name, indices)
 
     def at(self, name: str, i: int):
-        """Row ``i`` (negative counts from the end) of column ``name``: a float, int or (k,) copy."""
+        """Row ``i`` (negative counts from the end) of column ``name``: a float, int or (k,) copy
+        (θ: see ``exact``)."""
         if i < 0:
             i += self._length
         if not 0 <= i < self._length:
             raise IndexError(f"row {i} of a history of {self._length} rows")
-        value = self._chunks[name][i // self._chunk][i % self._chunk]
-        return value.copy() if self._widths[name] else value.item()
+        if self._widths[name]:
+            if i == self._length - 1:
+                return self._last[name].copy()
+            return self.take_stored(name, [i // self.stride])[0]
+        return self._chunks[name][i // self._chunk][i % self._chunk].item()
 
     def column(self, name: str) -> np.ndarray:
         return self.rows(name)
@@ -156,19 +261,24 @@ class History:
         return {name: np.array(self.rows(name, start)) for name in self._widths}
 
     def copy(self) -> "History":
-        other = History(self.k, self.vectors, self._chunk)
+        other = History(self.k, self.vectors, self._chunk, self._budget)
         other._chunks = {name: [c.copy() for c in chunks] for name, chunks in self._chunks.items()}
         other._length = self._length
+        other.stride = self.stride
+        other._last = {name: v.copy() for name, v in self._last.items()}
+        other._last_exact = self._last_exact
         return other
 
     def records(self) -> list[dict]:
-        """Every row as a dict of plain numbers (for CSV and JSON): θ in original units."""
+        """Every row as a dict of plain numbers (for CSV and JSON): θ in original units, or None
+        for an epoch whose θ was not kept (see the module docstring)."""
         theta = self.rows("theta_original")
         values = {name: self.rows(name) for name in SCALARS}
         out = []
         for i in range(self._length):
             row = {"epoch": i}
-            row.update({f"theta{j}": float(theta[i, j]) for j in range(self.k)})
+            kept = self.exact(i)
+            row.update({f"theta{j}": float(theta[i, j]) if kept else None for j in range(self.k)})
             row.update({name: float(values[name][i]) for name in SCALARS})
             out.append(row)
         return out

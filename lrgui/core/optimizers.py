@@ -281,7 +281,15 @@ class Adam(GradientMethod):
 
 
 # -- second order --------------------------------------------------------------------------------
+# Newton's method forms the k × k Hessian: beyond this many bytes it is refused.
+HESSIAN_LIMIT = 1 << 30
+
+
 def _second_order_reason(objective: Objective) -> str | None:
+    k = objective.k
+    if 8 * k * k > HESSIAN_LIMIT:
+        return (f"Newton's method would need a {k:,} × {k:,} Hessian ({8 * k * k / 1e9:,.0f} GB): "
+                "use L-BFGS or a gradient method for this many weights")
     if not objective.loss_kind.has_hessian:
         return "Newton's method needs the cross-entropy loss (the squared-error cost is not convex)"
     if not objective.smooth:
@@ -327,6 +335,10 @@ class Newton(Optimizer):
 
 
 # -- scipy.optimize ------------------------------------------------------------------------------
+class _OutOfRange(Exception):
+    """The cost was asked at a θ where it is not finite."""
+
+
 class ScipyMethod(Optimizer):
     """A method of ``scipy.optimize.minimize``, replayed one iterate per epoch.
 
@@ -363,13 +375,25 @@ class ScipyMethod(Optimizer):
         def record(intermediate_result):
             iterates.append(np.array(intermediate_result.x, dtype=np.float64))
 
+        def loss_gradient(t):
+            loss, gradient = self.objective.loss_gradient(t)
+            if not (np.isfinite(loss) and np.all(np.isfinite(gradient))):
+                raise _OutOfRange
+            return loss, gradient
+
         gtol = self.tol / np.sqrt(self.objective.k)   # scipy tests the largest component
         options = {"maxiter": 100_000, "gtol": gtol}
         if self.method == "L-BFGS-B":
             options["ftol"] = 0.0
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            result = minimize(self.objective.loss_gradient, theta, jac=True, method=self.method,
-                              callback=record, options=options)
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                result = minimize(loss_gradient, theta, jac=True, method=self.method,
+                                  callback=record, options=options)
+        except _OutOfRange:
+            # A line search tried a θ whose loss is beyond floating point: the iterates so far stand.
+            self.message = "a trial step left the range of floating point"
+            self._iterates, self._solved = tuple(iterates), False
+            return
         self.message = str(result.message)
         self._iterates = tuple(iterates)
         self._solved = bool(result.success)

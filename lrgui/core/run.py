@@ -326,6 +326,8 @@ class TrainingRun:
             for _ in range(cp.epoch, epoch):
                 theta = self.optimizer.epoch(theta)
         self.history.truncate(epoch + 1)
+        if not self.history.exact(epoch):
+            self.history.replace_last(theta=theta, theta_original=problem.features.to_original(theta))
         del self.segments[s + 1:]
         self._problems = {i: p for i, p in self._problems.items() if i <= s}
         self._separable = {i: v for i, v in self._separable.items() if i <= s}
