@@ -76,7 +76,10 @@ def _train_parser() -> argparse.ArgumentParser:
         epilog=f"Optimizers:\n{optimizers}\n\nGenerators (set their parameters with --gen KEY=VALUE):\n"
                f"{generators}\n\nThe long option names are also the keys of a run in a session file, "
                'e.g. {"optimizer": "adam", "lr": 0.05, "standardize": true, "epochs": 500}.\n\n'
-               "Exit status: 0 on success (whatever the run's status), 2 on bad input.",
+               "A run ends converged (‖∇J‖ ≤ --tol), max_epochs, stalled (the optimizer can go no "
+               "further above the tolerance) or diverged; the reason says why.\n"
+               "Exit status: 0 with a result whose numbers are all finite (whatever the run's status), "
+               "2 with one line on stderr for input that cannot give one.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("data", help="a data file, the name of a generator (see below) or a session file")
