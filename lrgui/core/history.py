@@ -41,6 +41,8 @@ class History:
         self._chunk = int(chunk_rows)
         self._vector_chunk = max(1, min(self._chunk, CHUNK_BYTES // max(1, 8 * k)))
         self._budget = int(vector_budget)
+        self._row_bytes = 8 * k * len(self.vectors)
+        self._scalars = tuple(name for name, width in self._widths.items() if not width)
         self._chunks: dict[str, list[np.ndarray]] = {name: [] for name in self._widths}
         self._length = 0
         self.stride = 1                                  # θ is kept at epochs 0, stride, 2·stride …
@@ -91,23 +93,29 @@ class History:
 
     def append(self, **row) -> None:
         """One epoch: every column by name (scalars missing from ``row`` are NaN, ``segment`` 0)."""
-        c, i = divmod(self._length, self._chunk)
-        for name in self._widths:
-            if self._widths[name]:
-                continue
+        length = self._length
+        c, i = divmod(length, self._chunk)
+        for name in self._scalars:
             chunks = self._chunks[name]
             if c == len(chunks):
                 chunks.append(self._empty(name, self._chunk))
             chunks[c][i] = row.get(name, 0 if name == "segment" else np.nan)
-        keep = self._length % self.stride == 0
+        slot, off = divmod(length, self.stride)
         for name in self.vectors:
-            value = np.asarray(row.get(name, np.nan), dtype=np.float64)
-            self._last[name] = np.broadcast_to(value, (self.k,)).copy()
-            if keep:
-                self._put(name, self._length // self.stride, self._last[name][None, :])
-        self._length += 1
+            last = self._last.get(name)
+            if last is None:
+                last = self._last[name] = np.empty(self.k)
+            last[:] = row.get(name, np.nan)
+            if off == 0:
+                vc, vi = divmod(slot, self._vector_chunk)
+                chunks = self._chunks[name]
+                if vc == len(chunks):
+                    chunks.append(self._empty(name, self._vector_chunk))
+                chunks[vc][vi] = last
+        self._length = length + 1
         self._last_exact = True
-        self._bound()
+        if off == 0 and (slot + 1) * self._row_bytes > self._budget:
+            self._bound()
 
     def extend(self, rows: dict[str, np.ndarray]) -> None:
         """Many epochs at once: ``rows[name]`` holds m values (or (m, k) vectors) per column."""
@@ -135,8 +143,7 @@ class History:
 
     def _bound(self) -> None:
         """Keep every other θ row (doubling the stride) while the kept rows exceed the budget."""
-        row_bytes = 8 * self.k * len(self.vectors)
-        while self.vectors and self._kept(self._length) * row_bytes > self._budget and self._kept(self._length) > 2:
+        while self.vectors and self._kept(self._length) * self._row_bytes > self._budget and self._kept(self._length) > 2:
             kept = self._kept(self._length)
             for name in self.vectors:
                 every_other = self.take_stored(name, np.arange(0, kept, 2))
