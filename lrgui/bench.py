@@ -32,6 +32,7 @@ def bench_core(sizes=(10**3, 10**4, 10**5, 10**6), seconds: float = 1.0) -> list
     from scipy.special import expit
 
     from lrgui.core.config import RunConfig
+    from lrgui.core.config import MAX_EPOCHS_LIMIT
     from lrgui.core.dataset import Dataset
     from lrgui.core.run import TrainingRun
 
@@ -44,7 +45,8 @@ def bench_core(sizes=(10**3, 10**4, 10**5, 10**6), seconds: float = 1.0) -> list
         w = np.array([0.1, 0.2, -0.3])
         # A small step keeps θ moving through the whole measurement: an epoch at an unchanged θ
         # would be answered from the cost's cache and flatter the figures.
-        run = TrainingRun(Dataset(X, y), RunConfig(optimizer="gd", hyper={"lr": 1e-3}, max_epochs=10**9, tol=0.0))
+        run = TrainingRun(Dataset(X, y), RunConfig(optimizer="gd", hyper={"lr": 1e-3},
+                                                   max_epochs=MAX_EPOCHS_LIMIT, tol=0.0))
         before = run.theta.copy()
         ours = _rate(lambda: run.step(1), seconds)
         assert not run.finished and not np.array_equal(run.history.theta[-2], run.history.theta[-1]), before

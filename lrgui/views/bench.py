@@ -27,11 +27,12 @@ WINDOW_S = 1.5                # â€¦ over this long: about 45 frames, epochs 20â€
 
 
 def _specs(optimizers):
+    from ..core.config import MAX_EPOCHS_LIMIT
     from ..core.session import RunSpec, window_default_config
 
     specs = []
     for i, name in enumerate(optimizers):
-        config = dataclasses.replace(window_default_config(), optimizer=name, hyper={}, max_epochs=10**9, tol=0.0)
+        config = dataclasses.replace(window_default_config(), optimizer=name, hyper={}, max_epochs=MAX_EPOCHS_LIMIT, tol=0.0)
         specs.append(RunSpec.make(f"r{i}", config.validate(), i))
     return specs
 
