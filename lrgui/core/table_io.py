@@ -2,262 +2,435 @@
 
 Accepted: comma-, tab-, semicolon- or whitespace-separated values, an optional header row, fields
 in double quotes (a quoted field may hold the separator), blank lines and lines starting with ``#``
-skipped, spaces around values ignored, UTF-8 with or without a byte-order mark. The label is the
-last column unless ``label_column`` names another (a header name, a 1-based column number, or a
-negative number counting from the end). Any two distinct label values become classes 0 and 1:
-numbers in numeric order, text in alphabetical order; the mapping is kept in
-``Dataset.label_map``.
+skipped, spaces and tabs around values ignored. Text is UTF-8 with or without a byte-order mark,
+or UTF-16 / UTF-32 with one; lines end in LF, CRLF or CR. Only regular files of at most
+``MAX_FILE_BYTES`` (2 GiB) are read: a device or a pipe is refused without being waited on.
 
-Every problem raises ``DataFileError`` naming the file, line and column.
+The separator is the one that splits the first rows (up to ``SAMPLE_ROWS``, the header included)
+into the same number of fields, at least two. When several do, the one whose fields hold the most
+numbers wins, and among equals the first of tab, semicolon, comma, whitespace: a tab-separated
+file whose header or labels hold commas is split at its tabs, a semicolon-separated one with
+decimal commas at its semicolons (and then refused for the decimal commas, which are not read).
+The first row is a header when one of its fields is not a number where the second row has one.
+
+Features are plain ASCII decimals (``1.5``, ``-2e-3``, ``.5``). Refused, with the file, line and
+column: ``1_000``, digits of other scripts, hexadecimal, ``nan`` and infinities, and values beyond
+the range of floating point (``1e400``); values below the smallest subnormal become 0 as in any
+float parser.
+
+Labels are text: the label column's values with the spaces around them removed, compared as the
+text they are. ``1`` and ``1.0`` are two different labels (so are ``007`` and ``7``). The label is
+the last column unless ``label_column`` names another: a header name, a 1-based column number,
+or a negative number counting from the end (a whole number in ASCII digits; ``3.5`` or ``nan`` are
+refused). Exactly two distinct label values are needed. When both are numbers, class 0 is the
+smaller by exact value (huge integers and ``1e300`` compare correctly); labels of equal value
+(``1`` and ``1.0``) and any other texts are ordered by code point (``"No" < "Yes" < "no"``).
+``Dataset.label_map`` keeps each label's text as the file has it, and ``write_table`` writes it
+back unchanged.
+
+Every problem raises ``DataFileError`` naming the file and, where it applies, the line and
+column; a message quotes at most about 40 characters of a bad value.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-import math
-import os
 import re
-import stat
+import warnings
+from decimal import Decimal, InvalidOperation
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
 
 from .dataset import Dataset
 from .errors import DataFileError
-from .fileio import atomic_writer
+from .fileio import MAX_FILE_BYTES, UnreadableFile, atomic_writer, byte_position, read_limited
+from .params import DECIMAL, shown
 
-_DELIMITERS = (",", "\t", ";")
-_COMMENT = re.compile(r"(?m)^[ \t]*#")
+__all__ = ["MAX_FILE_BYTES", "SAMPLE_ROWS", "read_table", "write_table"]
+
+SAMPLE_ROWS = 10                                   # rows that decide the separator
+_DELIMITERS = ("\t", ";", ",", None)               # None: runs of spaces and tabs; order breaks ties
+_FINITE = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
+_FINITE_RE = re.compile(_FINITE)
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
+_SKIPPED_LINES = re.compile(r"(?m)^[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
+_SKIPPED_LINE = re.compile(r"[ \t]*(?:#.*)?", re.S)
+_SPACE_FIELDS = re.compile(r'"(?:[^"]|"")*"|[^ \t]+')
 _WIDTH_ERROR = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-_DECIMAL = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
-_NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_CSV_FIELD_LIMIT = csv.field_size_limit()
 
 
-def _number(text: str) -> float | None:
+def _quoted(text: str) -> str:
+    """``text`` quoted for a message, cut to about 40 characters."""
+    return shown(text[:41])
+
+
+def _is_number(text: str) -> bool:
+    """Whether ``text`` is written as a number (a plain decimal, nan or an infinity)."""
+    return DECIMAL.fullmatch(text) is not None
+
+
+# -- text ----------------------------------------------------------------------------------------
+def _text_position(text: str, at: int) -> tuple[int, int]:
+    """(line, column), both 1-based, of character ``at`` of ``text`` (lines end in LF)."""
+    start = text.rfind("\n", 0, at) + 1
+    return text.count("\n", 0, at) + 1, at - start + 1
+
+
+def _decode(path, data: bytes) -> str:
+    """The text of ``data`` (see the module docstring for the encodings), lines ending in LF."""
+    codec, skip = "utf-8", 0
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            codec, skip = name, len(bom)
+            break
     try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def _label_key(text: str) -> str:
-    """Labels "1" and "1.0" are one class: numeric labels are compared as numbers."""
-    value = _number(text)
-    if value is None or not math.isfinite(value):
-        return text
-    return str(int(value)) if value == int(value) else repr(value)
-
-
-def _resolve_label_column(label_column, header: list[str] | None, width: int, path) -> int:
-    if label_column is None:
-        return width - 1
-    if isinstance(label_column, str) and _number(label_column) is None:
-        if header is None or label_column not in header:
-            raise DataFileError(path, f"no column is named {label_column!r}" + (
-                f" (columns: {', '.join(header)})" if header else " (the file has no header row)"))
-        return header.index(label_column)
-    index = int(float(label_column))
-    if index == 0 or abs(index) > width:
-        raise DataFileError(path, f"label column {index} does not exist: the file has {width} columns")
-    return index - 1 if index > 0 else width + index
+        text = codecs.decode(memoryview(data)[skip:], codec)
+    except UnicodeDecodeError as exc:
+        if codec == "utf-8":
+            line, column = byte_position(data[skip:], exc.start)
+            byte = data[skip + exc.start]
+            raise DataFileError(path, f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8",
+                                line, column) from None
+        raise DataFileError(path, f"not valid {codec.upper()} text (at byte {skip + exc.start})") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    at = text.find("\0")
+    if at >= 0:
+        line, column = _text_position(text, at)
+        raise DataFileError(path, "a NUL character: this is not a text file (or it is UTF-16 text "
+                                  "without a byte-order mark)", line, column)
+    return text
 
 
 class _Lines:
-    """The file's text and, on demand, the line number of each data row (for messages only)."""
+    """The file's text (lines ending in LF) and, on demand, where each data row is in it.
+
+    A data row is a line that is neither blank (spaces and tabs only) nor a comment (``#`` after
+    spaces and tabs). Row r of ``data_text()`` is the r-th data row; ``line_of(r)`` is its 1-based
+    line number in the file.
+    """
 
     def __init__(self, text: str):
         self.text = text
         self._numbers: list[int] | None = None
 
     def data_lines(self):
-        """(line number, line) of every line that is not blank and not a comment."""
-        for i, line in enumerate(self.text.splitlines()):
-            stripped = line.strip()
-            if stripped and not stripped.startswith("#"):
-                yield i + 1, line
+        """(line number, line) of every data row, in order, found lazily."""
+        text, pos, number = self.text, 0, 0
+        while pos < len(text):
+            end = text.find("\n", pos)
+            if end < 0:
+                end = len(text)
+            number += 1
+            line = text[pos:end]
+            if not _SKIPPED_LINE.fullmatch(line):
+                yield number, line
+            pos = end + 1
+
+    def data_text(self) -> str:
+        """The data rows alone, one per line (blank and comment lines removed)."""
+        return _SKIPPED_LINES.sub("", self.text)
 
     def line_of(self, row: int) -> int:
         """The line number of data row ``row`` (0 is the first line holding data)."""
         if self._numbers is None:
             self._numbers = [n for n, _ in self.data_lines()]
-        return self._numbers[row]
+        return self._numbers[min(row, len(self._numbers) - 1)]
+
+    def row_text(self, row: int) -> str:
+        """The text of data row ``row``."""
+        return next(islice(self.data_lines(), row, None))[1]
 
 
-def _split(line: str, delimiter: str | None) -> list[str]:
+# -- fields --------------------------------------------------------------------------------------
+def _split(line: str, delimiter: str | None) -> list[str] | None:
+    """The fields of ``line`` (quotes removed, spaces and tabs around each stripped), or None when
+    a field is longer than the csv module reads (131,072 characters)."""
     if delimiter is None:
-        return line.split()
-    return [f.strip() for f in next(csv.reader([line], delimiter=delimiter, skipinitialspace=True))]
-
-
-def _read_text(path: Path) -> str:
+        return [f[1:-1].replace('""', '"').strip(" \t") if len(f) > 1 and f[0] == f[-1] == '"' else f
+                for f in _SPACE_FIELDS.findall(line)]
     try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise DataFileError(path, "no such file") from None
-    except OSError as exc:
-        raise DataFileError(path, exc.strerror or str(exc)) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise DataFileError(path, "this is a folder, not a data file")
-    if not stat.S_ISREG(info.st_mode):
-        raise DataFileError(path, "not a regular file (a device or a pipe cannot be read as data)")
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataFileError(path, f"not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise DataFileError(path, exc.strerror or str(exc)) from None
+        return [f.strip(" \t") for f in next(csv.reader([line], delimiter=delimiter, skipinitialspace=True))]
+    except csv.Error:
+        return None
 
 
+def _split_row(path, number: int, line: str, delimiter: str | None) -> list[str]:
+    fields = _split(line, delimiter)
+    if fields is None:
+        raise DataFileError(path, f"a value longer than {_CSV_FIELD_LIMIT:,} characters", number)
+    return fields
+
+
+def _delimiter(sample: list[str]) -> str | None:
+    """The separator of the rows in ``sample`` (see the module docstring)."""
+    consistent, partial = [], []
+    for rank, delimiter in enumerate(_DELIMITERS):
+        rows = [_split(line, delimiter) for line in sample]
+        if any(r is None for r in rows) or len(rows[0]) < 2:
+            continue
+        if all(len(r) == len(rows[0]) for r in rows):
+            numbers = sum(_is_number(f) for r in rows for f in r)
+            consistent.append((numbers, -rank, delimiter))
+        else:
+            partial.append((sum(len(r) == len(rows[0]) for r in rows), -rank, delimiter))
+    best = max(consistent or partial, default=None)
+    return None if best is None else best[2]
+
+
+def _names_text(header: list[str]) -> str:
+    """The column names for a message: as many as fit in about 80 characters."""
+    out = ""
+    for name in header:
+        item = _quoted(name) if len(name) > 41 else name
+        if len(out) + len(item) > 80:
+            return out + ", …"
+        out = f"{out}, {item}" if out else item
+    return out
+
+
+def _resolve_label_column(label_column, header: list[str] | None, width: int, path) -> int:
+    """The 0-based index of the label column among ``width`` columns (see the module docstring)."""
+    if label_column is None:
+        return width - 1
+    if isinstance(label_column, bool) or not isinstance(label_column, (int, str)):
+        raise DataFileError(path, f"the label column is a column name or a whole number, not {shown(label_column)}")
+    if isinstance(label_column, str):
+        if header is not None and label_column in header:
+            return header.index(label_column)
+        text = label_column.strip(" \t")
+        if header is not None and text in header:
+            return header.index(text)
+        if not _WHOLE.fullmatch(text):
+            if _is_number(text):
+                raise DataFileError(path, f"the label column is a column name or a whole number, "
+                                          f"not {_quoted(label_column)}")
+            known = f" (columns: {_names_text(header)})" if header else " (the file has no header row)"
+            raise DataFileError(path, f"no column is named {_quoted(label_column)}{known}")
+        if len(text.lstrip("+-")) > 18:
+            raise DataFileError(path, f"label column {_quoted(text)} does not exist: the file has {width} columns")
+        label_column = int(text)
+    if label_column == 0 or abs(label_column) > width:
+        raise DataFileError(path, f"label column {shown(label_column)} does not exist: the file has {width} "
+                                  f"columns (1 to {width}, or -1 to -{width} from the end)")
+    return label_column - 1 if label_column > 0 else width + label_column
+
+
+# -- reading -------------------------------------------------------------------------------------
 def read_table(path, label_column: str | int | None = None) -> Dataset:
-    """Read the data set in ``path``. See the module docstring for the accepted format."""
-    import pandas as pd
-
+    """The data set in the text file ``path``: X of shape (n, d) from the feature columns, y of
+    shape (n,) in {0, 1} from the label column. See the module docstring for the accepted format;
+    any problem raises DataFileError."""
     path = Path(path)
-    lines = _Lines(_read_text(path))
-    first_two = []
-    for item in lines.data_lines():
-        first_two.append(item)
-        if len(first_two) == 2:
-            break
-    if not first_two:
+    try:
+        data = read_limited(path, MAX_FILE_BYTES)
+    except UnreadableFile as exc:
+        raise DataFileError(path, exc.reason) from None
+    lines = _Lines(_decode(path, data))
+    del data
+    sample = list(islice(lines.data_lines(), SAMPLE_ROWS))
+    if not sample:
         raise DataFileError(path, "the file holds no data")
-    first_line = first_two[0][1]
-    unquoted = re.sub(r'"[^"]*"', "", first_line)        # a quoted comma is not the separator
-    delimiter = next((d for d in _DELIMITERS if d in unquoted), None)
-    fields = [_split(line, delimiter) for _, line in first_two]
+    delimiter = _delimiter([line for _, line in sample])
+    fields = [_split_row(path, number, line, delimiter) for number, line in sample[:2]]
     width = len(fields[0])
     if width < 2:
-        raise DataFileError(path, "each row needs at least one feature and a label", first_two[0][0])
-    # A header row has a name where the next row has a number (text labels are text in both).
+        long_line = next((n for n, line in sample[:2] if len(line) > _CSV_FIELD_LIMIT), None)
+        if long_line is not None:
+            raise DataFileError(path, f"a value longer than {_CSV_FIELD_LIMIT:,} characters", long_line)
+        raise DataFileError(path, "each row needs at least one feature and a label", sample[0][0])
     header = None
-    if len(fields) > 1 and any(_number(a) is None and _number(b) is not None
-                               for a, b in zip(fields[0], fields[1])):
+    if len(fields) > 1 and any(not _is_number(a) and _is_number(b) for a, b in zip(fields[0], fields[1])):
         header = fields[0]
     label_at = _resolve_label_column(label_column, header, width, path)
-
-    text = lines.text
-    if _COMMENT.search(text):
-        text = "\n".join(line for _, line in lines.data_lines())
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter or r"\s+", header=0 if header else None,
-                            skipinitialspace=True, na_filter=False, engine="c", quotechar='"',
-                            dtype={label_at: str} if header is None else None, index_col=False)
-    except pd.errors.ParserError as exc:
-        found = _WIDTH_ERROR.search(str(exc))
-        if found:
-            expected, line, saw = (int(g) for g in found.groups())
-            raise DataFileError(path, f"expected {expected} values, found {saw}",
-                                _file_line(lines, text, line)) from None
-        raise DataFileError(path, f"cannot be parsed: {str(exc).splitlines()[-1]}") from None
-    except (ValueError, pd.errors.EmptyDataError) as exc:
-        raise DataFileError(path, f"cannot be parsed: {exc}") from None
-    offset = 1 if header else 0                      # data row r is data line r + offset
+    offset = 1 if header else 0                      # data row r of the frame is row r + offset
+    frame = _parse(path, lines, delimiter, offset, label_at, width)
     n = len(frame)
     if n < 2:
         raise DataFileError(path, f"at least two data rows are needed, found {n}")
-    if frame.shape[1] != width:
-        raise DataFileError(path, f"expected {width} values, found {frame.shape[1]}", lines.line_of(offset))
-
-    X = np.empty((n, width - 1))
-    c = 0
-    for j in range(width):
-        column = frame.iloc[:, j]
-        if j == label_at:
-            continue
-        X[:, c] = _numeric_column(column, path, lines, offset, j, width, delimiter)
-        c += 1
+    features = [j for j in range(width) if j != label_at]
+    X = _features(frame, features, path, lines, offset, width, delimiter)
     y, label_map = _labels(frame.iloc[:, label_at], path, lines, offset, label_at, width, delimiter)
     names = None
     if header is not None:
-        names = tuple(h or f"x{j + 1}" for j, h in enumerate(header) if j != label_at)
+        names = tuple(header[j] or f"x{j + 1}" for j in features)
     return Dataset(X, y, names or (), label_map)
 
 
-def _file_line(lines: _Lines, text: str, parser_line: int) -> int:
-    """pandas counts lines of the text it was given; map that back to the file's line."""
-    if text is lines.text:
-        return parser_line
-    return lines.line_of(parser_line - 1)
+def _parse(path, lines: _Lines, delimiter, offset: int, label_at: int, width: int):
+    """The data rows as a pandas frame of ``width`` columns (the label column as text)."""
+    import pandas as pd
+
+    text = lines.data_text()
+    rows = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")          # mixed types across chunks are read as text
+            frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8", sep=delimiter or r"\s+",
+                                header=None, skiprows=offset, skipinitialspace=True, na_filter=False,
+                                engine="c", quotechar='"', dtype={label_at: str}, index_col=False)
+    except pd.errors.ParserError as exc:
+        ragged = _first_ragged(path, lines, delimiter, width)
+        if ragged is not None:
+            raise ragged from None
+        if "inside string" in str(exc):
+            raise _open_quote(path, lines) from None
+        found = _WIDTH_ERROR.search(str(exc))
+        if found:
+            expected, line, saw = (int(g) for g in found.groups())
+            raise DataFileError(path, f"expected {expected} values, found {saw}", lines.line_of(line - 1)) from None
+        raise DataFileError(path, f"cannot be parsed ({_quoted(str(exc).strip().splitlines()[-1])})") from None
+    except pd.errors.EmptyDataError:
+        raise DataFileError(path, "at least two data rows are needed, found 0") from None
+    if len(frame) != rows - offset:
+        raise _open_quote(path, lines)
+    if frame.shape[1] != width:
+        raise _first_ragged(path, lines, delimiter, width) or DataFileError(
+            path, f"expected {width} values in every row, found {frame.shape[1]}")
+    return frame
 
 
-def _row_error(path, lines: _Lines, offset: int, row: int, column: int, width: int, delimiter,
-               label: bool = False):
-    """The message for the bad value in data row ``row``, column ``column`` (0-based), with the
+def _first_ragged(path, lines: _Lines, delimiter, width: int) -> DataFileError | None:
+    """The error for the first data row that does not hold ``width`` fields, if any."""
+    for number, line in lines.data_lines():
+        fields = _split(line, delimiter)
+        if line.count('"') % 2 and (fields is None or len(fields) != width):
+            return DataFileError(path, "a quote opened on this line is not closed on it", number)
+        if fields is None:
+            return DataFileError(path, f"a value longer than {_CSV_FIELD_LIMIT:,} characters", number)
+        if len(fields) != width:
+            return DataFileError(path, f"expected {width} values, found {len(fields)}", number)
+    return None
+
+
+def _open_quote(path, lines: _Lines) -> DataFileError:
+    """The error for a quoted value that is not closed on its own line."""
+    for number, line in lines.data_lines():
+        if line.count('"') % 2:
+            return DataFileError(path, "a quote opened on this line is not closed on it", number)
+    return DataFileError(path, "a quoted value runs over several lines")
+
+
+def _row_error(path, lines: _Lines, row: int, column: int, width: int, delimiter,
+               label: bool = False) -> DataFileError:
+    """The error for the bad value in data row ``row``, column ``column`` (0-based), quoting the
     text as the file has it."""
-    line = lines.line_of(row + offset)
-    found = _split(next(text for n, text in lines.data_lines() if n == line), delimiter)
+    line = lines.line_of(row)
+    found = _split(lines.row_text(row), delimiter)
+    if found is None:
+        return DataFileError(path, f"a value longer than {_CSV_FIELD_LIMIT:,} characters", line)
     if len(found) != width:
         return DataFileError(path, f"expected {width} values, found {len(found)}", line)
     value = found[column]
     if value == "":
         return DataFileError(path, "the label is empty" if label else "a value is empty", line, column + 1)
-    if re.fullmatch(_DECIMAL, value) or _NON_FINITE.fullmatch(value):
-        return DataFileError(path, f"{value!r} is not a finite number", line, column + 1)
-    shown = value if len(value) <= 40 else value[:37] + "…"
-    return DataFileError(path, f"{shown!r} is not a number", line, column + 1)
+    if _FINITE_RE.fullmatch(value):
+        reason = "is beyond the range of floating-point numbers (about ±1.8e308)"
+    elif _is_number(value):
+        reason = "is not a finite number"
+    elif _DECIMAL_COMMA.fullmatch(value):
+        reason = "is not a number (decimals are written with a point)"
+    else:
+        reason = "is not a number"
+    return DataFileError(path, f"{_quoted(value)} {reason}", line, column + 1)
 
 
-def _numeric_column(column, path, lines, offset, j, width, delimiter) -> np.ndarray:
+def _features(frame, columns: list[int], path, lines: _Lines, offset: int, width: int, delimiter) -> np.ndarray:
+    """X (n, len(columns)) float64 from the frame's ``columns``; the first bad value (by line,
+    then column) raises DataFileError."""
     import pandas as pd
 
-    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
-        values = column.to_numpy(dtype=np.float64)
-        bad = ~np.isfinite(values)
-        if bad.any():
-            raise _row_error(path, lines, offset, int(np.argmax(bad)), j, width, delimiter)
-        return values
-    text = column.astype(str).str.strip()
-    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
-    # pandas also reads "1_000" and digits of other scripts as numbers: only plain decimals count
-    bad = ~np.isfinite(values) | ~text.str.fullmatch(_DECIMAL).to_numpy(dtype=bool)
+    X = np.empty((len(frame), len(columns)))
+    for c, j in enumerate(columns):
+        column = frame.iloc[:, j]
+        if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+            X[:, c] = column.to_numpy(dtype=np.float64)
+        else:                                       # text: only plain decimals count as numbers
+            text = column.astype(str).str.strip(" \t")
+            plain = text.str.fullmatch(_FINITE).to_numpy(dtype=bool)
+            X[:, c] = np.array(text.where(plain, "nan").tolist(), dtype=np.float64)
+    bad = ~np.isfinite(X)
     if bad.any():
-        raise _row_error(path, lines, offset, int(np.argmax(bad)), j, width, delimiter)
-    return values
+        row = int(np.argmax(bad.any(axis=1)))
+        c = int(np.argmax(bad[row]))
+        raise _row_error(path, lines, row + offset, columns[c], width, delimiter)
+    return X
+
+
+def _numeric_value(text: str) -> Decimal | None:
+    """The exact value of a label written as a finite decimal, else None."""
+    if not _FINITE_RE.fullmatch(text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:                        # an exponent beyond Decimal's range
+        return None
+
+
+def _in_order(a: str, b: str) -> tuple[str, str]:
+    """The labels ``a`` and ``b`` as (class 0, class 1): by exact value when both are numbers,
+    otherwise (or when the values are equal) by code point."""
+    va, vb = _numeric_value(a), _numeric_value(b)
+    if va is not None and vb is not None and va != vb:
+        return (a, b) if va < vb else (b, a)
+    return (a, b) if a < b else (b, a)
 
 
 def _labels(column, path, lines: _Lines, offset: int, j: int, width: int, delimiter) -> tuple[np.ndarray, dict]:
+    """y (n,) in {0, 1} and the label map {text: class} from the label column's texts."""
     import pandas as pd
 
-    text = column.astype(str).str.strip()
-    codes, uniques = pd.factorize(text, sort=False)
-    keys = [_label_key(u) for u in uniques]
-    if "" in list(uniques):
-        row = int(np.argmax(text.to_numpy() == ""))
-        raise _row_error(path, lines, offset, row, j, width, delimiter, label=True)
-    distinct: list[str] = []
-    first_text: dict[str, str] = {}
-    for u, key in zip(uniques, keys):        # in order of first appearance
-        if key not in first_text:
-            if len(distinct) == 2:
-                row = int(np.argmax(codes == list(uniques).index(u)))
-                seen = ", ".join(repr(first_text[k]) for k in distinct)
-                raise DataFileError(
-                    path, f"a third label value {u!r} (already seen: {seen}); "
-                    "logistic regression needs exactly two classes", lines.line_of(row + offset), j + 1)
-            distinct.append(key)
-            first_text[key] = u
-    if len(distinct) < 2:
-        raise DataFileError(path, f"every row has the label {first_text[distinct[0]]!r}: two classes are needed")
-    numeric = all(_number(k) is not None for k in distinct)
-    ordered = sorted(distinct, key=(lambda k: float(k)) if numeric else None)
-    class_of_unique = np.array([ordered.index(k) for k in keys], dtype=np.float64)
-    y = class_of_unique[codes]
-    label_map = {(k if numeric else first_text[k]): i for i, k in enumerate(ordered)}
-    return y, label_map
+    text = column.astype(str).str.strip(" \t")
+    codes, uniques = pd.factorize(text, sort=False)         # uniques in order of first appearance
+    uniques = [str(u) for u in uniques]
+    problems = [k for k in (uniques.index("") if "" in uniques else None, 2 if len(uniques) > 2 else None)
+                if k is not None]
+    if problems:
+        k = min(problems)
+        row = int(np.argmax(codes == k)) + offset
+        if uniques[k] == "":
+            raise _row_error(path, lines, row, j, width, delimiter, label=True)
+        seen = f"{_quoted(uniques[0])}, {_quoted(uniques[1])}"
+        raise DataFileError(path, f"a third label value {_quoted(uniques[2])} (already seen: {seen}); "
+                                  "logistic regression needs exactly two classes", lines.line_of(row), j + 1)
+    if len(uniques) < 2:
+        raise DataFileError(path, f"every row has the label {_quoted(uniques[0])}: two classes are needed")
+    first, second = _in_order(uniques[0], uniques[1])
+    y = (codes == uniques.index(second)).astype(np.float64)
+    return y, {first: 0, second: 1}
+
+
+# -- writing -------------------------------------------------------------------------------------
+def _header_field(name: str) -> str:
+    """``name`` for the header row, quoted where reading it back unquoted would change it."""
+    if (name == "" or name != name.strip(" \t") or name.startswith("#")
+            or any(c in name for c in ',"\n\r')):
+        return '"' + name.replace('"', '""') + '"'
+    return name
 
 
 def write_table(dataset: Dataset, path) -> None:
     """Write ``dataset`` as comma-separated text with a header, atomically.
 
-    Values are written with 17 significant digits, so reading the file back gives the same bits.
-    The label column holds each class's original label text (quoted where it holds a comma or a
-    quote) and is named ``label``.
+    Values are written with 17 significant digits, so reading the file back gives the same
+    numbers. The label column is named ``label`` and holds each class's label text exactly as
+    ``label_map`` has it (quoted where it holds a comma or a quote), so reading the file back gives
+    the same label texts and the same classes.
     """
     import pandas as pd
 
     names = dataset.class_names()
-    frame = pd.DataFrame(dataset.X, columns=list(dataset.feature_names))
-    frame["label"] = np.asarray(names, dtype=object)[dataset.y.astype(int)] if dataset.n else []
+    frame = pd.DataFrame(dataset.X)
+    frame[dataset.d] = np.asarray(names, dtype=object)[dataset.y.astype(int)] if dataset.n else []
+    header = [*dataset.feature_names, "label"]
     with atomic_writer(path, "w", newline="") as fh:
-        frame.to_csv(fh, index=False, float_format="%.17g", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        fh.write(",".join(_header_field(str(name)) for name in header) + "\n")
+        frame.to_csv(fh, header=False, index=False, float_format="%.17g", lineterminator="\n",
+                     quoting=csv.QUOTE_MINIMAL)

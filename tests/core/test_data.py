@@ -124,7 +124,7 @@ def test_separators_header_text_labels_and_label_column(tmp_path, sep):
 
 def test_numeric_labels_map_in_numeric_order(tmp_path):
     path = tmp_path / "d.csv"
-    path.write_text("0.5,1\n0.2,-1\n0.1,1.0\n")
+    path.write_text("0.5,1\n0.2,-1\n0.1,1\n")
     d = read_table(path)
     assert d.label_map == {"-1": 0, "1": 1}
     np.testing.assert_array_equal(d.y, [1, 0, 1])
@@ -229,3 +229,195 @@ def test_a_quoted_comma_does_not_make_a_tab_or_semicolon_file_comma_separated(tm
     assert d.label_map == {"no": 0, "yes, really": 1}
     np.testing.assert_array_equal(d.X, X_ref)
     np.testing.assert_array_equal(d.y, (labels_ref == "yes, really").astype(float))
+
+
+# -- labels, label columns and separators ("never crash, never lie, never lose data") ------------
+def _write(tmp_path, text: str, name: str = "d.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _refusal(path, **kw) -> DataFileError:
+    """The DataFileError that reading ``path`` raises; its message is one short line naming it."""
+    with pytest.raises(DataFileError) as info:
+        read_table(path, **kw)
+    message = str(info.value)
+    assert message.startswith(str(path)) and "\n" not in message and len(message) <= 300
+    return info.value
+
+
+@pytest.mark.parametrize("column", ["nan", "inf", "-inf", "NaN", "3.5", "1e0", "2.0", "", " ", "1_0", "١",
+                                    "0x2", 3.5, float("nan"), True, [1], "99999999999999999999999"])
+def test_a_label_column_that_is_neither_a_name_nor_a_whole_number_is_refused(tmp_path, column):
+    path = _write(tmp_path, "a,b,label\n1,2,0\n3,4,1\n5,6,1\n")
+    err = _refusal(path, label_column=column)
+    assert "label column" in err.reason or "no column is named" in err.reason
+
+
+@pytest.mark.parametrize("column,feature_names", [
+    ("label", ("a", "b")), ("1", ("b", "label")), (" 2 ", ("a", "label")), ("-3", ("b", "label")), (3, ("a", "b")),
+    ("+1", ("b", "label")),
+])
+def test_a_label_column_is_a_header_name_or_a_whole_number(tmp_path, column, feature_names):
+    path = _write(tmp_path, "a,b,label\n0,0,0\n1,1,1\n1,0,1\n")
+    assert read_table(path, label_column=column).feature_names == feature_names
+
+
+@pytest.mark.parametrize("column", ["nan", "3.5", "inf"])
+def test_lrgui_train_refuses_a_label_column_in_one_line(tmp_path, capsys, column):
+    from lrgui.cli import main
+
+    path = _write(tmp_path, "1,2,0\n3,4,1\n5,6,1\n")
+    assert main(["train", str(path), "--label-column", column, "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(path) in err and "Traceback" not in err
+
+
+def _label_order(a: str, b: str) -> tuple[str, str]:
+    """Class 0 and class 1 as the module docstring defines them, computed with exact fractions."""
+    from fractions import Fraction
+
+    try:
+        fa, fb = Fraction(a), Fraction(b)
+    except ValueError:
+        fa = fb = None
+    if fa is not None and fa != fb:
+        return (a, b) if fa < fb else (b, a)
+    return tuple(sorted((a, b)))
+
+
+@pytest.mark.parametrize("first,second", [
+    ("100000000000000000001", "100000000000000000000"),     # equal as floats, different numbers
+    ("1", "1.0"), ("1.0", "1"), ("007", "7"), ("1e300", "9"), ("-0", "0"), ("0.1", "1e-1"),
+    ("-1e-400", "1e-400"), ("yes", "no"), ("No", "no"), ("10", "9"), ("-5", "x"), ("+2", "2"),
+])
+def test_labels_are_the_texts_they_are_and_numbers_keep_their_exact_order(tmp_path, first, second):
+    path = _write(tmp_path, f"1,{first}\n2,{second}\n3,{first}\n")
+    d = read_table(path)
+    zero, one = _label_order(first, second)
+    assert d.label_map == {zero: 0, one: 1}
+    np.testing.assert_array_equal(d.y, [first == one, second == one, first == one])
+
+
+def test_texts_of_one_value_are_three_labels_not_two(tmp_path):
+    path = _write(tmp_path, "1,100000000000000000000\n2,100000000000000000001\n3,0\n")
+    err = _refusal(path)
+    assert "a third label value '0'" in err.reason and (err.line, err.column) == (3, 2)
+    err = _refusal(_write(tmp_path, "1,1\n2,1.0\n3,0\n4,1\n"))
+    assert "third label value '0'" in err.reason
+
+
+def test_label_texts_survive_write_then_read(tmp_path):
+    path = _write(tmp_path, "x,label\n1,007\n2,1e300\n3,007\n")
+    d = read_table(path)
+    assert d.label_map == {"007": 0, "1e300": 1}
+    out = tmp_path / "out.csv"
+    write_table(d, out)
+    assert out.read_text().splitlines()[1:] == ["1,007", "2,1e300", "3,007"]
+    back = read_table(out)
+    assert back.label_map == d.label_map and back.equals(d)
+
+
+_LABEL_TEXT = st.text(st.characters(exclude_characters="\n\r\x00", exclude_categories=("Cs",)), min_size=1,
+                      max_size=12).filter(lambda t: t == t.strip(" \t"))
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(_LABEL_TEXT, _LABEL_TEXT, st.lists(st.booleans(), min_size=2, max_size=8))
+def test_any_two_label_texts_come_back_from_a_written_file(tmp_path_factory, a, b, picks):
+    if a == b:
+        b = a + "x"
+    zero, one = _label_order(a, b)
+    y = np.array([0.0, 1.0] + [float(p) for p in picks])
+    X = np.arange(2.0 * len(y)).reshape(-1, 2) / 3
+    d = Dataset(X, y, ("f1", "f2"), {zero: 0, one: 1})
+    path = tmp_path_factory.mktemp("labels") / "d.csv"
+    write_table(d, path)
+    back = read_table(path)
+    assert back.label_map == {zero: 0, one: 1}
+    np.testing.assert_array_equal(back.y, y)
+    np.testing.assert_array_equal(back.X, X)
+
+
+def test_a_long_bad_value_is_quoted_short(tmp_path):
+    token = "9" * 10 + "x" * 5_000_000
+    cases = [
+        (f"1,2,0\n3,{token},1\n", {}),
+        (f"1,2,0\n3,4,1\n5,6,{token}\n", {}),
+        (f"1,2,0\n3,4,{token}\n5,6,{token}\n", {}),
+        (f"a,b,c\n1,2,{'1' * 5_000_000}\n3,4,1\n", {}),
+        ("a,b,c\n1,2,0\n3,4,1\n", {"label_column": token}),
+        ("a,b,c\n1,2,0\n3,4,1\n", {"label_column": "7" * 5_000_000}),
+        (f"{token},b,c\n1,2,0\n3,4,1\n", {"label_column": "x"}),
+    ]
+    for text, kw in cases:
+        err = _refusal(_write(tmp_path, text), **kw)
+        assert "x" * 50 not in str(err) and "7" * 50 not in str(err) and "1" * 50 not in str(err)
+
+
+@pytest.mark.parametrize("value", ["1_000", "١٢", "１２", "0x1f", "1e", ".", "-", "+-1", "1.2.3", "٣.٥"])
+def test_only_plain_decimals_are_numbers(tmp_path, value):
+    err = _refusal(_write(tmp_path, f"1,2,0\n3,{value},1\n5,6,1\n"))
+    assert (err.line, err.column) == (2, 2) and "is not a number" in err.reason
+
+
+def test_digits_of_other_scripts_do_not_make_a_header_row_a_data_row(tmp_path):
+    d = read_table(_write(tmp_path, "١٢,label\n1,0\n2,1\n"))
+    assert d.feature_names == ("١٢",) and d.n == 2
+
+
+@pytest.mark.parametrize("text,sep,names", [
+    ("a,b\tweight\tlabel\n1.5\t2\t0\n3\t4\t1\n", "\t", ("a,b", "weight")),
+    ("x\ty\tlabel\n1\t2\tyes, really\n3\t4\tno\n", "\t", ("x", "y")),
+    ("x,\ty,\tlabel\n1,\t2,\t0\n3,\t4,\t1\n", ",", ("x", "y")),          # aligned with tabs after commas
+    ("x;y;label\n1;2;a,b\n3;4;c,d\n", ";", ("x", "y")),
+    ("x y label\n1 2 0\n3 4 1\n", r"\s+", ("x", "y")),
+])
+def test_the_separator_is_the_one_that_splits_every_first_row_alike(tmp_path, text, sep, names):
+    import pandas as pd
+
+    path = _write(tmp_path, text)
+    d = read_table(path)
+    assert d.feature_names == names
+    reference = pd.read_csv(path, sep=sep, skipinitialspace=True, dtype=str, engine="python")
+    np.testing.assert_array_equal(d.X, reference.iloc[:, :2].to_numpy(dtype=float))
+
+
+def test_decimal_commas_are_named_as_such(tmp_path):
+    err = _refusal(_write(tmp_path, "x;y;label\n1,5;2;0\n3;4,25;1\n"))
+    assert (err.line, err.column) == (2, 1) and "decimals are written with a point" in err.reason
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig"])
+def test_unicode_files_with_a_byte_order_mark_are_read(tmp_path, encoding):
+    path = tmp_path / "d.txt"
+    path.write_bytes("größe\tlabel\r\n1,5e1\tja\r\n2\tnein\r\n".replace("1,5e1", "15").encode(encoding))
+    d = read_table(path)
+    assert d.feature_names == ("größe",) and d.label_map == {"ja": 0, "nein": 1}
+
+
+@pytest.mark.parametrize("data,line,column,words", [
+    ("x,label\n1,0\n2,caf\xe9\n".encode("latin-1"), 3, 6, "not UTF-8"),
+    ("x,label\n1,0\n2,1\n".encode("utf-16-le"), 1, 2, "NUL character"),
+    (b"x,label\r\n1,0\r\n2,\xff1\r\n", 3, 3, "not UTF-8"),
+])
+def test_text_that_is_not_unicode_is_refused_at_its_place(tmp_path, data, line, column, words):
+    path = tmp_path / "d.csv"
+    path.write_bytes(data)
+    err = _refusal(path)
+    assert (err.line, err.column) == (line, column) and words in err.reason
+
+
+@pytest.mark.parametrize("text,line,words", [
+    ('1,2,0\n3,"4,1\n5,6,1\n', 2, "quote"),
+    ('1,2,0\n3,"4\n5",1\n5,6,1\n', 2, "quote"),
+    ("1,2,0\n\x0b\n3,4,1\n", 2, "expected 3 values"),
+    ("1,2,0\n3,4,1,\n", 2, "expected 3 values, found 4"),
+    ("a,b,label\n1,2\n3,4\n", 2, "expected 3 values, found 2"),
+    ("a,b,label\n# note\n\n1,2,0\n  \n3,4,1,5\n", 6, "expected 3 values, found 4"),
+    ("1,2,0\n3,1e400,1\n", 2, "beyond the range"),
+])
+def test_rows_are_refused_at_the_line_the_file_has_them(tmp_path, text, line, words):
+    err = _refusal(_write(tmp_path, text))
+    assert err.line == line and words in err.reason
