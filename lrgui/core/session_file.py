@@ -154,7 +154,9 @@ def _table(value: Any, where: str, min_width: int = 1) -> np.ndarray:
         raise SessionFileError(f"{where} holds {_kind(example)} where numbers belong")
     if len(widths) > 1:
         raise SessionFileError(f"{where}: the rows have different lengths ({min(widths)} and {max(widths)})")
-    if widths and widths.pop() < min_width:
+    if not value:
+        return np.empty((0, 0))
+    if widths.pop() < min_width:
         raise SessionFileError(f"{where}: every row needs at least {min_width} number(s)")
     try:
         return np.array(value, dtype=np.float64).reshape(len(value), -1)
@@ -560,9 +562,8 @@ def read_session(path) -> LoadedSession:
     try:
         loaded = session_from_dict(parse_session_text(text), path.parent)
     except LrguiError as exc:
-        reason = str(exc)
-        sep = "" if reason.startswith("line ") else " "
-        raise SessionFileError(f"{path}{',' if sep == '' else ':'}{sep}{_one_line(reason)}") from None
+        reason = _one_line(str(exc))
+        raise SessionFileError(f"{path}{',' if reason.startswith('line ') else ':'} {reason}") from None
     loaded.session.path = str(path)
     return loaded
 

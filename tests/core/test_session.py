@@ -214,3 +214,128 @@ def test_writes_follow_links_keep_the_mode_and_never_replace_devices(tmp_path):
     reader.join(5)
     assert got == ["through"] and stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+# -- strict reading ("never crash, never lie, never lose data") ----------------------------------------
+def _session_refusal(path) -> SessionFileError:
+    """The SessionFileError of reading ``path``: one short line that starts with the file's name."""
+    with pytest.raises(SessionFileError) as info:
+        read_session(path)
+    message = str(info.value)
+    assert message.startswith(str(path)) and "\n" not in message and len(message) <= 300
+    return info.value
+
+
+def _points(**changes) -> dict:
+    data = {"X": [[1.0, 2.0], [3.0, 4.0]], "y": [0, 1]}
+    data.update(changes)
+    return {"data": data, "runs": [{}]}
+
+
+@pytest.mark.parametrize("content,words", [
+    (_points(X=[["1_000", 2.0], [3.0, 4.0]]), "holds text where numbers belong"),
+    (_points(X=[["١٢", 2.0], [3.0, 4.0]]), "holds text where numbers belong"),
+    (_points(X=[[True, 2.0], [3.0, 4.0]]), "holds true or false where numbers belong"),
+    (_points(X=[[1.0, 2.0], [3.0]]), "different lengths"),
+    (_points(X=[[1.0, [2.0]], [3.0, 4.0]]), "holds a list where numbers belong"),
+    (_points(X=[[1.0, None], [3.0, 4.0]]), "holds null"),
+    (_points(X=[[10 ** 350, 2.0], [3.0, 4.0]]), "beyond the range of floating point"),
+    (_points(X=7), "list of rows"),
+    (_points(y=["1", 0]), "y must be a list of numbers"),
+    (_points(y=[0, 2]), "labels must be 0 or 1"),
+    (_points(features=["a", 2]), "every name must be text"),
+    (_points(features=["a\nb", "c"]), "line break"),
+    (_points(classes=["no", "no"]), "two different classes"),
+    (_points(classes=[" no", "yes"]), "without spaces around it"),
+    (_points(lable_column=2), "has no key 'lable_column'"),
+    (_points(edited="yes"), "edited must be true or false"),
+    ({"data": {"generator": "gaussian", "params": [1]}, "runs": [{}]}, "params must be an object"),
+    ({"data": {"generator": "gaussian", "params": {"seed": [1]}}, "runs": [{}]}, "'seed' must be a number"),
+    ({"data": {"generator": 3}, "runs": [{}]}, "generator must be text"),
+    ({"data": {"file": {"a": 1}}, "runs": [{}]}, "file must be text"),
+    ({"data": {"generator": "gaussian"}, "runs": [{"name": 3}]}, "name must be text"),
+    ({"data": {"generator": "gaussian"}, "runs": [{"muted": "no"}]}, "muted must be true or false"),
+    ({"data": {"generator": "gaussian"}, "runs": [{"lr": "1_000"}]}, "lr must be a number"),
+    ({"data": {"generator": "gaussian"}, "runs": [{"epochs": "١٢"}]}, "must be a number"),
+])
+def test_values_of_the_wrong_kind_are_refused(tmp_path, content, words):
+    path = tmp_path / "s.lrgui.json"
+    path.write_text(json.dumps(content, ensure_ascii=False))
+    assert words in _session_refusal(path).args[0]
+
+
+@pytest.mark.parametrize("text,words", [
+    ('{"data": {"X": [[1e400, 1], [2, 3]], "y": [0, 1]}, "runs": [{}]}', "1e400' is beyond the range"),
+    ('{"data": {"X": [[-Infinity, 1], [2, 3]], "y": [0, 1]}, "runs": [{}]}', "-Infinity is not a JSON number"),
+    ('{"data": {"X": [[1' + "0" * 5000 + ', 1], [2, 3]], "y": [0, 1]}, "runs": [{}]}', "5,001 digits"),
+    ('{"data": ' + "[" * 100_000 + "]" * 100_000 + ', "runs": [{}]}', "nested too deeply"),
+    ('{"data": {"generator": "gaussian"},\n "runs": [{}],,}', "line 2, column 15: not valid JSON"),
+    ('{"data": {"generator": "gaussian", "params": {"seed": 3}, "runs": [{}]}', "not valid JSON"),
+    ('{"data": {"X": [[1, 2], [2, 3]], "y": [0, 1], "features": ["\\ud800", "b"]}, "runs": [{}]}', "surrogate"),
+    ("", "line 1, column 1: not valid JSON"),
+    ('{"data": {"generator": "gaussian"}, "runs": [{"name": "' + "x" * 5_000_000 + '"}], "view": 1}', "view"),
+    ('{"data": {"generator": "gaussian"}, "runs": [{"optimizer": "' + "x" * 5_000_000 + '"}]}', "…"),
+    ('{"data": {"generator": "gaussian"}, "runs": [{}], "' + "k" * 5_000_000 + '": 1}', "unknown key"),
+    ('{"format": "' + "f" * 5_000_000 + '", "data": {}, "runs": []}', "not an lrgui session"),
+])
+def test_json_a_session_cannot_hold_is_refused_in_one_short_line(tmp_path, text, words):
+    path = tmp_path / "s.lrgui.json"
+    path.write_text(text)
+    assert words in _session_refusal(path).args[0]
+
+
+def test_text_that_is_not_utf8_is_refused_at_its_place(tmp_path):
+    path = tmp_path / "s.lrgui.json"
+    path.write_bytes('{"data": {"generator": "gaussian"},\n "runs": [{"name": "caf\xe9"}]}'.encode("latin-1"))
+    assert ", line 2, column 24: not UTF-8 text" in _session_refusal(path).args[0]
+
+
+def test_an_unpaired_surrogate_is_still_written_as_json(tmp_path):
+    s = Session.default()
+    s.update(runs=(RunSpec.make("run1", s.runs[0].config, name="a\ud800b"),))
+    text = session_json(s)
+    assert json.loads(text)["runs"][0]["name"] == "a\ud800b"
+    text.encode("utf-8")
+
+
+def _history(theta, **extra) -> dict:
+    entry = {"segments": [{"from": 0, "data": "session", "settings": {}}], "theta": theta}
+    entry.update(extra)
+    return entry
+
+
+@pytest.mark.parametrize("histories,words", [
+    ({"data": 5}, "'data' must be a list"),
+    ({"runs": [[1]]}, "must be an object"),
+    ({"runs": [_history([[0, 0, 0]], segments=["x"])]}, "a segment is an object"),
+    ({"runs": [_history([[0, 0, 0]], segments=[{"from": 1, "settings": {}}])]}, "segments start at epoch 0"),
+    ({"runs": [_history([[0, 0, 0]] * 3, segments=[{"from": 0, "settings": {}},
+                                                    {"from": 0, "settings": {}}])]}, "then later"),
+    ({"runs": [_history([[0, 0, 0]] * 3, segments=[{"from": 0, "settings": {}},
+                                                    {"from": 5, "settings": {}}])]}, "after the last recorded"),
+    ({"runs": [_history([[0, 0, 0]], segments=[{"from": 0, "data": 0, "settings": {}}])]}, "data version 0"),
+    ({"runs": [_history([[0, 0, 0]], segments=[{"from": 0, "settings": []}])]}, "settings must be an object"),
+    ({"runs": [_history([[0, 0]])]}, "θ has 2 numbers per epoch, where the data and settings give 3"),
+    ({"runs": [_history([])]}, "at least the row of epoch 0"),
+    ({"runs": [_history(5)]}, "list of rows"),
+    ({"runs": [_history([[0, 0, 0]], loss=[1.0, 2.0])]}, "'loss' has 2 rows"),
+    ({"runs": [_history([[0, 0, 0]], loss="low")]}, "loss must be a list of numbers"),
+    ({"runs": [_history([[0, 0, 0]], epochs=4)]}, "'epochs' is 4"),
+    ({"runs": [_history([[0, 0, 0]], extra=1)]}, "no key 'extra'"),
+    ({"runs": [_history([[0, 0, 0]])], "epoch": 3}, "epoch must be a whole number from 0 to 0"),
+    ({"runs": [None, None]}, "at most one history per run"),
+])
+def test_malformed_histories_are_refused(tmp_path, histories, words):
+    path = tmp_path / "s.lrgui.json"
+    path.write_text(json.dumps({"data": {"generator": "gaussian"}, "runs": [{}], "histories": histories}))
+    assert words in _session_refusal(path).args[0]
+
+
+def test_a_well_formed_history_is_read(tmp_path):
+    path = tmp_path / "s.lrgui.json"
+    theta = [[0.0, 0.0, 0.0], [0.1, 0.2, 0.3]]
+    path.write_text(json.dumps({"data": {"generator": "gaussian"}, "runs": [{}],
+                                "histories": {"runs": [_history(theta, loss=[0.7, 0.6], epochs=1)]}}))
+    run = read_session(path).recording.runs[0]
+    np.testing.assert_array_equal(run.rows["theta_original"], theta)
+    assert run.epochs == 1 and np.isnan(run.rows["test_loss"]).all()
