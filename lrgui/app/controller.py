@@ -23,6 +23,7 @@ from ..core.config import RunConfig
 from ..core.dataset import Dataset
 from ..core.errors import LrguiError
 from ..core.generators import generate
+from ..core.numerics import column_means
 from ..core.optimizers import OPTIMIZERS
 from ..core.race import Plan, RaceMirror, RunState
 from ..core.session import DataOrigin, RunSpec, Session, describe, next_color, next_id
@@ -300,7 +301,7 @@ class Controller(QObject):
         if index is not None:
             point = data.X[index].copy()
         else:
-            point = data.X.mean(axis=0) if data.n else np.zeros(data.d)
+            point = column_means(data.X)
         point[:2] = (x, y)[: min(data.d, 2)]
         return point
 

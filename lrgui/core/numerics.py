@@ -52,3 +52,14 @@ def norm(v) -> float:
         return float(largest) if not np.isnan(v).any() else float("nan")
     scaled = v / largest
     return largest * float(np.sqrt(np.dot(scaled, scaled)))
+
+
+def column_means(X) -> np.ndarray:
+    """The mean of each column of X (n, d), shape (d,), without overflow: each column is divided
+    by its largest magnitude first (a plain mean of values near 1e308 sums to ∞). Zeros for n = 0."""
+    X = np.asarray(X, dtype=np.float64)
+    if not len(X):
+        return np.zeros(X.shape[1])
+    unit = np.max(np.abs(X), axis=0)
+    unit = np.where(unit > 0, unit, 1.0)
+    return (X / unit).mean(axis=0) * unit

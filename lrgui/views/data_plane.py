@@ -19,7 +19,7 @@ from ..core.dataset import Dataset
 from ..core.features import decision_in_original_units, theta_length
 from ..core.geometry import grid, line_in_rect
 from ..core.metrics import predict
-from ..core.numerics import sigmoid
+from ..core.numerics import column_means, sigmoid
 from .plot_helpers import (
     EMPTY,
     Curve,
@@ -38,6 +38,8 @@ from .plot_helpers import (
 from .theme import DEFAULT, Theme
 
 MAX_SHOWN = 10_000       # points drawn at most (a fixed random subset beyond that)
+# Plane coordinates beyond this are not drawn: spans and pixel sizes of larger ones overflow.
+DRAWABLE = 1e300
 SHADE_GRID = 120
 CONTOUR_GRID = 160
 P_LEVELS = (0.25, 0.75)
@@ -125,6 +127,8 @@ class DataPlaneView(pg.PlotWidget):
         self.data: Dataset | None = None
         self.snap = None
         self._shown = np.empty(0, dtype=int)
+        self._shown_plane = np.empty((0, 2))
+        self._beyond = 0
         self._drag_index = -1
         self._mouse = None
         self._wrong_mask: np.ndarray | None = None
@@ -185,8 +189,9 @@ class DataPlaneView(pg.PlotWidget):
         if not (pw > 0 and ph > 0):
             return -1
         P = self._plane
-        d2 = ((P[:, 0] - x) / pw) ** 2 + ((P[:, 1] - y) / ph) ** 2
-        i = int(np.argmin(d2))
+        with np.errstate(over="ignore", invalid="ignore"):       # points far beyond the view
+            d2 = ((P[:, 0] - x) / pw) ** 2 + ((P[:, 1] - y) / ph) ** 2
+        i = int(np.argmin(np.where(np.isnan(d2), np.inf, d2)))
         return i if d2[i] <= HIT_PIXELS**2 else -1
 
     # -- gestures -------------------------------------------------------------------------------------
@@ -231,14 +236,15 @@ class DataPlaneView(pg.PlotWidget):
     def set_data(self, data: Dataset, refit: bool = False) -> None:
         """Show ``data`` (called when the data object changes, not every frame)."""
         self.data = data
-        self._means = data.X.mean(axis=0) if data.n else np.zeros(data.d)
+        self._means = column_means(data.X)
         # Plane coordinates of every point: the first two features (one feature: on the x-axis).
         self._plane = data.X[:, :2] if data.d >= 2 else np.column_stack([data.X[:, 0], np.zeros(data.n)])
-        n = data.n
-        if n > MAX_SHOWN:
-            self._shown = np.sort(np.random.default_rng(0).choice(n, MAX_SHOWN, replace=False))
+        drawable = np.flatnonzero(np.all(np.abs(self._plane) <= DRAWABLE, axis=1))
+        self._beyond = data.n - len(drawable)
+        if len(drawable) > MAX_SHOWN:
+            self._shown = np.sort(np.random.default_rng(0).choice(drawable, MAX_SHOWN, replace=False))
         else:
-            self._shown = np.arange(n)
+            self._shown = drawable
         self._wrong_mask = None
         # the shown points' inputs, labels and plane positions, taken once per data set
         self._shown_X, self._shown_y = data.X[self._shown], data.y[self._shown]
@@ -254,9 +260,10 @@ class DataPlaneView(pg.PlotWidget):
             self.frame_data()
 
     def frame_data(self) -> None:
-        if self.data is not None and self.data.n:
-            lo, hi = self._plane.min(axis=0), self._plane.max(axis=0)
-            pad = np.maximum((hi - lo) * 0.12, 1.0)
+        """Frame the drawable points with a margin (nothing changes when none can be drawn)."""
+        if self.data is not None and len(self._shown_plane):
+            lo, hi = self._shown_plane.min(axis=0), self._shown_plane.max(axis=0)
+            pad = np.maximum((hi - lo) * 0.12, 1.0)           # within ±1e300 nothing here overflows
             self._vb.setRange(xRange=(lo[0] - pad[0], hi[0] + pad[0]), yRange=(lo[1] - pad[1], hi[1] + pad[1]),
                               padding=0)
             self._framed = True
@@ -424,7 +431,9 @@ class DataPlaneView(pg.PlotWidget):
 
     def _draw_note(self, snap) -> None:
         parts = []
-        if self.data.n > len(self._shown):
+        if self._beyond:
+            parts.append(f"{self._beyond:,} points lie beyond ±{DRAWABLE:g} and are not drawn")
+        if self.data.n - self._beyond > len(self._shown):
             parts.append(f"showing {len(self._shown):,} of {self.data.n:,} points")
         if self.data.d > 2:
             parts.append(f"{self.data.d} features: the plane shows the first two, the others at their means")

@@ -1,6 +1,7 @@
 """The explorer window driven through its real widgets: data, training, the four views."""
 
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -439,3 +440,30 @@ def test_the_name_offered_for_a_new_session_is_a_plain_file_name(driver, monkeyp
     assert driver.window.save_as() is False                     # cancelled: nothing written
     name = Path(offered[0]).name
     assert name.endswith(".lrgui.json") and re.fullmatch(r"[\w-]+\.lrgui\.json", name), name
+
+
+def test_data_near_the_float_limit_open_train_and_frame_without_a_fault(driver, tmp_path, monkeypatch):
+    """±1.7e308 cannot be framed (the span overflows): such points are left out of the picture and
+    said so; the run trains on them (standardised) and F frames what can be drawn."""
+    from PySide6.QtWidgets import QFileDialog
+
+    faults = []
+    monkeypatch.setattr(sys, "excepthook", lambda *exc: faults.append(exc))
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(-1, 1, (20, 2)), rng.normal(1, 1, (20, 2))])
+    X = X / np.abs(X).max() * 1.7e308
+    X[:5] = [[1.0, 2.0], [2.0, 1.0], [0.5, 0.5], [3.0, 3.0], [2.5, 0.0]]          # a few drawable ones
+    path = tmp_path / "huge.csv"
+    path.write_text("a,b,label\n" + "".join(f"{float(a)!r},{float(b)!r},{int(i >= 20)}\n" for i, (a, b) in enumerate(X)))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    driver.window.actions["open"].trigger()
+    driver.settle()
+    plane = driver.window.plane
+    driver.window.actions["frame"].trigger()
+    snap = driver.train(20)
+    (x0, x1), (y0, y1) = plane._vb.viewRange()
+    assert finite([x0, x1, y0, y1]) and x1 - x0 < 100 and y1 - y0 < 100
+    assert len(plane.scatter_points(0)) + len(plane.scatter_points(1)) == 5
+    assert "35 points lie beyond" in plane.note.textItem.toPlainText()
+    assert finite(snap.selected.theta) and snap.selected.loss < np.log(2)
+    assert faults == []
