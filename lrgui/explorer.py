@@ -53,6 +53,7 @@ def run_explorer(path: str | None = None, on_ready=None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from .app.controller import Controller
+    from .app.faults import FaultGuard
     from .views.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -61,15 +62,21 @@ def run_explorer(path: str | None = None, on_ready=None) -> int:
     pg.setConfigOptions(antialias=True)
     controller = Controller(session, recording)
     window = MainWindow(controller)
+    guard = FaultGuard(controller)
+    guard.faulted.connect(window.show_fault)
+    guard.install()
     if layout:
         window.apply_layout(layout)
     window.show()
     if on_ready is not None:
         on_ready(window)
-    status = app.exec()
+    try:
+        status = app.exec()
+    finally:
+        guard.uninstall()
     # Delete every widget while the application still exists (teardown at exit can crash).
     window.deleteLater()
     controller.deleteLater()
     app.processEvents()
-    del window, controller
+    del window, controller, guard
     return status

@@ -52,6 +52,7 @@ class Controller(QObject):
     clickClassChanged = Signal(int)
     speedChanged = Signal(object)        # epochs per second, or None for as fast as possible
     sessionChanged = Signal(object)      # core.session.Change (for the panel and the runs table)
+    trainerFault = Signal(str)           # the training process met an unexpected error (details)
 
     def __init__(self, session: Session | None = None, recording: Recording | None = None, parent=None):
         super().__init__(parent)
@@ -182,8 +183,8 @@ class Controller(QObject):
                 self._records_in[message[1]] = message[2]
             elif message[0] == "fault":
                 self.faults.append(message[1])
-                self.message.emit("Internal error in the trainer (details on the terminal); training paused.")
-                print(message[1], flush=True)
+                self.message.emit("Internal error in the trainer; training paused.")
+                self.trainerFault.emit(message[1])
         for report in reports:
             self.mirror.apply(report.delta)
             self.playing, self.notice, self.busy = report.playing, report.notice, report.busy

@@ -435,6 +435,24 @@ class MainWindow(QMainWindow):
         finally:
             self.activateWindow()
 
+    def show_fault(self, details: str, recovery: str) -> None:
+        """Say that something went wrong inside, where the work was saved, and the details. One
+        box at a time (it does not block the window): a later fault adds its details to it."""
+        box = getattr(self, "fault_box", None)
+        if box is not None and box.isVisible():
+            box.setDetailedText(box.detailedText() + "\n" + details)
+            return
+        if box is None:
+            self.fault_box = box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong", "",
+                                               QMessageBox.StandardButton.Close, self)
+            box.setModal(False)
+        saved = (f"Your work was saved to\n{recovery}\n(open it with File > Open if anything is amiss)."
+                 if recovery else "Saving a recovery copy failed as well: save your work now under a new name.")
+        box.setText("An unexpected error happened inside lrgui. Training is paused; the window goes on "
+                    f"working.\n\n{saved}")
+        box.setDetailedText(details)
+        box.show()
+
     def _may_discard(self, doing: str) -> bool:
         """Before unsaved work would be left behind: ask Save / Discard / Cancel. True to go on."""
         if not self.controller.dirty:
