@@ -499,9 +499,18 @@ def _finite_float(text: str) -> float:
 
 
 def _bounded_int(text: str) -> int:
-    if len(text.lstrip("-")) > _INT_DIGITS:
-        raise _Refused(f"a whole number of {len(text.lstrip('-')):,} digits is beyond every range")
-    return int(text)
+    """A JSON whole number, refused beyond the range of floating point (no setting and no value
+    of a session can be that large)."""
+    digits = len(text.lstrip("-"))
+    if digits > _INT_DIGITS:
+        raise _Refused(f"a whole number of {digits:,} digits is beyond the range of floating point")
+    value = int(text)
+    if digits > 300:
+        try:
+            float(value)
+        except OverflowError:
+            raise _Refused(f"a whole number of {digits:,} digits is beyond the range of floating point") from None
+    return value
 
 
 def _one_line(text: str, limit: int = MESSAGE_CHARS) -> str:

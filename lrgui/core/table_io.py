@@ -7,11 +7,12 @@ or UTF-16 / UTF-32 with one; lines end in LF, CRLF or CR. Only regular files of 
 ``MAX_FILE_BYTES`` (2 GiB) are read: a device or a pipe is refused without being waited on.
 
 The separator is the one that splits the first rows (up to ``SAMPLE_ROWS``, the header included)
-into the same number of fields, at least two. When several do, the one whose fields hold the most
-numbers wins, and among equals the first of tab, semicolon, comma, whitespace: a tab-separated
+into the same number of fields, at least two. When several do, the one giving the most numbers
+and the fewest empty fields wins, and among equals the first of tab, semicolon, comma, whitespace: a tab-separated
 file whose header or labels hold commas is split at its tabs, a semicolon-separated one with
 decimal commas at its semicolons (and then refused for the decimal commas, which are not read).
-The first row is a header when one of its fields is not a number where the second row has one.
+The first row is a header when one of its feature fields is not a number where the second row has
+one (the label column does not count: labels may be text or numbers, or both).
 
 Features are plain ASCII decimals (``1.5``, ``-2e-3``, ``.5``). Refused, with the file, line and
 column: ``1_000``, digits of other scripts, hexadecimal, ``nan`` and infinities, and values beyond
@@ -177,8 +178,8 @@ def _delimiter(sample: list[str]) -> str | None:
         if any(r is None for r in rows) or len(rows[0]) < 2:
             continue
         if all(len(r) == len(rows[0]) for r in rows):
-            numbers = sum(_is_number(f) for r in rows for f in r)
-            consistent.append((numbers, -rank, delimiter))
+            score = sum(_is_number(f) - (f == "") for r in rows for f in r)
+            consistent.append((score, -rank, delimiter))
         else:
             partial.append((sum(len(r) == len(rows[0]) for r in rows), -rank, delimiter))
     best = max(consistent or partial, default=None)
@@ -194,6 +195,27 @@ def _names_text(header: list[str]) -> str:
             return out + ", …"
         out = f"{out}, {item}" if out else item
     return out
+
+
+def _label_index(label_column, width: int) -> int | None:
+    """The label column's 0-based index when it is known without a header (not given, or given
+    as a whole number that exists), else None."""
+    if label_column is None:
+        return width - 1
+    if isinstance(label_column, str) and _WHOLE.fullmatch(label_column.strip(" \t")) and len(label_column) < 20:
+        label_column = int(label_column)
+    if isinstance(label_column, int) and not isinstance(label_column, bool) and 0 < abs(label_column) <= width:
+        return label_column - 1 if label_column > 0 else width + label_column
+    return None
+
+
+def _is_header(fields: list[list[str]], label_at: int | None) -> bool:
+    """Whether the first of the rows ``fields`` is a header: one of its feature fields (any field
+    when the label column is not yet known) is not a number where the second row has a number."""
+    if len(fields) < 2:
+        return False
+    return any(not _is_number(a) and _is_number(b)
+               for j, (a, b) in enumerate(zip(fields[0], fields[1])) if j != label_at)
 
 
 def _resolve_label_column(label_column, header: list[str] | None, width: int, path) -> int:
@@ -246,9 +268,7 @@ def read_table(path, label_column: str | int | None = None) -> Dataset:
         if long_line is not None:
             raise DataFileError(path, f"a value longer than {_CSV_FIELD_LIMIT:,} characters", long_line)
         raise DataFileError(path, "each row needs at least one feature and a label", sample[0][0])
-    header = None
-    if len(fields) > 1 and any(not _is_number(a) and _is_number(b) for a, b in zip(fields[0], fields[1])):
-        header = fields[0]
+    header = fields[0] if _is_header(fields, _label_index(label_column, width)) else None
     label_at = _resolve_label_column(label_column, header, width, path)
     offset = 1 if header else 0                      # data row r of the frame is row r + offset
     frame = _parse(path, lines, delimiter, offset, label_at, width)

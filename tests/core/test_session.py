@@ -267,7 +267,7 @@ def test_values_of_the_wrong_kind_are_refused(tmp_path, content, words):
 @pytest.mark.parametrize("text,words", [
     ('{"data": {"X": [[1e400, 1], [2, 3]], "y": [0, 1]}, "runs": [{}]}', "1e400' is beyond the range"),
     ('{"data": {"X": [[-Infinity, 1], [2, 3]], "y": [0, 1]}, "runs": [{}]}', "-Infinity is not a JSON number"),
-    ('{"data": {"X": [[1' + "0" * 5000 + ', 1], [2, 3]], "y": [0, 1]}, "runs": [{}]}', "5,001 digits"),
+    ('{"data": {"X": [[1' + "0" * 5000 + ', 1], [2, 3]], "y": [0, 1]}, "runs": [{}]}', "5,001 digits is beyond the range"),
     ('{"data": ' + "[" * 100_000 + "]" * 100_000 + ', "runs": [{}]}', "nested too deeply"),
     ('{"data": {"generator": "gaussian"},\n "runs": [{}],,}', "line 2, column 15: not valid JSON"),
     ('{"data": {"generator": "gaussian", "params": {"seed": 3}, "runs": [{}]}', "not valid JSON"),
