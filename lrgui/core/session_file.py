@@ -258,6 +258,20 @@ def run_to_dict(spec: RunSpec) -> dict:
     return out
 
 
+def _config(settings: dict, where: str) -> RunConfig:
+    """The run settings ``settings`` (option names as keys) as a validated RunConfig. A text value
+    with a part (between commas) longer than ``_INT_DIGITS`` characters is refused first: no
+    setting is written so long, and checking such text as a number would take very long."""
+    for key, value in settings.items():
+        if isinstance(value, str) and any(len(part) > _INT_DIGITS for part in value.split(",")):
+            raise SessionFileError(f"{where}: {shown(key)} holds a text of {len(value):,} characters, "
+                                   "longer than any setting")
+    try:
+        return config_from_options(settings)
+    except LrguiError as exc:
+        raise SessionFileError(f"{where}: {exc}") from None
+
+
 def run_from_dict(d: dict, runs: tuple[RunSpec, ...], where: str) -> RunSpec:
     if not isinstance(d, dict):
         raise SessionFileError(f"{where} must be an object of settings")
@@ -266,10 +280,7 @@ def run_from_dict(d: dict, runs: tuple[RunSpec, ...], where: str) -> RunSpec:
     color = d.pop("color", None)
     muted = _flag(d.pop("muted", False), f"{where}: muted")
     d.pop("id", None)
-    try:
-        config = config_from_options(d)
-    except LrguiError as exc:
-        raise SessionFileError(f"{where}: {exc}") from None
+    config = _config(d, where)
     if color is None:
         color = next_color(runs)
     if isinstance(color, bool) or not isinstance(color, int) or color < 0:
@@ -384,10 +395,7 @@ def _segments(value: Any, versions: tuple[Dataset, ...], where: str) -> list[tup
             raise SessionFileError(f"{where}: a segment refers to data version {shown(data)}, which is not in the file")
         if not isinstance(s["settings"], dict):
             raise SessionFileError(f"{where}: a segment's settings must be an object, not {_kind(s['settings'])}")
-        try:
-            config = config_from_options(s["settings"])
-        except LrguiError as exc:
-            raise SessionFileError(f"{where}: {exc}") from None
+        config = _config(s["settings"], where)
         segments.append((start, None if data == "session" else data, config))
     return segments
 

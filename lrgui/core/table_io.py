@@ -49,14 +49,16 @@ import numpy as np
 from .dataset import Dataset
 from .errors import DataFileError
 from .fileio import MAX_FILE_BYTES, UnreadableFile, atomic_writer, byte_position, read_limited
-from .params import DECIMAL, shown
+from .params import shown
 
 __all__ = ["MAX_FILE_BYTES", "SAMPLE_ROWS", "read_table", "write_table"]
 
 SAMPLE_ROWS = 10                                   # rows that decide the separator
 _DELIMITERS = ("\t", ";", ",", None)               # None: runs of spaces and tabs; order breaks ties
-_FINITE = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
+# Written so that a failed match takes time linear in the text (no two ways to match a digit).
+_FINITE = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _FINITE_RE = re.compile(_FINITE)
+_NUMBER_RE = re.compile(_FINITE + r"|[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 _DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
 _SKIPPED_LINES = re.compile(r"(?m)^[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
@@ -75,7 +77,7 @@ def _quoted(text: str) -> str:
 
 def _is_number(text: str) -> bool:
     """Whether ``text`` is written as a number (a plain decimal, nan or an infinity)."""
-    return DECIMAL.fullmatch(text) is not None
+    return _NUMBER_RE.fullmatch(text) is not None
 
 
 # -- text ----------------------------------------------------------------------------------------

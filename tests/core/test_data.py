@@ -421,3 +421,23 @@ def test_text_that_is_not_unicode_is_refused_at_its_place(tmp_path, data, line, 
 def test_rows_are_refused_at_the_line_the_file_has_them(tmp_path, text, line, words):
     err = _refusal(_write(tmp_path, text))
     assert err.line == line and words in err.reason
+
+
+@pytest.mark.parametrize("text,kw", [
+    ("1,{0}x,0\n3,4,1\n", {}),
+    ("1,2,0\n3,4,{0}x\n5,6,1\n", {}),
+    ("1,2,0\n3,4,1\n", {"label_column": "{0}x"}),
+    ("1,2,{0}.5x\n3,4,1\n", {}),
+    ("{0}x,b\n1,2\n", {}),
+])
+def test_a_long_digit_run_that_is_no_number_is_refused_at_once(tmp_path, text, kw):
+    digits = "1" * 1_000_000          # a pattern that backtracks would take hours on these
+    kw = {k: v.format(digits) for k, v in kw.items()}
+    _refusal(_write(tmp_path, text.format(digits)), **kw)
+
+
+def test_a_text_label_over_a_number_does_not_make_the_first_row_a_header(tmp_path):
+    d = read_table(_write(tmp_path, "1,2,abc\n3,4,007\n5,6,abc\n"))
+    assert d.n == 3 and d.feature_names == ("x1", "x2") and d.label_map == {"007": 0, "abc": 1}
+    d = read_table(_write(tmp_path, "x,y,label\n1,2,abc\n3,4,007\n"))
+    assert d.n == 2 and d.feature_names == ("x", "y")

@@ -32,6 +32,8 @@ EXAMPLES = 20_000 if LONG else 500
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))
 MESSAGE_LIMIT = 300
+if LONG:
+    pytestmark = pytest.mark.timeout(4 * 3600)         # the long run takes some 40 times as long
 
 
 @pytest.fixture(scope="module")

@@ -274,10 +274,10 @@ def test_values_of_the_wrong_kind_are_refused(tmp_path, content, words):
     ('{"data": {"X": [[1, 2], [2, 3]], "y": [0, 1], "features": ["\\ud800", "b"]}, "runs": [{}]}', "surrogate"),
     ("", "line 1, column 1: not valid JSON"),
     ('{"data": {"generator": "gaussian"}, "runs": [{"name": "' + "x" * 5_000_000 + '"}], "view": 1}', "view"),
-    ('{"data": {"generator": "gaussian"}, "runs": [{"optimizer": "' + "x" * 5_000_000 + '"}]}', "…"),
+    ('{"data": {"generator": "gaussian"}, "runs": [{"optimizer": "' + "x" * 5_000_000 + '"}]}', "longer than any"),
     ('{"data": {"generator": "gaussian"}, "runs": [{}], "' + "k" * 5_000_000 + '": 1}', "unknown key"),
     ('{"format": "' + "f" * 5_000_000 + '", "data": {}, "runs": []}', "not an lrgui session"),
-])
+], ids=lambda value: value[:30] if isinstance(value, str) else None)
 def test_json_a_session_cannot_hold_is_refused_in_one_short_line(tmp_path, text, words):
     path = tmp_path / "s.lrgui.json"
     path.write_text(text)
@@ -339,3 +339,11 @@ def test_a_well_formed_history_is_read(tmp_path):
     run = read_session(path).recording.runs[0]
     np.testing.assert_array_equal(run.rows["theta_original"], theta)
     assert run.epochs == 1 and np.isnan(run.rows["test_loss"]).all()
+
+
+@pytest.mark.parametrize("settings", [{"lr": "1" * 1_000_000 + "x"}, {"init": "0," + "2" * 1_000_000 + "x"}],
+                         ids=["lr", "init"])
+def test_a_setting_of_a_million_characters_is_refused_at_once(tmp_path, settings):
+    path = tmp_path / "s.lrgui.json"
+    path.write_text(json.dumps({"data": {"generator": "gaussian"}, "runs": [settings]}))
+    assert "longer than any setting" in _session_refusal(path).args[0]
