@@ -62,7 +62,6 @@ _NUMBER_RE = re.compile(_FINITE + r"|[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 _DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
 _SKIPPED_LINES = re.compile(r"(?m)^[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
-_SKIPPED_LINE = re.compile(r"[ \t]*(?:#.*)?", re.S)
 _SPACE_FIELDS = re.compile(r'"(?:[^"]|"")*"|[^ \t]+')
 _WIDTH_ERROR = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
@@ -122,18 +121,18 @@ class _Lines:
 
     def __init__(self, text: str):
         self.text = text
-        self._numbers: list[int] | None = None
 
     def data_lines(self):
         """(line number, line) of every data row, in order, found lazily."""
-        text, pos, number = self.text, 0, 0
-        while pos < len(text):
+        text, pos, number, size = self.text, 0, 0, len(self.text)
+        while pos < size:
             end = text.find("\n", pos)
             if end < 0:
-                end = len(text)
+                end = size
             number += 1
             line = text[pos:end]
-            if not _SKIPPED_LINE.fullmatch(line):
+            start = line.lstrip(" \t")[:1]
+            if start and start != "#":                # neither blank nor a comment
                 yield number, line
             pos = end + 1
 
@@ -141,15 +140,20 @@ class _Lines:
         """The data rows alone, one per line (blank and comment lines removed)."""
         return _SKIPPED_LINES.sub("", self.text)
 
+    def at(self, row: int) -> tuple[int, str]:
+        """(line number, text) of data row ``row``, or of the last one if there are fewer."""
+        found = (0, "")
+        for found in islice(self.data_lines(), row + 1):
+            pass
+        return found
+
     def line_of(self, row: int) -> int:
         """The line number of data row ``row`` (0 is the first line holding data)."""
-        if self._numbers is None:
-            self._numbers = [n for n, _ in self.data_lines()]
-        return self._numbers[min(row, len(self._numbers) - 1)]
+        return self.at(row)[0]
 
     def row_text(self, row: int) -> str:
         """The text of data row ``row``."""
-        return next(islice(self.data_lines(), row, None))[1]
+        return self.at(row)[1]
 
 
 # -- fields --------------------------------------------------------------------------------------
@@ -299,12 +303,16 @@ def _parse(path, lines: _Lines, delimiter, offset: int, label_at: int, width: in
                                 header=None, skiprows=offset, skipinitialspace=True, na_filter=False,
                                 engine="c", quotechar='"', dtype={label_at: str}, index_col=False)
     except pd.errors.ParserError as exc:
+        found = _WIDTH_ERROR.search(str(exc))
+        if found and int(found.group(1)) == width:         # the row pandas names is the first ragged one
+            number, line = lines.at(int(found.group(2)) - 1)
+            if line.count('"') % 2 == 0:
+                raise DataFileError(path, f"expected {width} values, found {found.group(3)}", number) from None
         ragged = _first_ragged(path, lines, delimiter, width)
         if ragged is not None:
             raise ragged from None
         if "inside string" in str(exc):
             raise _open_quote(path, lines) from None
-        found = _WIDTH_ERROR.search(str(exc))
         if found:
             expected, line, saw = (int(g) for g in found.groups())
             raise DataFileError(path, f"expected {expected} values, found {saw}", lines.line_of(line - 1)) from None
@@ -344,8 +352,8 @@ def _row_error(path, lines: _Lines, row: int, column: int, width: int, delimiter
                label: bool = False) -> DataFileError:
     """The error for the bad value in data row ``row``, column ``column`` (0-based), quoting the
     text as the file has it."""
-    line = lines.line_of(row)
-    found = _split(lines.row_text(row), delimiter)
+    line, text = lines.at(row)
+    found = _split(text, delimiter)
     if found is None:
         return DataFileError(path, f"a value longer than {_CSV_FIELD_LIMIT:,} characters", line)
     if len(found) != width:
@@ -364,6 +372,19 @@ def _row_error(path, lines: _Lines, row: int, column: int, width: int, delimiter
     return DataFileError(path, f"{_quoted(value)} {reason}", line, column + 1)
 
 
+def _text_numbers(column) -> np.ndarray:
+    """(n,) float64 of a column pandas did not read as numbers: whole numbers too long for int64
+    exactly rounded, plain decimals read, anything else ("1_000", "١٢", "abc") NaN."""
+    import pandas as pd
+
+    if pd.api.types.infer_dtype(column, skipna=False) == "integer":
+        try:
+            return column.to_numpy(dtype=np.float64)
+        except OverflowError:                       # beyond the range of floating point
+            pass
+    return pd.to_numeric(column.astype(str), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
 def _features(frame, columns: list[int], path, lines: _Lines, offset: int, width: int, delimiter) -> np.ndarray:
     """X (n, len(columns)) float64 from the frame's ``columns``; the first bad value (by line,
     then column) raises DataFileError."""
@@ -374,10 +395,8 @@ def _features(frame, columns: list[int], path, lines: _Lines, offset: int, width
         column = frame.iloc[:, j]
         if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
             X[:, c] = column.to_numpy(dtype=np.float64)
-        else:                                       # text: only plain decimals count as numbers
-            text = column.astype(str).str.strip(" \t")
-            plain = text.str.fullmatch(_FINITE).to_numpy(dtype=bool)
-            X[:, c] = np.array(text.where(plain, "nan").tolist(), dtype=np.float64)
+        else:
+            X[:, c] = _text_numbers(column)
     bad = ~np.isfinite(X)
     if bad.any():
         row = int(np.argmax(bad.any(axis=1)))
@@ -409,8 +428,10 @@ def _labels(column, path, lines: _Lines, offset: int, j: int, width: int, delimi
     """y (n,) in {0, 1} and the label map {text: class} from the label column's texts."""
     import pandas as pd
 
-    text = column.astype(str).str.strip(" \t")
-    codes, uniques = pd.factorize(text, sort=False)         # uniques in order of first appearance
+    raw_codes, raw = pd.factorize(column.astype(str), sort=False)   # in order of first appearance
+    stripped = [str(u).strip(" \t") for u in raw]
+    merged, uniques = pd.factorize(np.array(stripped, dtype=object), sort=False)
+    codes = merged[raw_codes]
     uniques = [str(u) for u in uniques]
     problems = [k for k in (uniques.index("") if "" in uniques else None, 2 if len(uniques) > 2 else None)
                 if k is not None]
