@@ -222,8 +222,8 @@ def _data_from_dict(d: dict, base: Path | None, where: str) -> tuple[Dataset, Da
         y = _numbers(d.get("y", []), f"{where}: y")
         names = _names(d.get("features", []), f"{where}: features")
         classes = _label_texts(d.get("classes", ["0", "1"]), f"{where}: classes")
-        if X.size == 0:
-            X = X.reshape(0, max(len(names), 2))
+        if X.size == 0:                             # no points: as many columns as names (two without)
+            X = X.reshape(0, len(names) or 2)
         data = Dataset(X, y, names, {classes[0]: 0, classes[1]: 1})
         if "generator" in d:
             params = _params(d.get("params", {}), f"{where}: params")

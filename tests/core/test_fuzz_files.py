@@ -447,3 +447,104 @@ def test_session_json_of_every_shape_gives_a_session_or_a_session_file_error(fol
     data = text.encode("latin-1", errors="replace") if form == "latin-1" else text.encode("utf-8")
     path.write_bytes(b"\xef\xbb\xbf" + data if form == "bom" else data)
     _read_session_or_refusal(path)
+
+
+# -- sessions the writer wrote: read back as they were ---------------------------------------------------
+_FLOATS = st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from([1e308, -5e-324, -0.0, 1e-320])
+_LINE_TEXT = st.text(st.characters(exclude_characters="\n\r\x00", exclude_categories=("Cs",)), max_size=6)
+
+
+@st.composite
+def written_sessions(draw):
+    """(Session, Recording or None, layout) as the window would save them."""
+    from lrgui.core.optimizers import OPTIMIZERS
+    from lrgui.core.options import config_from_options
+    from lrgui.core.session import RunSpec, Session, ViewOptions
+    from lrgui.core.session_file import Recording, RecordedRun
+
+    def dataset(d: int) -> Dataset:
+        n = draw(st.integers(0, 6))
+        X = np.array(draw(st.lists(st.lists(_FLOATS, min_size=d, max_size=d), min_size=n, max_size=n))).reshape(n, d)
+        labels = draw(st.lists(_LABEL_TEXTS.filter(lambda t: t == t.strip(" \t")), min_size=2, max_size=2,
+                               unique=True))
+        names = tuple(draw(st.lists(_LINE_TEXT, min_size=d, max_size=d)))
+        return Dataset(X, draw(st.lists(st.sampled_from([0.0, 1.0]), min_size=n, max_size=n)), names,
+                       {labels[0]: 0, labels[1]: 1})
+
+    def config(d: int):
+        optimizer = draw(st.sampled_from(OPTIMIZERS.names()))
+        options = {"optimizer": optimizer, "epochs": draw(st.integers(0, 10 ** 7)),
+                   "seed": draw(st.integers(0, 2 ** 63 - 1)), "tol": draw(st.floats(0, 1)),
+                   "penalty": draw(st.sampled_from(["none", "l1", "l2"])), "lam": draw(st.floats(0, 1e6)),
+                   "standardize": draw(st.booleans()), "test-fraction": draw(st.sampled_from([0.0, 0.25])),
+                   "degree": draw(st.integers(1, 6)) if d == 2 else 1}
+        if any(p.name == "lr" for p in OPTIMIZERS.get(optimizer).params):
+            options["lr"] = draw(st.floats(1e-9, 1e9))
+        if draw(st.booleans()):
+            options["init"] = draw(st.lists(_FLOATS.filter(lambda v: abs(v) < 1e300),
+                                            min_size=theta_length(d, options["degree"]),
+                                            max_size=theta_length(d, options["degree"])))
+        return config_from_options(options)
+
+    d = draw(st.integers(1, 3))
+    data = dataset(d)
+    runs = tuple(RunSpec.make(f"run{i + 1}", config(d), draw(st.integers(0, 40)), draw(_LINE_TEXT), draw(st.booleans()))
+                 for i in range(draw(st.integers(1, 3))))
+    view = ViewOptions(threshold=draw(st.floats(0.001, 0.999)), shading=draw(st.booleans()),
+                       landscape_axes=tuple(draw(st.lists(st.integers(0, 5), min_size=2, max_size=2, unique=True))))
+    session = Session(data, None, runs, draw(st.sampled_from(runs)).id, view)
+    recording = None
+    if draw(st.booleans()):
+        versions = tuple(dataset(d) for _ in range(draw(st.integers(0, 2))))
+        recorded = []
+        for spec in runs:
+            if draw(st.booleans()):
+                recorded.append(None)
+                continue
+            m = draw(st.integers(1, 5))
+            k = theta_length(d, spec.config.degree)
+            starts = sorted({0, *draw(st.lists(st.integers(1, max(1, m - 1)), max_size=2))} - ({m} if m == 1 else set()))
+            segments = tuple((start, draw(st.sampled_from([None, *range(len(versions))])), spec.config)
+                             for start in starts)
+            rows = {"theta_original": np.array(draw(st.lists(_FLOATS, min_size=m * k, max_size=m * k))).reshape(m, k)}
+            for name in ("loss", "grad_norm", "accuracy"):
+                rows[name] = np.array(draw(st.lists(_FLOATS, min_size=m, max_size=m)))
+            has_test = draw(st.booleans())
+            for name in ("test_loss", "test_accuracy"):
+                rows[name] = np.array(draw(st.lists(_FLOATS, min_size=m, max_size=m))) if has_test else np.full(m, np.nan)
+            recorded.append(RecordedRun(segments, rows))
+        last = max((r.epochs for r in recorded if r is not None), default=0)
+        recording = Recording(draw(st.integers(0, last)), versions, tuple(recorded))
+    layout = draw(st.dictionaries(_LINE_TEXT, _LINE_TEXT | st.integers(), max_size=2))
+    return session, recording, layout
+
+
+@FUZZ
+@given(written_sessions())
+def test_a_written_session_reads_back_as_it_was(folder, written):
+    from lrgui.core.session_file import write_session
+
+    session, recording, layout = written
+    path = folder / "written.lrgui.json"
+    write_session(path, session, recording, layout)
+    loaded = read_session(path)
+    _check_session(loaded)
+    s = loaded.session
+    assert s.data.equals(session.data) and s.data.label_map == session.data.label_map
+    assert [(r.name, r.color, r.muted, r.config.as_dict()) for r in s.runs] == \
+           [(r.name, r.color, r.muted, r.config.as_dict()) for r in session.runs]
+    assert s.view == session.view and loaded.layout == layout
+    assert [r.id for r in s.runs].index(s.selected) == [r.id for r in session.runs].index(session.selected)
+    if recording is None:
+        assert loaded.recording is None
+        return
+    back = loaded.recording
+    assert back.epoch == recording.epoch and len(back.data_versions) == len(recording.data_versions)
+    assert all(a.equals(b) for a, b in zip(back.data_versions, recording.data_versions))
+    for a, b in zip(back.runs, recording.runs):
+        assert (a is None) == (b is None)
+        if b is None:
+            continue
+        assert [(x, y, z.as_dict()) for x, y, z in a.segments] == [(x, y, z.as_dict()) for x, y, z in b.segments]
+        for name, values in b.rows.items():
+            np.testing.assert_array_equal(a.rows[name], values, err_msg=name)

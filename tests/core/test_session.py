@@ -347,3 +347,14 @@ def test_a_setting_of_a_million_characters_is_refused_at_once(tmp_path, settings
     path = tmp_path / "s.lrgui.json"
     path.write_text(json.dumps({"data": {"generator": "gaussian"}, "runs": [settings]}))
     assert "longer than any setting" in _session_refusal(path).args[0]
+
+
+@pytest.mark.parametrize("names", [("x",), ("a", "b", "c")])
+def test_a_session_without_points_reopens_with_its_columns(tmp_path, names):
+    from lrgui.core.dataset import Dataset
+
+    empty = Dataset(np.empty((0, len(names))), np.empty(0), names, {"no": 0, "yes": 1})
+    path = tmp_path / "empty.lrgui.json"
+    write_session(path, Session(empty, DataOrigin("file", "points", (), True)))
+    back = read_session(path).session.data
+    assert back.equals(empty) and back.X.shape == (0, len(names))
