@@ -11,8 +11,9 @@ into the same number of fields, at least two. When several do, the one giving th
 and the fewest empty fields wins, and among equals the first of tab, semicolon, comma, whitespace: a tab-separated
 file whose header or labels hold commas is split at its tabs, a semicolon-separated one with
 decimal commas at its semicolons (and then refused for the decimal commas, which are not read).
-The first row is a header when one of its feature fields is not a number where the second row has
-one (the label column does not count: labels may be text or numbers, or both).
+The first row is a header when one of its feature fields is not a number, or is a number in quotes,
+where the second row has a number (the label column does not count: labels may be text or numbers,
+or both). ``write_table`` quotes header names that look like numbers, so they read back as names.
 
 Features are plain ASCII decimals (``1.5``, ``-2e-3``, ``.5``). Refused, with the file, line and
 column: ``1_000``, digits of other scripts, hexadecimal, ``nan`` and infinities, and values beyond
@@ -215,13 +216,31 @@ def _label_index(label_column, width: int) -> int | None:
     return None
 
 
-def _is_header(fields: list[list[str]], label_at: int | None) -> bool:
-    """Whether the first of the rows ``fields`` is a header: one of its feature fields (any field
-    when the label column is not yet known) is not a number where the second row has a number."""
-    if len(fields) < 2:
+def _quotes(line: str, delimiter: str | None, width: int) -> list[bool]:
+    """For each of the ``width`` fields of ``line``, whether it is written in quotes (all False
+    when the fields cannot be told apart without reading the quotes)."""
+    if delimiter is None:
+        raw = re.split(r"[ \t]+", line.strip(" \t"))
+    else:
+        try:
+            raw = next(csv.reader([line], delimiter=delimiter, quoting=csv.QUOTE_NONE))
+        except csv.Error:
+            raw = []
+    if len(raw) != width:
+        return [False] * width
+    return [f.strip(" \t").startswith('"') for f in raw]
+
+
+def _is_header(rows: list[tuple[str, list[str]]], delimiter, label_at: int | None) -> bool:
+    """Whether the first of ``rows`` (text, fields) is a header: one of its feature fields (any
+    field when the label column is not yet known) is not a number, or is a number in quotes, where
+    the second row has a number (in quotes only when the first row's field is no number)."""
+    if len(rows) < 2:
         return False
-    return any(not _is_number(a) and _is_number(b)
-               for j, (a, b) in enumerate(zip(fields[0], fields[1])) if j != label_at)
+    (line0, first), (line1, second) = rows
+    quoted0, quoted1 = _quotes(line0, delimiter, len(first)), _quotes(line1, delimiter, len(second))
+    return any(_is_number(b) and (not _is_number(a) or (quoted0[j] and not quoted1[j]))
+               for j, (a, b) in enumerate(zip(first, second)) if j != label_at)
 
 
 def _resolve_label_column(label_column, header: list[str] | None, width: int, path) -> int:
@@ -274,7 +293,8 @@ def read_table(path, label_column: str | int | None = None) -> Dataset:
         if long_line is not None:
             raise DataFileError(path, f"a value longer than {_CSV_FIELD_LIMIT:,} characters", long_line)
         raise DataFileError(path, "each row needs at least one feature and a label", sample[0][0])
-    header = fields[0] if _is_header(fields, _label_index(label_column, width)) else None
+    rows = [(line, f) for (_, line), f in zip(sample, fields)]
+    header = fields[0] if _is_header(rows, delimiter, _label_index(label_column, width)) else None
     label_at = _resolve_label_column(label_column, header, width, path)
     offset = 1 if header else 0                      # data row r of the frame is row r + offset
     frame = _parse(path, lines, delimiter, offset, label_at, width)
@@ -453,7 +473,7 @@ def _labels(column, path, lines: _Lines, offset: int, j: int, width: int, delimi
 # -- writing -------------------------------------------------------------------------------------
 def _header_field(name: str) -> str:
     """``name`` for the header row, quoted where reading it back unquoted would change it."""
-    if (name == "" or name != name.strip(" \t") or name.startswith("#")
+    if (name == "" or name != name.strip(" \t") or name.startswith("#") or _is_number(name)
             or any(c in name for c in ',"\n\r')):
         return '"' + name.replace('"', '""') + '"'
     return name

@@ -441,3 +441,18 @@ def test_a_text_label_over_a_number_does_not_make_the_first_row_a_header(tmp_pat
     assert d.n == 3 and d.feature_names == ("x1", "x2") and d.label_map == {"007": 0, "abc": 1}
     d = read_table(_write(tmp_path, "x,y,label\n1,2,abc\n3,4,007\n"))
     assert d.n == 2 and d.feature_names == ("x", "y")
+
+
+def test_names_that_look_like_numbers_come_back_as_a_header(tmp_path):
+    one_class = Dataset(np.array([[1.0, 2.0], [3.0, 4.0]]), np.zeros(2), ("1", "2e3"), {"no": 0, "yes": 1})
+    path = tmp_path / "d.csv"
+    write_table(one_class, path)
+    assert path.read_text().splitlines()[0] == '"1","2e3",label'
+    with pytest.raises(DataFileError, match="every row has the label 'no'"):      # read as data, it would
+        read_table(path)                                                      # have classes 'label', 'no'
+    two_classes = Dataset(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.0, 1.0]), ("1", "2e3"),
+                          {"no": 0, "yes": 1})
+    write_table(two_classes, path)
+    assert read_table(path).equals(two_classes)
+    all_quoted = _write(tmp_path, '"1","2","0"\n"3","4","1"\n"5","6","1"\n')
+    assert read_table(all_quoted).n == 3
