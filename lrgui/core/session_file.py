@@ -44,7 +44,7 @@ TOP_KEYS = ("format", "version", "data", "runs", "view", "layout", "histories")
 DATA_KEYS = ("generator", "params", "edited", "source", "file", "label-column", "features", "classes", "X", "y")
 HISTORY_KEYS = ("segments", "epochs", "theta", *SCALARS)
 MESSAGE_CHARS = 240                 # a reason in a message is cut to this many characters
-_INT_DIGITS = 400                   # longer whole numbers in a file are beyond every range
+_INT_DIGITS = 400                   # no number of a session is written with more characters
 _LINE_BREAK = re.compile(r"[\n\r\x00]")         # what no name in a data file can hold
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
@@ -117,12 +117,14 @@ def _kind(value: Any) -> str:
 
 
 def _text(value: Any, where: str) -> str:
+    """``value`` if it is text, else SessionFileError naming ``where``."""
     if not isinstance(value, str):
         raise SessionFileError(f"{where} must be text, not {_kind(value)}")
     return value
 
 
 def _flag(value: Any, where: str) -> bool:
+    """``value`` if it is true or false, else SessionFileError naming ``where``."""
     if not isinstance(value, bool):
         raise SessionFileError(f"{where} must be true or false, not {shown(value)}")
     return value
@@ -496,10 +498,12 @@ class _Refused(ValueError):
 
 
 def _refuse_constant(name: str):
+    """JSON's parse_constant: NaN, Infinity and -Infinity are not numbers a session can hold."""
     raise _Refused(f"{name} is not a JSON number")
 
 
 def _finite_float(text: str) -> float:
+    """JSON's parse_float: the number, refused beyond the range of floating point."""
     value = float(text)
     if value in (float("inf"), float("-inf")):
         raise _Refused(f"the number {shown(text[:41])} is beyond the range of floating point")
