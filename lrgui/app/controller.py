@@ -36,11 +36,12 @@ from ..core.session_file import (
 )
 from ..core.table_io import read_table, write_table
 from .analysis import AnalysisJobs
-from .commands import SessionEdit
+from .commands import PointEdit, SessionEdit, held_bytes
 from .snapshot import RunView, Snapshot
 from .worker import TrainingClient
 
 FRAME_MS = 16                       # aim: about 60 frames a second when drawing is quick
+UNDO_BUDGET = 256 << 20             # the undo stack keeps whole data sets of at most this many bytes
 COMPARED_OPTIMIZERS = ("gd", "momentum", "adam", "lbfgs")
 
 
@@ -270,8 +271,35 @@ class Controller(QObject):
 
     # -- undoable edits ------------------------------------------------------------------------------
     def _edit(self, text: str, merge_key=None, refit: bool = False, **after) -> None:
-        self.undo_stack.push(SessionEdit(self.session, text, after, merge_key,
-                                         self._request_refit if refit else None))
+        self._push(SessionEdit(self.session, text, after, merge_key, self._request_refit if refit else None))
+
+    def _push(self, command) -> None:
+        self.undo_stack.push(command)
+        self._bound_undo()
+
+    def _bound_undo(self) -> None:
+        """Forget the oldest steps while the data sets the stack keeps whole exceed UNDO_BUDGET.
+
+        QUndoStack cannot drop its oldest commands, so the newest ones are put on a fresh stack
+        (right after a push nothing is undone, so they are all done and need no redo)."""
+        stack = self.undo_stack
+        held: dict[int, int] = {}
+        keep = stack.count()
+        while keep > 0:
+            more = {**held, **held_bytes(stack.command(keep - 1))}
+            if sum(more.values()) > UNDO_BUDGET and keep < stack.count():
+                break
+            held, keep = more, keep - 1
+        if keep == 0 or stack.index() != stack.count():
+            return
+        was_clean = stack.isClean()
+        kept = [stack.command(i).detached() for i in range(keep, stack.count())]
+        stack.clear()
+        for command in kept:
+            stack.push(command)
+        if was_clean:
+            stack.setClean()
+        self.message.emit(f"The oldest {keep} undo steps were forgotten to keep memory in bounds")
 
     def _request_refit(self) -> None:
         self._refit_version = self._version(self.session.data)
@@ -306,14 +334,21 @@ class Controller(QObject):
         point[:2] = (x, y)[: min(data.d, 2)]
         return point
 
+    def _point_edit(self, text: str, kind: str, index: int, point, label: int, result: Dataset,
+                    old=None) -> None:
+        origin = replace(self.session.origin, edited=True)
+        self._push(PointEdit(self.session, text, kind, index, point, label, result, {"origin": origin}, old))
+
     def add_point(self, x: float, y: float, label: int | None = None) -> None:
         label = self.click_class if label is None else int(label)
-        data = self.session.data
-        self._set_data(data.with_point(self._full_point(x, y), label), f"Add a class-{label} point")
+        data, point = self.session.data, self._full_point(x, y)
+        self._point_edit(f"Add a class-{label} point", "add", data.n, point, label, data.with_point(point, label))
 
     def remove_point(self, index: int) -> None:
-        if 0 <= index < self.session.data.n:
-            self._set_data(self.session.data.without_point(index), "Remove a point")
+        data = self.session.data
+        if 0 <= index < data.n:
+            self._point_edit("Remove a point", "remove", index, data.X[index], int(data.y[index]),
+                             data.without_point(index))
 
     def begin_move(self, index: int) -> None:
         self._move_before = self.session.data
@@ -331,9 +366,13 @@ class Controller(QObject):
         before, self._move_before = self._move_before, None
         if before is None or before is self.session.data:
             return
-        moved, moved_origin = self.session.data, self.session.origin
+        moved = self.session.data
         self.session.update(data=before)                  # the command puts it back as one step
-        self._set_data(moved, "Move a point", moved_origin)
+        if before.n != moved.n or not 0 <= index < moved.n:
+            self._set_data(moved, "Move a point")
+            return
+        self._point_edit("Move a point", "move", index, moved.X[index], int(moved.y[index]), moved,
+                         old=before.X[index])
 
     def clear(self) -> None:
         data = self.session.data

@@ -27,7 +27,7 @@ class Dataset:
     label_map: dict[str, int] = field(default_factory=lambda: {"0": 0, "1": 1})
 
     def __post_init__(self):
-        X = np.array(self.X, dtype=np.float64, copy=True)
+        X = np.array(self.X, dtype=np.float64, copy=True, order="C")     # one layout: sums in one order
         y = np.array(self.y, dtype=np.float64, copy=True).reshape(-1)
         if X.ndim == 1 and X.size == 0:
             X = X.reshape(0, max(len(self.feature_names), 2))

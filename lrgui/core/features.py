@@ -71,6 +71,7 @@ class Standardizer:
         self._spread: np.ndarray | None = None       # σ / unit
 
     def fit(self, X: np.ndarray) -> "Standardizer":
+        X = np.ascontiguousarray(X)          # sums over rows in one order, whatever X's layout
         k = X.shape[1]
         unit = np.max(np.abs(X), axis=0) if len(X) else np.ones(k)
         unit = np.where(unit > 0, unit, 1.0)

@@ -91,7 +91,10 @@ class TrainingRun:
         self._separable: dict[int, bool | None] = {}
         self.history = History(problem.k)
         self._first_loss: float | None = None
-        self._record(self._evaluate(self.theta))
+        # θ₀ given in original units is recorded as given (converting it there and back may move
+        # the last bit)
+        given = None if isinstance(config.init, str) else np.array(config.init, dtype=np.float64)
+        self._record(self._evaluate(self.theta), given)
         self._checkpoint()
 
     def _initial_theta(self, problem: Problem) -> np.ndarray:
@@ -375,8 +378,9 @@ class TrainingRun:
         else:
             self.segments.append(segment)
         self._problems[len(self.segments) - 1] = problem
+        if problem is not self.problem:     # the same problem keeps θ bit for bit (no round trip)
+            self.theta = problem.features.from_original(theta_original)
         self.problem = problem
-        self.theta = problem.features.from_original(theta_original)
         self._checkpoint()
         self.last = self._evaluate(self.theta)
 
