@@ -1,5 +1,7 @@
 """Benchmarks, not part of the test run: ``python -m lrgui.bench core`` (``gui`` comes with the
-window). Figures are printed; nothing is asserted."""
+window). Figures are printed; nothing is asserted. ``python -m lrgui.bench soak --minutes 10``
+trains in the window for that long and ends with PASS or FAIL (exit status 0 or 1) against its
+goals for memory and frame rate (see lrgui.views.soak)."""
 
 from __future__ import annotations
 
@@ -69,12 +71,18 @@ def print_core(rows) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lrgui.bench", description=__doc__)
-    parser.add_argument("what", choices=["core", "gui"])
+    parser.add_argument("what", choices=["core", "gui", "soak"])
     parser.add_argument("--seconds", type=float, default=None,
                         help="time per measurement (core: 1 s; gui: 10 s of full-speed racing, at least 3)")
     parser.add_argument("--long-epochs", type=int, default=100_000,
                         help="gui: the epoch at which the late frame time is measured")
+    parser.add_argument("--minutes", type=float, default=10.0,
+                        help="soak: how long the window trains, warm-up included (default 10)")
     args = parser.parse_args(argv)
+    if args.what == "soak":
+        from lrgui.views.soak import soak
+
+        return soak(args.minutes)
     if args.what == "core":
         print_core(bench_core(seconds=args.seconds or 1.0))
     else:
