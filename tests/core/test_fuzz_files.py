@@ -232,7 +232,6 @@ def clean_tables(draw):
     header = draw(st.booleans())
     names = draw(st.lists(_NAMES, min_size=d + 1, max_size=d + 1, unique=True)) if header else None
     delimiter = draw(st.sampled_from([",", "\t", ";", " "]))
-    spaces = draw(st.sampled_from(["", " ", "\t"])) if delimiter != " " else ""
 
     def label(text: str) -> str:
         if delimiter in text or '"' in text or text[0] in "#" or (delimiter == " " and ("\t" in text or " " in text)):
@@ -240,6 +239,9 @@ def clean_tables(draw):
         return text
 
     rows = [[*row[:at], label(t), *row[at:]] for row, t in zip(cells, texts)]
+    quoted = any(label(t) != t for t in pair)
+    # spaces around values; tabs too, unless a value is quoted (a quote after a tab opens nothing)
+    spaces = "" if delimiter == " " else draw(st.sampled_from(["", " "] + ([] if quoted or delimiter == "\t" else ["\t"])))
     if names is not None:
         rows.insert(0, names)
     lines = [delimiter.join(spaces + c + spaces for c in row) for row in rows]
