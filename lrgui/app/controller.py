@@ -488,8 +488,8 @@ class Controller(QObject):
     def export_data(self, path) -> bool:
         try:
             write_table(self.session.data, path)
-        except OSError as exc:
-            return self._refuse(f"Cannot save {path}: {exc.strerror or exc}")
+        except (LrguiError, OSError) as exc:
+            return self._refuse(f"Cannot save {path}: {getattr(exc, 'strerror', None) or exc}")
         self.message.emit(f"Saved {self.session.data.n} points to {path}")
         return True
 

@@ -46,8 +46,9 @@ class RunView:
 
     @property
     def rows_version(self) -> tuple:
-        """Changes whenever rows a reader has seen may have changed (a restart or a cut)."""
-        return (id(self.history), self.cuts)
+        """Changes whenever rows a reader has seen may have changed (a restart or a cut). It holds
+        the history itself, not its id(): a new history may be given the id of a freed one."""
+        return (self.history, self.cuts)
 
     @property
     def id(self) -> str:

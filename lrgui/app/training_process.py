@@ -28,17 +28,15 @@ IDLE_SECONDS = 0.050       # how long to wait for a command when there is nothin
 DATA_VERSIONS_KEPT = 16
 
 
-def send_all(outbox, connection) -> bool:
-    """Send what ``outbox`` (a queue) holds until it yields None (True) or the pipe breaks
-    (False). Runs in a thread of its own, so a full pipe never blocks the sender's loop."""
-    while True:
-        message = outbox.get()
-        if message is None:
-            return True
+def send_all(messages, connection) -> bool:
+    """Send ``messages`` (an iterable) until it ends (True) or the pipe breaks (False). Runs in a
+    thread of its own, so a full pipe never blocks the sender's loop."""
+    for message in messages:
         try:
             connection.send(message)
         except (OSError, ValueError):
             return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -165,7 +163,7 @@ class Server:
         self._outbox.put(("delta", report))
 
     def _send_loop(self, replies) -> None:
-        send_all(self._outbox, replies)
+        send_all(iter(self._outbox.get, None), replies)
 
     # -- commands -------------------------------------------------------------------------------
     def do_data(self, version, data) -> None:

@@ -36,6 +36,32 @@ def _start_process() -> tuple[subprocess.Popen, Connection, Connection]:
     return process, Connection(command_write, readable=False), Connection(reply_read, writable=False)
 
 
+_NOTHING = object()
+
+
+def latest_data(outbox: queue.Queue):
+    """The commands of ``outbox`` in order until it yields None, except that of data sets queued
+    one right after another only the last is sent: nothing could have used the others before
+    they were replaced (thirty quick undos on a million points send one data set, not thirty)."""
+    held = _NOTHING
+    while True:
+        message = outbox.get() if held is _NOTHING else held
+        held = _NOTHING
+        while message is not None and message[0] == "data":
+            try:
+                following = outbox.get_nowait()
+            except queue.Empty:
+                break
+            if following is not None and following[0] == "data":
+                message = following
+            else:
+                held = following
+                break
+        if message is None:
+            return
+        yield message
+
+
 class TrainingClient:
     """One training process. ``alive`` turns False if it ends unexpectedly."""
 
@@ -49,7 +75,7 @@ class TrainingClient:
         self._closed = False
 
     def _send_loop(self, pipe) -> None:
-        if not send_all(self._outbox, pipe):
+        if not send_all(latest_data(self._outbox), pipe):
             self.alive = False
         pipe.close()
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog, minimize
 
+from .numerics import norm
 from .objective import Objective
 
 # Separability is decided by a linear programme over every row; beyond this many numbers in
@@ -67,7 +68,9 @@ def find_optimum(objective: Objective, tol: float = 1e-6) -> Optimum:
             theta = _l1_optimum(objective, tol)
     if not np.all(np.isfinite(theta)):
         return Optimum(None, "the optimizer found no finite optimum")
-    if np.linalg.norm(objective.gradient(theta)) > max(tol * 100, 1e-4):
+    with np.errstate(all="ignore"):
+        gradient = objective.gradient(theta)
+    if not norm(gradient) <= max(tol * 100, 1e-4):          # (NaN included)
         return Optimum(None, "no optimum could be located to within the tolerance")
     return Optimum(theta)
 

@@ -14,6 +14,8 @@ Reading θ at an epoch that was not kept gives the nearest kept epoch before it 
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 # The per-epoch numbers of every run; NaN where a run has no such figure (no test split).
@@ -21,6 +23,7 @@ SCALARS = ("loss", "grad_norm", "accuracy", "test_loss", "test_accuracy")
 CHUNK_ROWS = 4096
 CHUNK_BYTES = 4 << 20              # a chunk of θ rows holds at most this much (wide models)
 VECTOR_BUDGET = 128 << 20          # the θ rows of one history hold at most this much
+_SERIALS = itertools.count(1)
 
 
 class History:
@@ -35,6 +38,7 @@ class History:
     def __init__(self, k: int, vectors: tuple[str, ...] = ("theta", "theta_original"),
                  chunk_rows: int = CHUNK_ROWS, vector_budget: int = VECTOR_BUDGET):
         self.k = k
+        self.serial = next(_SERIALS)       # tells histories apart (id() of a freed one is reused)
         self.vectors = tuple(vectors)
         self._widths = {**{name: k for name in self.vectors}, **{name: 0 for name in SCALARS},
                         "segment": 0}

@@ -11,7 +11,11 @@ from typing import Any
 from .errors import ConfigError
 
 # Numbers as a user types them: plain ASCII decimals (no "1_000", no digits of other scripts).
-DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|infinity|nan)", re.IGNORECASE)
+# The mantissa's alternatives cannot both match a run of digits, so a failed match costs linear
+# time (a 30,000-digit token with a bad last character is refused at once).
+DECIMAL = re.compile(
+    r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?:inf|infinity|nan)", re.IGNORECASE
+)
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
@@ -36,7 +40,10 @@ def parse_number(value: Any, name: str, kind: str = "float") -> int | float:
         value = text
     if kind == "int" and isinstance(value, int):
         return value
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:           # a whole number beyond the float range
+        number = math.inf
     if not math.isfinite(number):
         raise ConfigError(f"{name} must be a finite number, not {shown(value)}")
     if kind == "int":

@@ -93,9 +93,9 @@ class Problem:
 def build_problem(data: Dataset, config: RunConfig) -> Problem:
     """Raises DatasetError or ConfigError (with the reason) when ``config`` cannot be applied."""
     split = split_data(data, config)
-    features = FeatureChain.build(config.degree, config.standardize).fit(split.train.X)
     weights = balanced_weights(split.train.y) if config.class_weight == "balanced" else None
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):     # overflow is checked for just below
+        features = FeatureChain.build(config.degree, config.standardize).fit(split.train.X)
         columns = features.transform(split.train.X)
     if not np.all(np.isfinite(columns)):
         raise DatasetError(_overflow_reason(split.train.X, config))

@@ -15,6 +15,7 @@ a whole history twice.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -53,7 +54,8 @@ class RunState:
 @dataclass(frozen=True)
 class RunDelta:
     """``keep`` rows of the reader's copy stay valid; ``rows`` (or None) follow them. A new
-    ``generation`` means the run started over (``restarted`` says why: "settings", "reset",
+    ``generation`` (unique among all tracks, also those of a removed run whose id comes back)
+    means the run started over (``restarted`` says why: "settings", "reset",
     "data"); the reader then drops all its rows first."""
 
     id: str
@@ -83,6 +85,9 @@ class Plan:
     epochs: int
 
 
+_GENERATIONS = itertools.count(1)
+
+
 @dataclass
 class Track:
     spec: RunSpec
@@ -97,7 +102,7 @@ class Track:
 
     def start_over(self, run: TrainingRun | None, why: str, notice: str = "") -> None:
         self.run, self.notice = run, notice
-        self.generation += 1
+        self.generation = next(_GENERATIONS)
         self.restarted = why
         self.sent = self.valid = 0
         self.plan = None
@@ -218,7 +223,7 @@ class Race:
         if (old is not None and old.run is not None and old.spec.config.as_dict() == spec.config.as_dict()
                 and old.run.data is self.data and old.plan is None):
             old.spec = spec
-            old.generation += 1
+            old.generation = next(_GENERATIONS)
             old.restarted = "restored"
             old.sent = old.valid = 0
             return old
@@ -226,7 +231,7 @@ class Race:
         twin = self._twin(spec)
         if twin is not None:
             track.run = twin.run.clone()
-            track.generation = 1
+            track.generation = next(_GENERATIONS)
             track.restarted = "duplicated"
         else:
             self._build(track, "new")

@@ -137,8 +137,10 @@ class LandscapeView(QWidget):
             self.plot_widget.getPlotItem().removeItem(self.paths.pop(run_id).item)
         features = self._features()
         # a grid of the selected run's model (the data may have moved a little since: that is fine)
+        # (the settings may have changed before the trainer restarted the run: θ's length tells)
         fresh = (self.result is not None and self.result.axes == self.axes
-                 and self.result.key[1] == model_key(run.spec.config) and self.result.key[0].d == snap.data.d)
+                 and self.result.key[1] == model_key(run.spec.config) and self.result.key[0].d == snap.data.d
+                 and len(self.result.landscape.theta) == k)
         for r in shown.values():
             series = self.paths.get(r.id)
             if series is None:

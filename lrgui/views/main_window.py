@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ..app.controller import Controller
 from ..core.diagnose import SEPARABLE_REASON
+from ..core.numerics import norm
 from ..core.session_file import SUFFIX
 from .controls import ElidedLabel
 from .data_plane import DataPlaneView
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
     def __init__(self, controller: Controller, settings: QSettings | None = None, theme: Theme = DEFAULT):
         super().__init__()
         self.controller = controller
+        self._closed = False
         self.settings = settings if settings is not None else QSettings()
         self.theme = theme
         self.setObjectName("lrgui-main")
@@ -293,7 +295,8 @@ class MainWindow(QMainWindow):
             if facts is None:
                 continue
             if facts.optimum_original is not None and len(facts.optimum_original) == len(r.theta):
-                out[r.id] = float(np.linalg.norm(r.theta - facts.optimum_original))
+                with np.errstate(over="ignore", invalid="ignore"):
+                    out[r.id] = norm(r.theta - facts.optimum_original)
             elif facts.reason == SEPARABLE_REASON:
                 out[r.id] = np.inf
         return out
@@ -301,7 +304,8 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         """A remark beside the run's figures (they stay visible), cleared after a few seconds."""
         self.message_label.setText(text)
-        self._message_timer.start(10000)
+        if not self._closed:
+            self._message_timer.start(10000)
 
     def _session_changed(self, _change) -> None:
         self.controller.redraw()
@@ -519,12 +523,23 @@ class MainWindow(QMainWindow):
             dock.show()
 
     def closeEvent(self, event) -> None:    # noqa: N802 (Qt's name)
+        """Ask about unsaved work, then stop training and close every dialog of the window: a
+        message box left open would keep its own event loop, and the program, running. (Qt
+        ignores a close requested while the question is open: the answer decides.)"""
+        if self._closed:
+            super().closeEvent(event)
+            return
         if not self._may_discard("closing"):
             event.ignore()
             return
+        self._closed = True
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
         self.controller.titleChanged.disconnect(self._update_title)
         self.controller.shutdown()
+        self._message_timer.stop()
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
         super().closeEvent(event)

@@ -1,11 +1,13 @@
 """The undo stack keeps point edits as differences and holds whole data sets within a budget."""
 
+import queue
 import time
 
 import numpy as np
 
 from lrgui.app import controller as controller_module
 from lrgui.app.commands import held_bytes
+from lrgui.app.worker import latest_data
 from lrgui.core.dataset import Dataset
 from lrgui.core.session import DataOrigin, Session
 from tests.app.test_controller import make_controller, settle, state  # noqa: F401  (fixture)
@@ -83,3 +85,11 @@ def test_whole_data_sets_beyond_the_budget_forget_the_oldest_steps(qtbot, make_c
     for _ in range(kept):
         c.undo_stack.redo()
     assert state(c.session) == newest and not c.undo_stack.canRedo()
+
+
+def test_of_data_sets_queued_one_after_another_only_the_last_is_sent():
+    outbox = queue.Queue()
+    for message in [("data", 1), ("data", 2), ("runs", []), ("data", 3), ("sync", 1), ("data", 4), ("data", 5),
+                    None, ("data", 6)]:
+        outbox.put(message)
+    assert list(latest_data(outbox)) == [("data", 2), ("runs", []), ("data", 3), ("sync", 1), ("data", 5)]

@@ -214,12 +214,21 @@ def test_converged_means_the_tolerance_was_met(tmp_path, capsys, optimizer):
     (["--optimizer", "nope"], "invalid choice"),
     (["--bogus"], "unrecognized arguments"),
     (["--lr", "x" * 5_000_000], "lr must be a number"),
+    (["--lr", "1" * 1_000_000 + "x"], "lr must be a number"),     # a backtracking pattern: hours
+    (["--lr", "1" * 400], "lr must be a finite number"),
 ])
 def test_bad_options_are_one_short_line(tmp_path, capsys, args, words):
     data = _overlapping()
     code, out, err = _cli(capsys, _write(tmp_path / "d.csv", data.X, data.y), *args)
     assert code == 2 and out == "" and words in err
     assert err.count("\n") == 1 and len(err) < 500
+
+
+def test_a_whole_number_beyond_float_range_is_refused_not_overflowed():
+    from lrgui.core.params import parse_number
+    with pytest.raises(ConfigError, match="lr must be a finite number"):
+        parse_number(10 ** 400, "lr")
+    assert parse_number(10 ** 400, "epochs", "int") == 10 ** 400     # exact; the range check is the caller's
 
 
 def test_zero_epochs_is_a_documented_status(tmp_path, capsys):

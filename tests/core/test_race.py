@@ -125,6 +125,26 @@ def test_removing_then_restoring_a_run_keeps_its_history_and_duplicates_start_as
     np.testing.assert_array_equal(race.tracks["run2"].run.history.theta, run_b.history.theta)
 
 
+def test_a_run_whose_id_comes_back_as_another_run_is_mirrored_afresh():
+    """A run removed, then a different run given its id (a removal undone after the data
+    changed) between two reads: the reader drops the rows of the old one, whose width differs."""
+    data = generate("gaussian")
+    a, b = spec(0), spec(1, degree=2)
+    race, mirror = race_of(data, a, b), RaceMirror()
+    train(race, 10, mirror)
+    assert mirror.runs["run1"].history.k == 6
+    race.set_runs([a])                                                # the reader sees none of this…
+    race.set_data(data.subset(np.zeros(data.n, dtype=bool)), 1)      # no points: a new run cannot train
+    race.set_runs([a, spec(1, degree=1)])
+    mirror.apply(race.delta())                                        # …only the run that came back
+    back = mirror.runs["run1"]
+    assert len(back.history) == 0 and back.state.theta_names == () and "no points" in back.state.notice
+    race.set_data(data, 2)
+    train(race, 3, mirror)
+    back = mirror.runs["run1"]
+    assert back.history.k == len(back.state.theta_names) == 3 and len(back.history) > 0
+
+
 def test_data_edits_reach_every_run_and_unusable_data_block_without_losing_them():
     data = generate("gaussian")
     race = race_of(data, spec(0), spec(1, optimizer="adam"))
