@@ -329,8 +329,8 @@ class Controller(QObject):
         data = self.session.data
         if index is not None:
             point = data.X[index].copy()
-        else:
-            point = column_means(data.X)
+        else:           # (the means of the columns on the plane would be replaced: not computed)
+            point = np.concatenate((np.zeros(min(data.d, 2)), column_means(data.X[:, 2:])))
         point[:2] = (x, y)[: min(data.d, 2)]
         return point
 

@@ -60,6 +60,10 @@ def column_means(X) -> np.ndarray:
     X = np.asarray(X, dtype=np.float64)
     if not len(X):
         return np.zeros(X.shape[1])
+    with np.errstate(over="ignore", invalid="ignore"):
+        means = X.mean(axis=0)
+    if np.all(np.isfinite(means)):        # the sums stayed in range: the plain means are right
+        return means
     unit = np.max(np.abs(X), axis=0)
     unit = np.where(unit > 0, unit, 1.0)
     return (X / unit).mean(axis=0) * unit

@@ -55,6 +55,7 @@ from .params import shown
 __all__ = ["MAX_FILE_BYTES", "SAMPLE_ROWS", "read_table", "write_table"]
 
 SAMPLE_ROWS = 10                                   # rows that decide the separator
+WIDE_COLUMNS = 1_000      # from this width rows are split here: pandas builds a frame column by column
 _DELIMITERS = ("\t", ";", ",", None)               # None: runs of spaces and tabs; order breaks ties
 # Written so that a failed match takes time linear in the text (no two ways to match a digit).
 _FINITE = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
@@ -275,6 +276,8 @@ def read_table(path, label_column: str | int | None = None) -> Dataset:
     """The data set in the text file ``path``: X of shape (n, d) from the feature columns, y of
     shape (n,) in {0, 1} from the label column. See the module docstring for the accepted format;
     any problem raises DataFileError."""
+    import pandas as pd
+
     path = Path(path)
     try:
         data = read_limited(path, MAX_FILE_BYTES)
@@ -297,13 +300,21 @@ def read_table(path, label_column: str | int | None = None) -> Dataset:
     header = fields[0] if _is_header(rows, delimiter, _label_index(label_column, width)) else None
     label_at = _resolve_label_column(label_column, header, width, path)
     offset = 1 if header else 0                      # data row r of the frame is row r + offset
-    frame = _parse(path, lines, delimiter, offset, label_at, width)
-    n = len(frame)
+    features = [j for j in range(width) if j != label_at]
+    if width < WIDE_COLUMNS:
+        frame = _parse(path, lines, delimiter, offset, label_at, width)
+        n, labels = len(frame), frame.iloc[:, label_at]
+    else:
+        cells = _split_rows(path, lines, delimiter, offset, width)
+        n, labels = len(cells), pd.Series(cells[:, label_at], dtype=object)
     if n < 2:
         raise DataFileError(path, f"at least two data rows are needed, found {n}")
-    features = [j for j in range(width) if j != label_at]
-    X = _features(frame, features, path, lines, offset, width, delimiter)
-    y, label_map = _labels(frame.iloc[:, label_at], path, lines, offset, label_at, width, delimiter)
+    if width < WIDE_COLUMNS:
+        X = _features(frame, features)
+    else:
+        X = _text_numbers(pd.Series(cells[:, features].ravel(), dtype=object)).reshape(n, len(features))
+    _check_finite(X, features, path, lines, offset, width, delimiter)
+    y, label_map = _labels(labels, path, lines, offset, label_at, width, delimiter)
     names = None
     if header is not None:
         names = tuple(header[j] or f"x{j + 1}" for j in features)
@@ -405,24 +416,43 @@ def _text_numbers(column) -> np.ndarray:
     return pd.to_numeric(column.astype(str), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _features(frame, columns: list[int], path, lines: _Lines, offset: int, width: int, delimiter) -> np.ndarray:
-    """X (n, len(columns)) float64 from the frame's ``columns``; the first bad value (by line,
-    then column) raises DataFileError."""
+def _split_rows(path, lines: _Lines, delimiter, offset: int, width: int) -> np.ndarray:
+    """The data rows (after ``offset`` header rows) as an (n, width) array of their texts, for a
+    wide file; a row of another width raises the error of the first such row."""
+    rows = []
+    for number, line in islice(lines.data_lines(), offset, None):
+        fields = _split(line, delimiter)
+        if fields is None or len(fields) != width:
+            raise _first_ragged(path, lines, delimiter, width) or DataFileError(
+                path, f"expected {width} values, found {len(fields or ())}", number)
+        rows.append(fields)
+    return np.array(rows, dtype=object).reshape(len(rows), width)
+
+
+def _features(frame, columns: list[int]) -> np.ndarray:
+    """X (n, len(columns)) float64 from the frame's ``columns``: NaN or ±∞ where a value is not a
+    finite number."""
     import pandas as pd
 
+    table = frame.iloc[:, columns]
+    numeric = np.array([pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t)
+                        for t in table.dtypes], dtype=bool)
     X = np.empty((len(frame), len(columns)))
-    for c, j in enumerate(columns):
-        column = frame.iloc[:, j]
-        if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
-            X[:, c] = column.to_numpy(dtype=np.float64)
-        else:
-            X[:, c] = _text_numbers(column)
+    if numeric.any():
+        X[:, numeric] = table.iloc[:, np.flatnonzero(numeric)].to_numpy(dtype=np.float64)
+    for c in np.flatnonzero(~numeric):
+        X[:, c] = _text_numbers(table.iloc[:, c])
+    return X
+
+
+def _check_finite(X: np.ndarray, columns: list[int], path, lines: _Lines, offset: int, width: int,
+                  delimiter) -> None:
+    """The first value of X that is not a finite number (by line, then column) raises DataFileError."""
     bad = ~np.isfinite(X)
     if bad.any():
         row = int(np.argmax(bad.any(axis=1)))
         c = int(np.argmax(bad[row]))
         raise _row_error(path, lines, row + offset, columns[c], width, delimiter)
-    return X
 
 
 def _numeric_value(text: str) -> Decimal | None:

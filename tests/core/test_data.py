@@ -456,3 +456,21 @@ def test_names_that_look_like_numbers_come_back_as_a_header(tmp_path):
     assert read_table(path).equals(two_classes)
     all_quoted = _write(tmp_path, '"1","2","0"\n"3","4","1"\n"5","6","1"\n')
     assert read_table(all_quoted).n == 3
+
+
+def test_a_wide_file_is_read_row_by_row_with_the_same_rules(tmp_path):
+    from lrgui.core.table_io import WIDE_COLUMNS
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3, WIDE_COLUMNS + 5))
+    header = ",".join(f"c{j}" for j in range(X.shape[1])) + ",label\n"
+    rows = [",".join(repr(v) for v in row) + f",{label}\n" for row, label in zip(X.tolist(), ["b", "a", " b"])]
+    d = read_table(_write(tmp_path, header + "".join(rows)))
+    np.testing.assert_array_equal(d.X, X)
+    assert d.label_map == {"a": 0, "b": 1} and list(d.y) == [1, 0, 1] and d.feature_names[-1] == f"c{X.shape[1] - 1}"
+    bad = rows[1].split(",")
+    bad[700] = "1_000"
+    err = _refusal(_write(tmp_path, header + rows[0] + ",".join(bad) + rows[2]))
+    assert (err.line, err.column) == (3, 701) and "'1_000' is not a number" in err.reason
+    err = _refusal(_write(tmp_path, header + rows[0] + rows[1].replace(",", ";", 1) + rows[2]))
+    assert err.line == 3 and f"expected {X.shape[1] + 1} values, found {X.shape[1]}" in err.reason

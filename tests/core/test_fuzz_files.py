@@ -12,6 +12,7 @@ Each test draws ``EXAMPLES`` inputs (500; 20,000 with the environment variable
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from fractions import Fraction
@@ -25,6 +26,7 @@ from lrgui.core.dataset import Dataset
 from lrgui.core.errors import DataFileError
 from lrgui.core.features import theta_length
 from lrgui.core.session_file import SessionFileError, read_session
+from lrgui.core import table_io
 from lrgui.core.table_io import read_table
 
 LONG = os.environ.get("LRGUI_LONG_TESTS") == "1"
@@ -199,12 +201,34 @@ def test_random_bytes_give_a_data_set_or_a_data_file_error(folder, data, label_c
     _read_table_or_refusal(path, label_column)
 
 
+@contextlib.contextmanager
+def _split_as_wide():
+    """Every file read the way a wide one is (rows split by the reader, not by pandas)."""
+    kept, table_io.WIDE_COLUMNS = table_io.WIDE_COLUMNS, 0
+    try:
+        yield
+    finally:
+        table_io.WIDE_COLUMNS = kept
+
+
+def _same_data(a: Dataset, b: Dataset) -> None:
+    np.testing.assert_array_equal(a.X, b.X)
+    np.testing.assert_array_equal(a.y, b.y)
+    assert (a.feature_names, a.label_map) == (b.feature_names, b.label_map)
+
+
 @FUZZ
 @given(noisy_tables(), _LABEL_COLUMNS)
 def test_flawed_tables_give_a_data_set_or_a_data_file_error(folder, data, label_column):
+    """… and the same one whether pandas parses the rows or the reader of wide files does."""
     path = folder / "table.txt"
     path.write_bytes(data)
-    _read_table_or_refusal(path, label_column)
+    d = _read_table_or_refusal(path, label_column)
+    with _split_as_wide():
+        wide = _read_table_or_refusal(path, label_column)
+    assert (d is None) == (wide is None)
+    if d is not None:
+        _same_data(d, wide)
 
 
 # -- data files that are well formed: read exactly --------------------------------------------------------
@@ -277,6 +301,8 @@ def test_well_formed_tables_are_read_exactly(folder, table):
     np.testing.assert_array_equal(d.y, [float(t == one) for t in texts])
     np.testing.assert_array_equal(d.X, X)
     assert d.feature_names == names
+    with _split_as_wide():
+        _same_data(read_table(path, argument), d)
 
 
 # -- session files ---------------------------------------------------------------------------------------

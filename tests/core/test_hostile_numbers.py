@@ -262,6 +262,18 @@ def test_norm_neither_overflows_nor_underflows(v):
     assert norm(np.array(v)) == pytest.approx(math.hypot(*v), rel=1e-15)
 
 
+@pytest.mark.parametrize("column", [[1.7e308, 1.6e308, -1e308], [1e-310, 3e-310, 2e-310], [1.0, 2.0, 4.0],
+                                    [1e308, -1e308, 5.0]])
+def test_column_means_are_exact_means_even_where_a_plain_sum_overflows(column):
+    from fractions import Fraction
+
+    from lrgui.core.numerics import column_means
+
+    X = np.column_stack([column, [1.0, 2.0, 3.0]])
+    exact = float(sum(Fraction(v) for v in column) / len(column))
+    np.testing.assert_allclose(column_means(X), [exact, 2.0], rtol=1e-15, atol=1e-320)
+
+
 # -- memory -------------------------------------------------------------------------------------
 def test_history_keeps_theta_within_its_budget_and_reads_the_nearest_kept_epoch():
     k, epochs = 50, 3000
