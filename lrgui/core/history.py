@@ -10,11 +10,20 @@ for every epoch too while they fit in ``VECTOR_BUDGET`` bytes, which a model of 
 never exceeds; beyond it (a model of 200,000 weights, a very long run) only every ``stride``-th
 epoch's θ is kept, the stride doubling as the run goes on, and the last epoch's θ is always exact.
 Reading θ at an epoch that was not kept gives the nearest kept epoch before it (``exact`` tells).
+
+Only the newest chunk of each column stays in memory: a full chunk moves to an unnamed temporary
+file (``Spill``) and is read back when asked for, so a run of millions of epochs holds a few
+hundred kilobytes of memory, not hundreds of megabytes. Reading recent rows, the last row and a
+sample of rows (what every frame reads) stays cheap; where the file cannot be written, chunks
+simply stay in memory.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
+import tempfile
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,6 +33,60 @@ CHUNK_ROWS = 4096
 CHUNK_BYTES = 4 << 20              # a chunk of θ rows holds at most this much (wide models)
 VECTOR_BUDGET = 128 << 20          # the θ rows of one history hold at most this much
 _SERIALS = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A chunk moved to a ``Spill`` file: ``shape`` and ``dtype`` of the array at byte ``offset``."""
+
+    offset: int
+    shape: tuple
+    dtype: str
+
+    @property
+    def nbytes(self) -> int:
+        return int(np.prod(self.shape)) * np.dtype(self.dtype).itemsize
+
+
+class Spill:
+    """Full chunks of one history in an unnamed temporary file (removed by the system when the
+    process ends, however it ends). Freed blocks are reused by chunks of the same size, so the
+    file is never larger than the chunks it holds at the most."""
+
+    def __init__(self):
+        self._file = None
+        self._end = 0
+        self._free: dict[int, list[int]] = {}
+        self.broken = False                  # a write failed: chunks stay in memory from then on
+
+    def put(self, array: np.ndarray) -> "Block | np.ndarray":
+        """``array`` written out as a Block, or ``array`` itself if the file cannot be written."""
+        if self.broken:
+            return array
+        data = np.ascontiguousarray(array).tobytes()
+        free = self._free.get(len(data))
+        try:
+            if self._file is None:
+                self._file = tempfile.TemporaryFile(prefix="lrgui-history-")
+            offset = free.pop() if free else self._end
+            if os.pwrite(self._file.fileno(), data, offset) != len(data):
+                raise OSError("short write")
+        except OSError:
+            self.broken = True
+            return array
+        if offset == self._end:
+            self._end += len(data)
+        return Block(offset, array.shape, array.dtype.str)
+
+    def rows(self, block: Block, start: int, stop: int) -> np.ndarray:
+        """Rows ``start``…``stop − 1`` of ``block`` (read-only)."""
+        dtype = np.dtype(block.dtype)
+        row = dtype.itemsize * int(np.prod(block.shape[1:], dtype=np.int64))
+        data = os.pread(self._file.fileno(), (stop - start) * row, block.offset + start * row)
+        return np.frombuffer(data, dtype=dtype).reshape((stop - start,) + tuple(block.shape[1:]))
+
+    def free(self, block: Block) -> None:
+        self._free.setdefault(block.nbytes, []).append(block.offset)
 
 
 class History:
@@ -47,7 +110,8 @@ class History:
         self._budget = int(vector_budget)
         self._row_bytes = 8 * k * len(self.vectors)
         self._scalars = tuple(name for name, width in self._widths.items() if not width)
-        self._chunks: dict[str, list[np.ndarray]] = {name: [] for name in self._widths}
+        self._chunks: dict[str, list[np.ndarray | Block]] = {name: [] for name in self._widths}
+        self._spill = Spill()
         self._length = 0
         self.stride = 1                                  # θ is kept at epochs 0, stride, 2·stride …
         self._last: dict[str, np.ndarray] = {}           # θ of the last epoch, always exact
@@ -68,6 +132,42 @@ class History:
 
     def _rows_per_chunk(self, name: str) -> int:
         return self._vector_chunk if self._widths[name] else self._chunk
+
+    def _start_chunk(self, name: str) -> np.ndarray:
+        """A new chunk at the end of column ``name``; the full one before it goes to the spill file."""
+        chunks = self._chunks[name]
+        if chunks and isinstance(chunks[-1], np.ndarray):
+            chunks[-1] = self._spill.put(chunks[-1])
+        chunks.append(self._empty(name, self._rows_per_chunk(name)))
+        return chunks[-1]
+
+    def _drop_chunks(self, name: str, keep: int) -> None:
+        """Forget the chunks of column ``name`` from index ``keep`` on; the last one kept comes
+        back to memory (rows are appended to it)."""
+        chunks = self._chunks[name]
+        for chunk in chunks[keep:]:
+            if isinstance(chunk, Block):
+                self._spill.free(chunk)
+        del chunks[keep:]
+        if chunks and isinstance(chunks[-1], Block):
+            block = chunks[-1]
+            chunks[-1] = np.array(self._spill.rows(block, 0, block.shape[0]))
+            self._spill.free(block)
+
+    def _chunk_rows(self, name: str, c: int, start: int, stop: int) -> np.ndarray:
+        """Rows ``start``…``stop − 1`` of chunk ``c`` of column ``name`` (a view of one in memory)."""
+        chunk = self._chunks[name][c]
+        if isinstance(chunk, Block):
+            return self._spill.rows(chunk, start, stop)
+        return chunk[start:stop]
+
+    def _gather(self, name: str, c: int, rows: np.ndarray) -> np.ndarray:
+        """Rows ``rows`` (ascending, within the chunk) of chunk ``c`` of column ``name``."""
+        chunk = self._chunks[name][c]
+        if isinstance(chunk, Block):
+            first = int(rows[0])
+            return self._spill.rows(chunk, first, int(rows[-1]) + 1)[rows - first]
+        return chunk[rows]
 
     def _kept(self, length: int) -> int:
         """How many θ rows are kept for the epochs before ``length``."""
@@ -90,7 +190,7 @@ class History:
         while done < m:
             c, i = divmod(first + done, per)
             if c == len(chunks):
-                chunks.append(self._empty(name, per))
+                self._start_chunk(name)
             take = min(m - done, per - i)
             chunks[c][i:i + take] = values[done:done + take]
             done += take
@@ -102,7 +202,7 @@ class History:
         for name in self._scalars:
             chunks = self._chunks[name]
             if c == len(chunks):
-                chunks.append(self._empty(name, self._chunk))
+                self._start_chunk(name)
             chunks[c][i] = row.get(name, 0 if name == "segment" else np.nan)
         slot, off = divmod(length, self.stride)
         for name in self.vectors:
@@ -114,7 +214,7 @@ class History:
                 vc, vi = divmod(slot, self._vector_chunk)
                 chunks = self._chunks[name]
                 if vc == len(chunks):
-                    chunks.append(self._empty(name, self._vector_chunk))
+                    self._start_chunk(name)
                 chunks[vc][vi] = last
         self._length = length + 1
         self._last_exact = True
@@ -151,7 +251,7 @@ class History:
             kept = self._kept(self._length)
             for name in self.vectors:
                 every_other = self.take_stored(name, np.arange(0, kept, 2))
-                self._chunks[name] = []
+                self._drop_chunks(name, 0)
                 self._put(name, 0, every_other)
             self.stride *= 2
 
@@ -163,16 +263,16 @@ class History:
         chunk_of = slots // per
         for c in np.unique(chunk_of):
             here = chunk_of == c
-            out[here] = self._chunks[name][c][slots[here] - c * per]
+            out[here] = self._gather(name, c, slots[here] - c * per)
         return out
 
     def truncate(self, length: int) -> None:
         """Forget every row from ``length`` on (chunks no longer needed are released). If θ of the
         new last epoch was not kept, the nearest kept one stands in until ``replace_last``."""
         self._length = max(0, min(int(length), self._length))
-        for name, chunks in self._chunks.items():
+        for name in self._chunks:
             stored = self._kept(self._length) if self._widths[name] else self._length
-            del chunks[-(-stored // self._rows_per_chunk(name)):]
+            self._drop_chunks(name, -(-stored // self._rows_per_chunk(name)))
         if self._length and self.vectors:
             last = self._length - 1
             for name in self.vectors:
@@ -195,16 +295,15 @@ class History:
             out.flags.writeable = False
             return out
         per = self._rows_per_chunk(name)
-        chunks = self._chunks[name]
         first, last = start // per, (stop - 1) // per
         if stop == start:
             out = self._empty(name, 0)
         elif first == last:
-            out = chunks[first][start - first * per:stop - first * per]
+            out = self._chunk_rows(name, first, start - first * per, stop - first * per)
         else:
-            parts = [chunks[first][start - first * per:]]
-            parts += chunks[first + 1:last]
-            parts.append(chunks[last][:stop - last * per])
+            parts = [self._chunk_rows(name, first, start - first * per, per)]
+            parts += [self._chunk_rows(name, c, 0, per) for c in range(first + 1, last)]
+            parts.append(self._chunk_rows(name, last, 0, stop - last * per))
             out = np.concatenate(parts)
         out = out.view()
         out.flags.writeable = False
@@ -220,7 +319,7 @@ class History:
             chunk_of = indices // self._chunk
             for c in np.unique(chunk_of):
                 here = chunk_of == c
-                out[here] = self._chunks[name][c][indices[here] - c * self._chunk]
+                out[here] = self._gather(name, c, indices[here] - c * self._chunk)
             return out
         out = self.take_stored(name, indices // self.stride)
         out[indices == self._length - 1] = self._last[name]
@@ -249,7 +348,8 @@ class History:
             if i == self._length - 1:
                 return self._last[name].copy()
             return self.take_stored(name, [i // self.stride])[0]
-        return self._chunks[name][i // self._chunk][i % self._chunk].item()
+        c, j = divmod(i, self._chunk)
+        return self._chunk_rows(name, c, j, j + 1)[0].item()
 
     def column(self, name: str) -> np.ndarray:
         return self.rows(name)
@@ -273,7 +373,12 @@ class History:
 
     def copy(self) -> "History":
         other = History(self.k, self.vectors, self._chunk, self._budget)
-        other._chunks = {name: [c.copy() for c in chunks] for name, chunks in self._chunks.items()}
+        for name, chunks in self._chunks.items():
+            per = self._rows_per_chunk(name)
+            copies = other._chunks[name]
+            for c in range(len(chunks)):
+                rows = np.array(self._chunk_rows(name, c, 0, per))
+                copies.append(rows if c == len(chunks) - 1 else other._spill.put(rows))
         other._length = self._length
         other.stride = self.stride
         other._last = {name: v.copy() for name, v in self._last.items()}

@@ -8,7 +8,9 @@ changes. Each such change starts a new *segment* (the data and settings in force
 on), and every history row names the segment that trained it. Checkpoints of the optimizer's
 state are kept at every segment start and every ``CHECKPOINT_EVERY`` epochs, so ``rewind`` can
 return to any recorded epoch exactly, whatever the optimizer: it restores the nearest checkpoint
-and replays the few epochs after it (runs are seeded, so the replay gives the same bits).
+and replays the few epochs after it (runs are seeded, so the replay gives the same bits). Past
+``CHECKPOINTS_KEPT`` checkpoints, every other one is dropped and the interval doubles, so a run of
+millions of epochs keeps a bounded number (and replays at most a few hundred epochs).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ TERMINAL = (CONVERGED, MAX_EPOCHS, DIVERGED, STALLED)
 # A loss this many times above max(J(θ₀), 1) counts as exploding.
 EXPLODE_FACTOR = 1e3
 CHECKPOINT_EVERY = 64
+CHECKPOINTS_KEPT = 4096
 
 
 def same_course(a: RunConfig, b: RunConfig) -> bool:
@@ -87,6 +90,7 @@ class TrainingRun:
         self.segments = [Segment(0, data, copy.deepcopy(config))]
         self._problems = {0: problem}
         self._checkpoints: list[Checkpoint] = []
+        self._checkpoint_every = CHECKPOINT_EVERY
         self._watch = OscillationWatch()
         self._separable: dict[int, bool | None] = {}
         self.history = History(problem.k)
@@ -225,6 +229,10 @@ class TrainingRun:
     def _checkpoint(self) -> None:
         self._checkpoints.append(Checkpoint(self.epoch, len(self.segments) - 1, self.theta.copy(),
                                             self.optimizer.snapshot()))
+        if len(self._checkpoints) > CHECKPOINTS_KEPT + len(self.segments):
+            self._checkpoint_every *= 2
+            self._checkpoints = [c for c in self._checkpoints
+                                 if c.epoch % self._checkpoint_every == 0 or c.epoch == self.segments[c.segment].start]
 
     def step(self, epochs: int = 1, force: bool = False) -> str:
         """Advance up to ``epochs`` epochs; returns the status.
@@ -248,7 +256,7 @@ class TrainingRun:
                 break
             self.theta = ev.theta
             self._record(ev, original)
-            if self.epoch % CHECKPOINT_EVERY == 0:
+            if self.epoch % self._checkpoint_every == 0:
                 self._checkpoint()
             force = False
             if ev.gradient_norm <= self.config.tol:

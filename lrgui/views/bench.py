@@ -88,7 +88,10 @@ class _Meter:
         return busy, self.frames - frames0, time.perf_counter() - start
 
 
-def measure(optimizers, seconds: float, long_epochs: int) -> dict:
+def racing_window(optimizers):
+    """A shown 1600 × 1000 window whose runs (one per optimizer name) train on the N Gaussian
+    points, with a meter of its frames: (app, controller, window, meter). Its settings are kept
+    in a temporary file, not the user's."""
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -96,16 +99,20 @@ def measure(optimizers, seconds: float, long_epochs: int) -> dict:
     from ..core.session import DataOrigin, Session
     from .main_window import MainWindow
 
-    app = QApplication.instance()
+    app = QApplication.instance() or QApplication([])
     session = Session.default()
     session.update(data=_data(), origin=DataOrigin.generator("gaussian"), runs=tuple(_specs(optimizers)),
                    selected="r0")
     controller = Controller(session)
-    settings = QSettings(os.path.join(tempfile.mkdtemp(), "bench.ini"), QSettings.Format.IniFormat)
+    settings = QSettings(os.path.join(tempfile.mkdtemp(), "lrgui-bench.ini"), QSettings.Format.IniFormat)
     window = MainWindow(controller, settings)
     window.resize(1600, 1000)
     window.show()
-    meter = _Meter(app, controller)
+    return app, controller, window, _Meter(app, controller)
+
+
+def measure(optimizers, seconds: float, long_epochs: int) -> dict:
+    app, controller, window, meter = racing_window(optimizers)
     position = lambda: controller.latest.position if controller.latest else 0     # noqa: E731
 
     # frame time near epoch 100, at a fixed playback speed, once the start-up work is done (fonts,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-import tempfile
 import time
 
 GROWTH_GOAL_MB = 50.0
@@ -50,27 +49,13 @@ def soak(minutes: float) -> int:
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import pyqtgraph as pg
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
 
-    from ..app.controller import Controller
-    from ..core.session import DataOrigin, Session
-    from .bench import N, _data, _Meter, _specs
-    from .main_window import MainWindow
+    from .bench import N, racing_window
 
     total = max(60.0 * minutes, 4 * RATE_WINDOW_S)
     warmup = min(WARMUP_S, total / 4)
-    app = QApplication.instance() or QApplication([])
     pg.setConfigOptions(antialias=True)
-    session = Session.default()
-    session.update(data=_data(), origin=DataOrigin.generator("gaussian"), runs=tuple(_specs(("gd",))),
-                   selected="r0")
-    controller = Controller(session)
-    settings = QSettings(os.path.join(tempfile.mkdtemp(), "soak.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(controller, settings)
-    window.resize(1600, 1000)
-    window.show()
-    meter = _Meter(app, controller)
+    app, controller, window, meter = racing_window(("gd",))
     epoch = lambda: controller.latest.position if controller.latest else 0      # noqa: E731
     print(f"soak: the window (platform {app.platformName()}) training gd at full speed on n = {N:,} "
           f"points for {total / 60:g} min", flush=True)

@@ -139,14 +139,14 @@ def noisy_tables(draw) -> bytes:
     flaws = [draw(st.sampled_from(_FLAWS)) for _ in range(draw(st.sampled_from([0, 0, 0, 1, 1, 2, 3, 4])))]
     for flaw in flaws:
         r = draw(st.integers(0, len(rows) - 1)) if rows else 0
-        if flaw == "cell" and rows:
+        if flaw == "cell" and rows and rows[r]:
             rows[r][draw(st.integers(0, len(rows[r]) - 1))] = draw(_CELLS)
         elif flaw == "ragged" and rows:
             if draw(st.booleans()) and rows[r]:
                 rows[r].pop()
             else:
                 rows[r].append(draw(_CELLS))
-        elif flaw == "label" and rows:
+        elif flaw == "label" and rows and rows[r]:
             rows[r][-1] = draw(_CELLS)
         elif flaw == "line":
             lines_to_add.append(draw(st.sampled_from(_JUNK_LINES)))
@@ -157,7 +157,7 @@ def noisy_tables(draw) -> bytes:
         elif flaw == "header":
             header = draw(st.lists(st.sampled_from(["a", "a", "label", "", "nan", "1", "#x"]) | _TEXTS,
                                    min_size=width, max_size=width))
-        elif flaw == "quote" and rows:
+        elif flaw == "quote" and rows and rows[r]:
             rows[r][0] = '"' + rows[r][0]
         elif flaw == "rows":
             rows = rows[:draw(st.integers(0, 1))]

@@ -304,6 +304,98 @@ def test_history_keeps_theta_within_its_budget_and_reads_the_nearest_kept_epoch(
     np.testing.assert_array_equal(appended.at("theta", 999), thetas[992])
 
 
+class _Reference:
+    """What a history should read back: plain arrays of every epoch."""
+
+    def __init__(self):
+        self.theta, self.loss, self.segment = np.empty((0, 2)), np.empty(0), np.empty(0, dtype=np.int32)
+
+    def add(self, theta, loss, segment):
+        self.theta = np.vstack([self.theta, theta])
+        self.loss, self.segment = np.append(self.loss, loss), np.append(self.segment, segment)
+
+    def cut(self, length):
+        self.theta, self.loss, self.segment = self.theta[:length], self.loss[:length], self.segment[:length]
+
+
+def _same_as(h: History, ref: _Reference, rng) -> None:
+    n = len(ref.loss)
+    assert len(h) == n
+    np.testing.assert_array_equal(h.theta, ref.theta)
+    np.testing.assert_array_equal(h.loss, ref.loss)
+    np.testing.assert_array_equal(h.segment, ref.segment)
+    for _ in range(5):
+        lo, hi = sorted(rng.integers(0, n + 1, size=2))
+        np.testing.assert_array_equal(h.rows("theta", lo, hi), ref.theta[lo:hi])
+        np.testing.assert_array_equal(h.rows("loss", lo, hi), ref.loss[lo:hi])
+        picks = np.unique(rng.integers(0, n, size=7))
+        np.testing.assert_array_equal(h.take("theta", picks), ref.theta[picks])
+        np.testing.assert_array_equal(h.take("segment", picks), ref.segment[picks])
+        i = int(rng.integers(0, n))
+        assert h.at("loss", i) == ref.loss[i] and h.at("segment", i) == ref.segment[i]
+        np.testing.assert_array_equal(h.at("theta", i), ref.theta[i])
+    np.testing.assert_array_equal(h.spread("loss", n, 10), ref.loss[np.unique(np.r_[np.arange(0, n, -(-n // 10)), n - 1])])
+
+
+@pytest.mark.parametrize("writable", [True, False])
+def test_full_chunks_leave_memory_and_read_back_exactly(monkeypatch, writable):
+    """Appends, extends, cuts and copies of a history whose full chunks go to a file (or stay in
+    memory where no file can be written) read back as plain arrays of every epoch would."""
+    if not writable:
+        def refuse(*args, **kwargs):
+            raise OSError(28, "No space left on device")
+        monkeypatch.setattr("lrgui.core.history.tempfile.TemporaryFile", refuse)
+    rng = np.random.default_rng(4)
+    h, ref = History(2, chunk_rows=8), _Reference()
+    most = 0                                  # the most bytes of chunks held at once
+    for step in range(60):
+        action = rng.choice(["append", "extend", "cut", "copy"], p=[0.4, 0.3, 0.2, 0.1])
+        if action == "append":
+            theta, loss, segment = rng.normal(size=2), float(rng.normal()), int(rng.integers(0, 9))
+            h.append(theta=theta, theta_original=theta, loss=loss, segment=segment)
+            ref.add(theta, loss, segment)
+        elif action == "extend":
+            m = int(rng.integers(1, 40))
+            theta, loss, segment = rng.normal(size=(m, 2)), rng.normal(size=m), rng.integers(0, 9, size=m)
+            h.extend({"theta": theta, "theta_original": theta, "loss": loss, "segment": segment})
+            ref.add(theta, loss, segment)
+        elif action == "cut" and len(h):
+            length = int(rng.integers(1, len(h) + 1))
+            h.truncate(length)
+            ref.cut(length)
+        elif action == "copy":
+            h = h.copy()
+        if len(h):
+            _same_as(h, ref, rng)
+        most = max(most, sum(c.nbytes for name in h.columns for c in h._chunks[name]))
+    in_memory = [c for name in h.columns for c in h._chunks[name] if isinstance(c, np.ndarray)]
+    if writable:
+        assert len(in_memory) == len(h.columns)            # the newest chunk of each column
+        assert h._spill._end <= most                        # freed blocks were used again
+    else:
+        assert len(in_memory) == sum(len(h._chunks[name]) for name in h.columns)
+
+
+def test_a_run_of_millions_of_epochs_holds_its_history_out_of_memory():
+    """300,000 epochs of a 3-weight model: 28 MB of history rows, a few hundred kB in memory."""
+    rows = 300_000
+    tracemalloc.start()
+    try:
+        h = History(3)
+        before = tracemalloc.get_traced_memory()[0]
+        block = {"theta": np.ones((1000, 3)), "theta_original": np.ones((1000, 3)), "loss": np.ones(1000)}
+        for _ in range(rows // 1000):
+            h.extend(block)
+        for _ in range(1000):
+            h.append(theta=np.ones(3), theta_original=np.ones(3), loss=1.0)
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    full = (rows + 1000) * (8 * 3 * 2 + 8 * 5 + 4)
+    assert full > 25e6 and held < 1e6
+    assert h.at("loss", 5) == 1.0 and h.take("theta", np.array([0, 150_000, rows + 999])).sum() == 9.0
+
+
 def test_a_wide_model_trains_in_bounded_memory():
     """2 rows × 200,000 columns for 300 epochs: every θ kept would take 960 MB."""
     rng = np.random.default_rng(0)

@@ -130,3 +130,30 @@ def test_history_chunks_append_cut_and_read_like_one_array():
     view = h.rows("loss", 0, 8)
     h.append(theta=[0, 0], theta_original=[0, 0], loss=99.0)
     assert np.array_equal(view, rows[:8]) and not view.flags.writeable
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+@pytest.mark.parametrize("edit", [False, True])
+def test_a_long_run_keeps_few_checkpoints_and_still_rewinds_exactly(monkeypatch, optimizer, edit):
+    """With a checkpoint every 8 epochs and room for 4, 220 epochs (and a data edit at 100, whose
+    checkpoint stays): going back to any epoch of the segment and training on repeats the same bits."""
+    monkeypatch.setattr("lrgui.core.run.CHECKPOINT_EVERY", 8)
+    monkeypatch.setattr("lrgui.core.run.CHECKPOINTS_KEPT", 4)
+    data = generate("moons", n_samples=120)
+    cfg = RunConfig(optimizer=optimizer, hyper=HYPER[optimizer], standardize=True, init="random", seed=2,
+                    tol=0.0, max_epochs=5000)
+    run = TrainingRun(data, cfg)
+    run.step(100)
+    if edit:
+        run.set_data(data.with_point([0.5, 0.5], 1))
+    run.step(120)
+    last = run.epoch
+    reference = run.history.theta.copy()
+    assert len(run._checkpoints) <= 4 + len(run.segments) + 1 and run._checkpoint_every >= 32
+    assert any(c.epoch == 100 for c in run._checkpoints) == edit
+    # (epoch 100 itself was trained before the edit: going back there continues on the edited data)
+    for target in (last - 1, 190, 150, 101) + (() if edit else (100, 99, 45, 1, 0)):
+        run.rewind(target)
+        np.testing.assert_array_equal(run.theta, reference[target])
+        run.step(last - target, force=True)
+        np.testing.assert_array_equal(run.history.theta, reference)
