@@ -18,24 +18,29 @@ def line_in_rect(a: float, b: float, c: float, rect: tuple[float, float, float, 
     norm = np.hypot(a, b)
     if norm == 0 or not np.isfinite(norm):
         return None
-    a, b, c = a / norm, b / norm, c / norm
-    # The line's point closest to the rectangle's centre, and its direction.
-    cx, cy = (x_min + x_max) / 2, (y_min + y_max) / 2
-    d = a * cx + b * cy + c
-    px, py = cx - d * a, cy - d * b
+    with np.errstate(over="ignore", invalid="ignore"):     # a line beyond float range: no line
+        a, b, c = a / norm, b / norm, c / norm
+        # The line's point closest to the rectangle's centre, and its direction.
+        cx, cy = x_min / 2 + x_max / 2, y_min / 2 + y_max / 2
+        d = a * cx + b * cy + c
+        px, py = cx - d * a, cy - d * b
+    if not np.isfinite([c, px, py]).all():
+        return None
     dx, dy = -b, a
     # Liang–Barsky: keep t with x_min ≤ px + t dx ≤ x_max and likewise for y.
     t0, t1 = -np.inf, np.inf
-    for p, q_lo, q_hi in ((dx, x_min - px, x_max - px), (dy, y_min - py, y_max - py)):
-        if p == 0:
-            if q_lo > 0 or q_hi < 0:
-                return None
-            continue
-        lo, hi = sorted((q_lo / p, q_hi / p))
-        t0, t1 = max(t0, lo), min(t1, hi)
-    if not t0 < t1:
-        return None
-    return (px + t0 * dx, py + t0 * dy), (px + t1 * dx, py + t1 * dy)
+    with np.errstate(over="ignore", invalid="ignore"):     # near the float limit: checked below
+        for p, q_lo, q_hi in ((dx, x_min - px, x_max - px), (dy, y_min - py, y_max - py)):
+            if p == 0:
+                if q_lo > 0 or q_hi < 0:
+                    return None
+                continue
+            lo, hi = sorted((q_lo / p, q_hi / p))
+            t0, t1 = max(t0, lo), min(t1, hi)
+        if not t0 < t1:
+            return None
+        ends = ((px + t0 * dx, py + t0 * dy), (px + t1 * dx, py + t1 * dy))
+    return ends if np.isfinite(ends).all() else None
 
 
 def grid(rect: tuple[float, float, float, float], size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

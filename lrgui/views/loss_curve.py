@@ -55,8 +55,6 @@ class LossCurveView(pg.PlotWidget):
         self.grid = Grid(plot, theme.foreground)
         plot.setLabel("bottom", "epoch")
         plot.setLabel("left", "loss J(θ)")
-        plot.getAxis("left").enableAutoSIPrefix(False)
-        plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.legend = plot.addLegend(offset=(-10, 10), labelTextColor=theme.foreground)
         self.curves: dict[str, Series] = {}
         self.ghosts: dict[str, Series] = {}

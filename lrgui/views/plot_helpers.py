@@ -70,11 +70,13 @@ def pen(color: str, width: float, style=None) -> "pg.QtGui.QPen":
 def style_axes(plot_item: pg.PlotItem, theme) -> None:
     """Axis fonts and colours from the theme, and each axis rendered into a pixmap that is
     redrawn only when the axis changes: axes are text, and repainting text on every frame costs
-    more than everything else in a plot."""
+    more than everything else in a plot. Ticks show plain numbers (2e+154), never a unit prefix
+    beside the label (x₁ (x1e+27) over ticks of 2e+127 misleads)."""
     font = QFont()
     font.setPointSizeF(theme.font_size)
     for name in ("left", "bottom", "right", "top"):
         axis = plot_item.getAxis(name)
+        axis.enableAutoSIPrefix(False)
         axis.setStyle(tickFont=font)
         axis.setTextPen(theme.foreground)
         axis.labelStyle = {"font-size": f"{theme.font_size * 1.1:g}pt", "color": theme.foreground}
@@ -180,6 +182,9 @@ def run_pen(color: str, dash: str, width: float, alpha: float = 1.0):
     return p
 
 
+QT_PATH_LIMIT = 1e100          # coordinates a QPainterPath keeps (it drops points beyond ~1e128)
+
+
 class Curve(pg.PlotCurveItem):
     """A PlotCurveItem whose line is stroked in device pixels.
 
@@ -206,6 +211,7 @@ class Curve(pg.PlotCurveItem):
                 px = 0.0 if vx is None else vx.length() * pad
                 py = 0.0 if vy is None else vy.length() * pad
             self._boundingRect = QRectF(x0 - px, y0 - py, (x1 - x0) + 2 * px, (y1 - y0) + 2 * py)
+            self._huge = max(abs(x0), abs(x1), abs(y0), abs(y1)) > QT_PATH_LIMIT
         return self._boundingRect
 
     def use_pen(self, pen) -> None:
@@ -226,10 +232,27 @@ class Curve(pg.PlotCurveItem):
         export = self._exportOpts
         painter.setRenderHint(QPainter.RenderHint.Antialiasing,
                               export.get("antialias", True) if export is not False else self.opts["antialias"])
-        path = painter.transform().map(self.getPath())
+        self.boundingRect()
+        if getattr(self, "_huge", False):
+            path = self._device_path(painter.transform())
+        else:
+            path = painter.transform().map(self.getPath())
         painter.resetTransform()
         painter.setPen(pen)
         painter.drawPath(path)
+
+
+    def _device_path(self, transform):
+        """The curve in device pixels, mapped in float64 here: QPainterPath drops points beyond
+        about 1e128, so data near 1e154 cannot go through a path in data coordinates."""
+        t = transform
+        x, y = self.xData, self.yData
+        with np.errstate(over="ignore", invalid="ignore"):
+            dx = t.m11() * x + t.m21() * y + t.dx()
+            dy = t.m12() * x + t.m22() * y + t.dy()
+        np.clip(dx, -QT_PATH_LIMIT, QT_PATH_LIMIT, out=dx)     # (far outside the window anyway)
+        np.clip(dy, -QT_PATH_LIMIT, QT_PATH_LIMIT, out=dy)
+        return pg.arrayToQPath(dx, dy, connect=self.opts["connect"])
 
 
 class Raster(pg.GraphicsObject):

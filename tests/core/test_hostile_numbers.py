@@ -420,3 +420,26 @@ def test_newton_refuses_a_hessian_that_cannot_fit():
     rng = np.random.default_rng(0)
     outcome = _train_quietly(Dataset(rng.normal(size=(2, 20_000)), [0, 1]), RunConfig(optimizer="newton"))
     assert isinstance(outcome, ConfigError) and "Hessian" in str(outcome) and "GB" in str(outcome)
+
+
+@pytest.mark.parametrize("a, b, c, rect", [
+    (1.44e-154, 5.4e-156, -0.817, (-3e154, -3e154, 3e154, 3e154)),
+    (1e-308, 1e-308, 1.0, (-1.7e308, -1.7e308, 1.7e308, 1.7e308)),
+    (3e-308, 1e-300, -1.0, (-1.7e308, -1.7e308, 1.7e308, 1.7e308)),
+    (5e-324, 0.0, 1.0, (-1.0, -1.0, 1.0, 1.0)),
+])
+def test_a_boundary_near_the_float_limit_is_clipped_without_a_warning(a, b, c, rect):
+    from fractions import Fraction
+
+    from lrgui.core.geometry import line_in_rect
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ends = line_in_rect(np.float64(a), np.float64(b), np.float64(c), rect)
+    if ends is None:                       # the line lies beyond the rectangle
+        return
+    for x, y in ends:                      # on the line, to rounding, and inside the rectangle
+        assert rect[0] <= x <= rect[2] and rect[1] <= y <= rect[3]
+        residual = Fraction(a) * Fraction(float(x)) + Fraction(b) * Fraction(float(y)) + Fraction(c)
+        scale = abs(Fraction(a) * Fraction(float(x))) + abs(Fraction(b) * Fraction(float(y))) + abs(Fraction(c))
+        assert abs(residual) <= scale * Fraction(1, 10 ** 12)

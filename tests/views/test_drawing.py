@@ -68,6 +68,24 @@ def test_a_curve_drawn_in_device_pixels_covers_the_pixels_pyqtgraph_covers(qtbot
     assert np.count_nonzero(ours ^ theirs) <= 0.08 * theirs.sum()
 
 
+@pytest.mark.parametrize("scale", [1e154, 1e300])
+def test_a_curve_near_the_float_limit_is_drawn_where_the_same_curve_is_at_scale_one(qtbot, scale):
+    """A path in data coordinates loses points beyond about 1e128 (a boundary near 1e154 was drawn
+    from the origin): the same picture at scale 1 is the reference."""
+    x = np.linspace(0.0, 10.0, 50)
+    y = np.cos(x)
+    inks = []
+    for factor in (1.0, scale):
+        widget = _plot(qtbot, (0.0, 10.0 * factor), (-2.0 * factor, 2.0 * factor))
+        item = Curve(pen=pg.mkPen("#202020", width=2))
+        item.setData(x * factor, y * factor)
+        widget.addItem(item)
+        inks.append(_ink(_render(widget)))
+    reference, ours = inks
+    assert reference.sum() > 300
+    assert np.count_nonzero(ours ^ reference) <= 0.08 * reference.sum()
+
+
 def test_a_curve_bounding_rect_is_pyqtgraphs(qtbot):
     widget = _plot(qtbot)
     ours, theirs = Curve(pen=pg.mkPen("#000", width=3)), pg.PlotCurveItem(pen=pg.mkPen("#000", width=3))

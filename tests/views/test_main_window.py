@@ -467,3 +467,16 @@ def test_data_near_the_float_limit_open_train_and_frame_without_a_fault(driver, 
     assert "35 points lie beyond" in plane.note.textItem.toPlainText()
     assert finite(snap.selected.theta) and snap.selected.loss < np.log(2)
     assert faults == []
+
+
+def test_ticks_near_the_float_limit_say_plain_numbers(driver):
+    """No unit prefix beside an axis label: "x₁ (x1e+27)" over ticks of "2e+127" misled."""
+    c, plane = driver.controller, driver.window.plane
+    c.add_point(1e154, 2e154, 0)
+    c.add_point(-1e154, -2e154, 1)
+    driver.settle()
+    driver.window.actions["frame"].trigger()
+    axis = plane.getPlotItem().getAxis("bottom")
+    spacing, values = axis.tickValues(*axis.range, axis.width())[0]
+    ticks = axis.tickStrings(values, 1.0, spacing)
+    assert "(x1e" not in axis.labelString() and any("e+15" in t for t in ticks)
