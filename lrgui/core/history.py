@@ -27,11 +27,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .memory import release_free_memory
+
 # The per-epoch numbers of every run; NaN where a run has no such figure (no test split).
 SCALARS = ("loss", "grad_norm", "accuracy", "test_loss", "test_accuracy")
 CHUNK_ROWS = 4096
 CHUNK_BYTES = 4 << 20              # a chunk of θ rows holds at most this much (wide models)
 VECTOR_BUDGET = 128 << 20          # the θ rows of one history hold at most this much
+TRIM_EVERY = 64                    # chunks written to a spill file between two heap trims
 _SERIALS = itertools.count(1)
 
 
@@ -57,6 +60,7 @@ class Spill:
         self._file = None
         self._end = 0
         self._free: dict[int, list[int]] = {}
+        self._puts = 0
         self.broken = False                  # a write failed: chunks stay in memory from then on
 
     def put(self, array: np.ndarray) -> "Block | np.ndarray":
@@ -76,6 +80,11 @@ class Spill:
             return array
         if offset == self._end:
             self._end += len(data)
+        self._puts += 1
+        if self._puts % TRIM_EVERY == 0:
+            # The chunk just written was freed below newer allocations: without a trim now and
+            # then, a run of millions of epochs holds tens of megabytes it no longer uses.
+            release_free_memory()
         return Block(offset, array.shape, array.dtype.str)
 
     def rows(self, block: Block, start: int, stop: int) -> np.ndarray:
@@ -254,6 +263,7 @@ class History:
                 self._drop_chunks(name, 0)
                 self._put(name, 0, every_other)
             self.stride *= 2
+            release_free_memory()
 
     def take_stored(self, name: str, slots: np.ndarray) -> np.ndarray:
         """Stored rows ``slots`` (indices of kept rows, not epochs) of a θ column, as a new array."""

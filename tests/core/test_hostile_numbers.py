@@ -5,6 +5,7 @@ is not finite; the status must say what happened."""
 
 import json
 import math
+import sys
 import tracemalloc
 import warnings
 
@@ -394,6 +395,31 @@ def test_a_run_of_millions_of_epochs_holds_its_history_out_of_memory():
     full = (rows + 1000) * (8 * 3 * 2 + 8 * 5 + 4)
     assert full > 25e6 and held < 1e6
     assert h.at("loss", 5) == 1.0 and h.take("theta", np.array([0, 150_000, rows + 999])).sum() == 9.0
+
+
+def test_a_long_history_hands_freed_heap_memory_back_now_and_then(monkeypatch):
+    """Chunks freed after spilling are returned to the system every TRIM_EVERY chunks written and
+    after every thinning of θ, so a run of hours does not keep a growing heap."""
+    from lrgui.core import history
+
+    trims = []
+    monkeypatch.setattr(history, "release_free_memory", lambda: trims.append(1))
+    h = History(3, chunk_rows=8, vector_budget=8 * 3 * 2 * 10_000)
+    block = {"theta": np.ones((8, 3)), "theta_original": np.ones((8, 3)), "loss": np.ones(8)}
+    for _ in range(200):
+        h.extend(block)
+    spilled = h._spill._puts
+    assert spilled > 2 * history.TRIM_EVERY and h.stride == 1
+    assert len(trims) == spilled // history.TRIM_EVERY
+    for _ in range(1100):
+        h.extend(block)
+    assert h.stride > 1 and len(trims) > h._spill._puts // history.TRIM_EVERY
+
+
+def test_release_free_memory_does_what_the_platform_allows():
+    from lrgui.core.memory import release_free_memory
+
+    assert release_free_memory() is sys.platform.startswith("linux")
 
 
 def test_a_wide_model_trains_in_bounded_memory():
