@@ -55,6 +55,12 @@ class RunView:
         return self.spec.id
 
     @property
+    def lr(self) -> float:
+        """η_t, the learning rate of the epoch after the shown one (NaN for an optimizer without
+        one, or before the first row)."""
+        return float(self.history.at("lr", self.epoch)) if self.trained else float("nan")
+
+    @property
     def color(self) -> str:
         return RUN_COLORS[self.spec.color % len(RUN_COLORS)]
 

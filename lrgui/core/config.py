@@ -12,6 +12,7 @@ from .objective import LOSSES, PENALTIES
 from .optimizers import OPTIMIZERS
 from .params import resolve, shown
 from .resampling import CLASS_WEIGHTS, RESAMPLING
+from .schedules import infer_schedule
 
 INITS = ("zero", "random")
 # Bounds that keep a run's memory finite: the history grows by about 50 bytes per epoch.
@@ -43,7 +44,7 @@ class RunConfig:
     def validate(self) -> "RunConfig":
         """Raise ConfigError for the first bad value; return self."""
         optimizer = OPTIMIZERS.get(self.optimizer)
-        self.hyper = resolve(optimizer.params, self.hyper, f"optimizer {self.optimizer!r}")
+        self.hyper = resolve(optimizer.params, infer_schedule(self.hyper), f"optimizer {self.optimizer!r}")
         LOSSES.get(self.loss)
         PENALTIES.get(self.penalty)
         for name, allowed in (("class_weight", CLASS_WEIGHTS), ("resample", RESAMPLING)):

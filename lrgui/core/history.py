@@ -29,8 +29,9 @@ import numpy as np
 
 from .memory import release_free_memory
 
-# The per-epoch numbers of every run; NaN where a run has no such figure (no test split).
-SCALARS = ("loss", "grad_norm", "accuracy", "test_loss", "test_accuracy")
+# The per-epoch numbers of every run; NaN where a run has no such figure (no test split, no
+# learning rate). ``lr`` is η_t, the step size of the epoch that follows the row.
+SCALARS = ("loss", "grad_norm", "accuracy", "test_loss", "test_accuracy", "lr")
 CHUNK_ROWS = 4096
 CHUNK_BYTES = 4 << 20              # a chunk of θ rows holds at most this much (wide models)
 VECTOR_BUDGET = 128 << 20          # the θ rows of one history hold at most this much

@@ -22,6 +22,7 @@ from .numerics import norm
 from .objective import Objective
 from .params import Param, resolve
 from .registry import Registry
+from .schedules import SCHEDULE_PARAMS, infer_schedule, learning_rate
 
 OPTIMIZERS: Registry[type["Optimizer"]] = Registry("optimizer")
 
@@ -37,8 +38,6 @@ def _batch(default: int) -> Param:
                  "int", 0, 1_000_000)
 
 
-DECAY = Param("decay", 0.0, "Learning-rate decay",
-              "η at epoch t is η / (1 + decay·t); 0 keeps η constant", "float", 0.0, 10.0)
 EPS = Param("eps", 1e-8, "ε", "Added to the denominator for numerical safety", "float", 1e-12, 1.0, log=True)
 
 
@@ -54,14 +53,16 @@ class Optimizer:
     # rather than change them in place, so a snapshot needs no copies.
     state_attributes: ClassVar[tuple[str, ...]] = ("epochs_done", "finished", "message")
 
-    def __init__(self, objective: Objective, rng: np.random.Generator, tol: float = 1e-6, **hyper):
+    def __init__(self, objective: Objective, rng: np.random.Generator, tol: float = 1e-6,
+                 horizon: int = 0, **hyper):
         reason = self.why_unsuitable(objective)
         if reason:
             raise ConfigError(reason)
-        self.hyper: dict[str, Any] = resolve(self.params, hyper, f"optimizer {self.name!r}")
+        self.hyper: dict[str, Any] = resolve(self.params, infer_schedule(hyper), f"optimizer {self.name!r}")
         self.objective = objective
         self.rng = rng
         self.tol = tol
+        self.horizon = horizon      # the run's maximum of epochs (a cosine schedule spans it)
         self.epochs_done = 0
         self.finished = False       # True once a method with a fixed sequence of iterates is done
         self.message = ""
@@ -110,11 +111,11 @@ class GradientMethod(Optimizer):
     """Updates θ from gradients of the smooth part of J, then applies the penalty's proximal
     step (soft-thresholding for L1) with the step size that update used."""
 
-    params = (_lr(0.05), _batch(0), DECAY)
+    params = (_lr(0.05), _batch(0), *SCHEDULE_PARAMS)
 
     def learning_rate(self) -> float:
-        """η for the coming epoch, after decay."""
-        return self.hyper["lr"] / (1.0 + self.hyper["decay"] * self.epochs_done)
+        """η_t for the coming epoch t = ``epochs_done``, as the schedule gives it."""
+        return learning_rate(self.hyper["lr"], self.epochs_done, self.hyper, self.horizon)
 
     def _batches(self):
         n, size = self.objective.n, int(self.hyper.get("batch_size", 0))
@@ -144,7 +145,7 @@ class GradientMethod(Optimizer):
 @OPTIMIZERS.register("gd")
 class GradientDescent(GradientMethod):
     name, label, short = "gd", "Batch gradient descent", "GD"
-    params = (_lr(0.05), DECAY)
+    params = (_lr(0.05), *SCHEDULE_PARAMS)
 
     def update(self, theta, gradient, lr):
         return theta - lr * gradient(theta), lr
@@ -153,7 +154,7 @@ class GradientDescent(GradientMethod):
 @OPTIMIZERS.register("sgd")
 class StochasticGradientDescent(GradientDescent):
     name, label, short = "sgd", "Stochastic / mini-batch gradient descent", "SGD"
-    params = (_lr(0.05), _batch(32), DECAY)
+    params = (_lr(0.05), _batch(32), *SCHEDULE_PARAMS)
 
 
 @OPTIMIZERS.register("momentum")
@@ -224,7 +225,7 @@ class AdaGrad(ScaledByGradientSquares):
     """s ← s + g²: every coordinate's steps shrink with its history."""
 
     name, label, short = "adagrad", "AdaGrad", "AdaGrad"
-    params = (_lr(0.5), _batch(0), DECAY, EPS)
+    params = (_lr(0.5), _batch(0), *SCHEDULE_PARAMS, EPS)
     squares_label = "sum of squared gradients"
 
     def accumulate(self, squares, g2):
@@ -236,7 +237,7 @@ class RMSProp(ScaledByGradientSquares):
     """s ← ρ s + (1 − ρ) g²: a moving mean square, so old gradients fade."""
 
     name, label, short = "rmsprop", "RMSProp", "RMSProp"
-    params = (_lr(0.01), _batch(0), DECAY,
+    params = (_lr(0.01), _batch(0), *SCHEDULE_PARAMS,
               Param("rho", 0.9, "Decay ρ", "Weight of the past in the mean square", "float", 0.0, 0.9999), EPS)
     squares_label = "mean square gradient"
 
@@ -251,7 +252,7 @@ class Adam(GradientMethod):
     m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ), t counting updates."""
 
     name, label, short = "adam", "Adam", "Adam"
-    params = (_lr(0.01), _batch(0), DECAY,
+    params = (_lr(0.01), _batch(0), *SCHEDULE_PARAMS,
               Param("beta1", 0.9, "β₁", "Decay of the first moment (mean gradient)", "float", 0.0, 0.9999),
               Param("beta2", 0.999, "β₂", "Decay of the second moment (mean square gradient)", "float", 0.0, 0.99999),
               EPS)

@@ -17,6 +17,7 @@ from .objective import LOSSES, PENALTIES
 from .optimizers import OPTIMIZERS
 from .params import DECIMAL, parse_number, shown
 from .resampling import CLASS_WEIGHTS, RESAMPLING
+from .schedules import check_used, infer_schedule
 
 _DEFAULTS = RunConfig()
 
@@ -132,6 +133,8 @@ def config_from_options(values: dict[str, Any]) -> RunConfig:
             hyper[option.name.replace("-", "_")] = value
         else:
             settings[option.field] = value
+    hyper = infer_schedule(hyper)
+    check_used(hyper, hyper.get("schedule", "constant"))
     return RunConfig(hyper=hyper, **settings).validate()
 
 

@@ -59,7 +59,8 @@ class Param:
 
     ``kind`` is "float", "int" or "choice". Numeric params accept the inclusive range
     [``low``, ``high``]; ``ui_range`` (default: the same) is what a slider spans, and ``log`` asks
-    for a logarithmic scale.
+    for a logarithmic scale. ``shown_for`` = (name, values) marks a setting that matters only
+    while the setting ``name`` has one of ``values`` (the side panel hides it otherwise).
     """
 
     name: str
@@ -72,6 +73,7 @@ class Param:
     log: bool = False
     choices: tuple[str, ...] = ()
     ui_range: tuple[float, float] | None = None
+    shown_for: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def slider_range(self) -> tuple[float, float]:

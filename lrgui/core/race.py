@@ -27,7 +27,7 @@ from .run import CONVERGED, DIVERGED, TrainingRun, same_course
 from .session import RunSpec
 
 RETIRED_KEPT = 16
-ROW_COLUMNS = ("theta_original", "loss", "grad_norm", "accuracy", "test_loss", "test_accuracy", "segment")
+ROW_COLUMNS = ("theta_original", "loss", "grad_norm", "accuracy", "test_loss", "test_accuracy", "lr", "segment")
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,8 @@ class TrainingRun:
         self.theta = self._initial_theta(problem)
         self._require_finite_start(problem)
         self.optimizer = OPTIMIZERS.get(config.optimizer)(
-            problem.objective, np.random.default_rng([config.seed, 4]), config.tol, **config.hyper)
+            problem.objective, np.random.default_rng([config.seed, 4]), config.tol, config.max_epochs,
+            **config.hyper)
         self.status = READY
         self.reason = ""
         self.segments = [Segment(0, data, copy.deepcopy(config))]
@@ -207,6 +208,11 @@ class TrainingRun:
             test = accuracy_at(problem.test.y, problem.features.decision(theta, problem.test.X), threshold)
         return train, test
 
+    def learning_rate(self) -> float:
+        """η of the coming epoch (NaN for an optimizer without a learning rate)."""
+        rate = getattr(self.optimizer, "learning_rate", None)
+        return rate() if rate is not None else float("nan")
+
     # -- stepping --------------------------------------------------------------------------------------
     def _evaluate(self, theta: np.ndarray) -> Evaluation:
         return self.problem.objective.evaluate(theta)
@@ -220,7 +226,8 @@ class TrainingRun:
             original = self.features.to_original(ev.theta)
         self.history.append(theta=ev.theta, theta_original=original,
                             loss=ev.loss, grad_norm=ev.gradient_norm, accuracy=ev.accuracy,
-                            test_loss=test_loss, test_accuracy=test_acc, segment=len(self.segments) - 1)
+                            test_loss=test_loss, test_accuracy=test_acc, lr=self.learning_rate(),
+                            segment=len(self.segments) - 1)
         if self._first_loss is None:
             self._first_loss = ev.loss
         self._watch.add(ev.loss)
@@ -436,6 +443,7 @@ class TrainingRun:
     def set_max_epochs(self, max_epochs: int) -> None:
         """The maximum decides only where the run stops, so no new segment starts."""
         self.config = replace(self.config, max_epochs=int(max_epochs))
+        self.optimizer.horizon = self.config.max_epochs
         if self.status == MAX_EPOCHS and self.epoch < max_epochs:
             self.status, self.reason = READY, ""
 

@@ -35,7 +35,8 @@ def window_default_config() -> RunConfig:
 @dataclass(frozen=True)
 class ViewOptions:
     """How the views draw. ``threshold`` decides class 1 (p ≥ threshold) for the rings, the status
-    and every metric; ``landscape_axes`` are the two coordinates of θ the landscape varies."""
+    and every metric; ``landscape_axes`` are the two coordinates of θ the landscape varies;
+    ``show_lr`` draws the selected run's learning rate η_t on the loss curve."""
 
     threshold: float = 0.5
     shading: bool = True
@@ -44,6 +45,7 @@ class ViewOptions:
     log_loss: bool = False
     landscape_axes: tuple[int, int] = (1, 2)
     equal_aspect: bool = False
+    show_lr: bool = True
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ def describe(config: RunConfig) -> str:
     parts = [cls.short + (f" η = {_short(config.hyper['lr'])}" if "lr" in config.hyper else "")]
     if config.hyper.get("batch_size"):
         parts.append(f"batch {config.hyper['batch_size']}")
+    if config.hyper.get("schedule", "constant") != "constant":
+        parts.append(f"{config.hyper['schedule']} schedule")
     if config.penalty != "none":
         parts.append(f"{config.penalty.upper()} λ = {_short(config.lam)}")
     if config.loss != "cross-entropy":

@@ -43,6 +43,9 @@ MIGRATIONS: dict[int, Any] = {}
 TOP_KEYS = ("format", "version", "data", "runs", "view", "layout", "histories")
 DATA_KEYS = ("generator", "params", "edited", "source", "file", "label-column", "features", "classes", "X", "y")
 HISTORY_KEYS = ("segments", "epochs", "theta", *SCALARS)
+# Figures a run may lack (no test set; no learning rate for Newton or the scipy methods; files
+# written before ``lr`` was recorded): left out when not finite throughout, NaN when read back.
+OPTIONAL_SCALARS = ("test_loss", "test_accuracy", "lr")
 MESSAGE_CHARS = 240                 # a reason in a message is cut to this many characters
 _INT_DIGITS = 400                   # no number of a session is written with more characters
 _LINE_BREAK = re.compile(r"[\n\r\x00]")         # what no name in a data file can hold
@@ -344,8 +347,10 @@ def recording_to_dict(recording: Recording) -> dict:
             "theta": _floats(run.rows["theta_original"]),
         }
         for name in SCALARS:
+            if name in OPTIONAL_SCALARS and name not in run.rows:
+                continue
             values = np.asarray(run.rows[name], dtype=np.float64)
-            if name.startswith("test_") and not np.isfinite(values).all():
+            if name in OPTIONAL_SCALARS and not np.isfinite(values).all():
                 continue
             entry[name] = _floats(values)
         runs.append(entry)

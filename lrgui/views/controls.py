@@ -267,11 +267,14 @@ class ParamForm(QWidget):
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.controls: dict = {}
+        self._params: tuple[Param, ...] = ()
+        self.changed.connect(self._show_relevant)
 
     def set_params(self, params: tuple[Param, ...], values: dict | None = None) -> None:
         while self.form.rowCount():
             self.form.removeRow(0)
         self.controls = {}
+        self._params = tuple(params)
         values = values or {}
         for p in params:
             value = values.get(p.name, p.default)
@@ -280,6 +283,19 @@ class ParamForm(QWidget):
             self.controls[p.name] = control
             self.form.addRow(p.label, control)
         mind_manners(self)
+        self._show_relevant()
+
+    def _show_relevant(self, *_changed) -> None:
+        """Show only the settings that matter with the current choices (``Param.shown_for``)."""
+        shown = set(self.relevant_names())
+        for row, p in enumerate(self._params):
+            self.form.setRowVisible(row, p.name in shown)
+
+    def relevant_names(self) -> list[str]:
+        """The settings that matter with the current choices, in order (the rows shown)."""
+        current = self.values()
+        return [p.name for p in self._params
+                if p.shown_for is None or current.get(p.shown_for[0]) in p.shown_for[1]]
 
     def _make(self, p: Param, value):
         name = p.name
@@ -330,6 +346,7 @@ class ParamForm(QWidget):
             else:
                 c.set_value(float(value))
             c.blockSignals(False)
+        self._show_relevant()
 
 
 class Section(QWidget):

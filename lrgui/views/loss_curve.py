@@ -1,5 +1,5 @@
 """The loss curves: every shown run's training loss against epoch in its colour, the selected run's
-test loss and accuracy (on a second axis), a faint ghost of a run's curve before its settings last
+test loss, accuracy (on a second axis) and learning rate η_t (on a third, when shown), a faint ghost of a run's curve before its settings last
 changed, and the timeline's epoch marked.
 
 Each curve is a min–max envelope fed only with the rows added since the last frame (see
@@ -82,6 +82,22 @@ class LossCurveView(pg.PlotWidget):
         self.acc_box.setMouseEnabled(x=False, y=False)
         self.accuracy = Series(Curve(pen=pen(theme.accuracy_color, theme.line_width * 0.7)), "accuracy")
         self.acc_box.addItem(self.accuracy.item)
+
+        # the selected run's learning rate η_t on a third axis, outside the accuracy axis
+        self.lr_box = pg.ViewBox()
+        self.lr_axis = pg.AxisItem("right")
+        style_axes(plot, theme, axes=(self.lr_axis,))
+        self.lr_axis.setLabel("learning rate η", **{**self.lr_axis.labelStyle, "color": theme.lr_color})
+        self.lr_axis.setTextPen(theme.lr_color)
+        plot.layout.addItem(self.lr_axis, 2, 3)
+        plot.scene().addItem(self.lr_box)
+        self.lr_axis.linkToView(self.lr_box)
+        self.lr_box.setXLink(plot)
+        self.lr_box.setMouseEnabled(x=False, y=False)
+        self.lr = Series(Curve(pen=pen(theme.lr_color, theme.line_width * 0.7, Qt.PenStyle.DashDotLine)), "lr")
+        self.lr_box.addItem(self.lr.item)
+        self._lr_top = None
+        self._show_lr_axis(False)
         plot.vb.sigResized.connect(self._sync_boxes)
         self._sync_boxes()
 
@@ -94,8 +110,32 @@ class LossCurveView(pg.PlotWidget):
 
     def _sync_boxes(self) -> None:
         plot = self.getPlotItem()
-        self.acc_box.setGeometry(plot.vb.sceneBoundingRect())
-        self.acc_box.linkedViewChanged(plot.vb, self.acc_box.XAxis)
+        for box in (self.acc_box, self.lr_box):
+            box.setGeometry(plot.vb.sceneBoundingRect())
+            box.linkedViewChanged(plot.vb, box.XAxis)
+
+    def _show_lr_axis(self, on: bool) -> None:
+        if self.lr_axis.isVisible() != on:
+            self.lr_axis.setVisible(on)
+            self.lr.item.setVisible(on)
+        if not on and self.lr._version is not None:
+            self.lr.clear()
+            self._lr_top = None
+
+    def _draw_lr(self, run) -> None:
+        """η_t of the selected run from 0 to a round ceiling (an optimizer without a learning rate,
+        or the option off: no axis)."""
+        wanted = run is not None and self.snap.view.show_lr and run.history is not None
+        if wanted:
+            self._draw_series(self.lr, run.history, run.rows, (run.id, run.rows_version), log=False)
+            bounds = self.lr.envelope.bounds()
+            wanted = bounds is not None
+        self._show_lr_axis(wanted)
+        if wanted:
+            top = _nice_ceiling(max(bounds[1], 1e-300))
+            if top != self._lr_top:
+                self._lr_top = top
+                self.lr_box.setYRange(0.0, top, padding=0.02)
 
     def set_log(self, on: bool) -> None:
         self.log = on
@@ -122,10 +162,10 @@ class LossCurveView(pg.PlotWidget):
             s._pen_key = key
         return s
 
-    def _draw_series(self, s: Series, history, rows: int, version) -> None:
+    def _draw_series(self, s: Series, history, rows: int, version, log: bool | None = None) -> None:
         if s.feed(history, rows, version):
             x, y = s.envelope.arrays()
-            if self.log:
+            if self.log if log is None else log:
                 y = np.maximum(y, LOG_FLOOR)
             s.item.setData(x, y)
 
@@ -153,6 +193,7 @@ class LossCurveView(pg.PlotWidget):
         else:
             self.accuracy.clear()
             self.test.clear()
+        self._draw_lr(sel)
         if shown:
             self.marker.setVisible(True)
             if self.marker.value() != snap.position:
@@ -246,6 +287,8 @@ class LossCurveView(pg.PlotWidget):
         text = f"{run.spec.label} · epoch {i}   loss {h.at('loss', i):.5g}   accuracy {h.at('accuracy', i):.1%}"
         if run.state.has_test:
             text += f"   test loss {h.at('test_loss', i):.5g}"
+        if np.isfinite(h.at("lr", i)):
+            text += f"   η {h.at('lr', i):.4g}"
         set_text(self.readout, text)
         (x0, _x1), (y0, _y1) = self.getPlotItem().vb.viewRange()
         self.readout.setPos(x0, y0)

@@ -319,8 +319,9 @@ class MainWindow(QMainWindow):
         names = run.state.theta_names
         theta = ", ".join(f"{name} {_fmt(v)}" for name, v in zip(names, run.theta[:4]))
         more = " …" if len(run.theta) > 4 else ""
+        lr = f"   η {run.lr:.3g}" if np.isfinite(run.lr) else ""
         self.run_label.setText(f"{run.spec.label} · epoch {run.epoch}   loss {run.loss:.5g}   "
-                               f"accuracy {run.accuracy:.1%}   ‖∇J‖ {run.grad_norm:.3g}   θ: {theta}{more}")
+                               f"accuracy {run.accuracy:.1%}   ‖∇J‖ {run.grad_norm:.3g}{lr}   θ: {theta}{more}")
         self.state_label.setText(snap.status_line())
 
     def _show_click_class(self, label: int) -> None:

@@ -67,15 +67,15 @@ def pen(color: str, width: float, style=None) -> "pg.QtGui.QPen":
     return p
 
 
-def style_axes(plot_item: pg.PlotItem, theme) -> None:
+def style_axes(plot_item: pg.PlotItem, theme, axes=None) -> None:
     """Axis fonts and colours from the theme, and each axis rendered into a pixmap that is
     redrawn only when the axis changes: axes are text, and repainting text on every frame costs
     more than everything else in a plot. Ticks show plain numbers (2e+154), never a unit prefix
-    beside the label (x₁ (x1e+27) over ticks of 2e+127 misleads)."""
+    beside the label (x₁ (x1e+27) over ticks of 2e+127 misleads). ``axes`` (default: the plot's
+    four) are the AxisItems to style."""
     font = QFont()
     font.setPointSizeF(theme.font_size)
-    for name in ("left", "bottom", "right", "top"):
-        axis = plot_item.getAxis(name)
+    for axis in axes or [plot_item.getAxis(name) for name in ("left", "bottom", "right", "top")]:
         axis.enableAutoSIPrefix(False)
         axis.setStyle(tickFont=font)
         axis.setTextPen(theme.foreground)

@@ -340,10 +340,13 @@ class SidePanel(QWidget):
         self.misclassified = checkbox("Mark misclassified points", "Ring the points on the wrong side of "
                                       "the threshold (from the first epoch on)", o.misclassified)
         self.log_loss = checkbox("Log-scale loss", "Show the loss curves on a logarithmic axis", o.log_loss)
+        self.show_lr = checkbox("Learning rate on the loss curve", "Draw the selected run's learning rate "
+                                "η_t (as its schedule sets it) on an axis of its own", o.show_lr)
         self.equal_aspect = checkbox("Equal axis scales", "One unit is as long on both axes of the data plane "
                                      "(circles look round)", o.equal_aspect)
         self.threshold = NumberEdit(THRESHOLD, o.threshold)
-        for widget in (self.shading, self.contours, self.misclassified, self.log_loss, self.equal_aspect):
+        for widget in (self.shading, self.contours, self.misclassified, self.log_loss, self.show_lr,
+                       self.equal_aspect):
             form.addRow("", widget)
         form.addRow("Threshold", self.threshold)
         c = self.controller
@@ -351,6 +354,7 @@ class SidePanel(QWidget):
         self.contours.clicked.connect(lambda on: c.set_view(contours=bool(on)))
         self.misclassified.clicked.connect(lambda on: c.set_view(misclassified=bool(on)))
         self.log_loss.clicked.connect(lambda on: c.set_view(log_loss=bool(on)))
+        self.show_lr.clicked.connect(lambda on: c.set_view(show_lr=bool(on)))
         self.equal_aspect.clicked.connect(lambda on: c.set_view(equal_aspect=bool(on)))
         self.threshold.committed.connect(lambda t: c.set_view(threshold=t))
         return w
@@ -383,7 +387,8 @@ class SidePanel(QWidget):
 
     def show_view(self, o) -> None:
         for box, on in ((self.shading, o.shading), (self.contours, o.contours), (self.misclassified, o.misclassified),
-                        (self.log_loss, o.log_loss), (self.equal_aspect, o.equal_aspect)):
+                        (self.log_loss, o.log_loss), (self.show_lr, o.show_lr),
+                        (self.equal_aspect, o.equal_aspect)):
             box.setChecked(on)
         self.threshold.set_value(o.threshold)
 

@@ -17,6 +17,7 @@ class Theme:
     curve_color: str = "#009E73"
     test_color: str = "#CC79A7"
     accuracy_color: str = "#56B4E9"
+    lr_color: str = "#999933"
     path_color: str = "#D55E00"
     background: str = "#FFFFFF"
     foreground: str = "#202020"

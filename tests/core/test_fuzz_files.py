@@ -486,6 +486,7 @@ _LINE_TEXT = st.text(st.characters(exclude_characters="\n\r\x00", exclude_catego
 def written_sessions(draw):
     """(Session, Recording or None, layout) as the window would save them."""
     from lrgui.core.optimizers import OPTIMIZERS
+    from lrgui.core.schedules import SCHEDULES
     from lrgui.core.options import config_from_options
     from lrgui.core.session import RunSpec, Session, ViewOptions
     from lrgui.core.session_file import Recording, RecordedRun
@@ -508,6 +509,7 @@ def written_sessions(draw):
                    "degree": draw(st.integers(1, 6)) if d == 2 else 1}
         if any(p.name == "lr" for p in OPTIMIZERS.get(optimizer).params):
             options["lr"] = draw(st.floats(1e-9, 1e9))
+            options["schedule"] = draw(st.sampled_from(SCHEDULES.names()))
         if draw(st.booleans()):
             options["init"] = draw(st.lists(_FLOATS.filter(lambda v: abs(v) < 1e300),
                                             min_size=theta_length(d, options["degree"]),
@@ -540,6 +542,8 @@ def written_sessions(draw):
             has_test = draw(st.booleans())
             for name in ("test_loss", "test_accuracy"):
                 rows[name] = np.array(draw(st.lists(_FLOATS, min_size=m, max_size=m))) if has_test else np.full(m, np.nan)
+            has_lr = draw(st.booleans())
+            rows["lr"] = np.array(draw(st.lists(_FLOATS, min_size=m, max_size=m))) if has_lr else np.full(m, np.nan)
             recorded.append(RecordedRun(segments, rows))
         last = max((r.epochs for r in recorded if r is not None), default=0)
         recording = Recording(draw(st.integers(0, last)), versions, tuple(recorded))

@@ -121,4 +121,6 @@ def test_registry_describes_hyperparameters_as_data():
         for p in cls.params:
             assert p.validate(p.default) == p.default
             assert p.label and p.help
-    assert [p.name for p in OPTIMIZERS.get("adam").params] == ["lr", "batch_size", "decay", "beta1", "beta2", "eps"]
+    assert [p.name for p in OPTIMIZERS.get("adam").params] == ["lr", "batch_size", "schedule", "decay", "step_every",
+                                                            "step_factor", "gamma", "lr_min", "period",
+                                                            "beta1", "beta2", "eps"]

@@ -43,8 +43,10 @@ def test_every_change_names_what_changed_and_equal_values_emit_nothing():
     changed = s.runs[0].with_config(optimizer="adam")
     s.update(runs=(changed,))
     assert seen[-1].fields == {"runs"} and seen[-1].runs == {"run1"}
-    assert s.runs[0].config.hyper == {"lr": 0.01, "batch_size": 0, "decay": 0.0, "beta1": 0.9,
-                                      "beta2": 0.999, "eps": 1e-8}      # the new optimizer's defaults
+    assert s.runs[0].config.hyper == {"lr": 0.01, "batch_size": 0, "schedule": "constant", "decay": 0.0,
+                                      "step_every": 100, "step_factor": 0.5, "gamma": 0.99, "lr_min": 0.0,
+                                      "period": 100, "beta1": 0.9, "beta2": 0.999,
+                                      "eps": 1e-8}      # the new optimizer's defaults
     before = len(seen)
     assert s.update(view=ViewOptions(threshold=0.4), runs=(changed,)) is None
     assert len(seen) == before
@@ -179,7 +181,8 @@ def test_recorded_histories_round_trip_exactly(tmp_path):
     s = two_run_session()
     rng = np.random.default_rng(0)
     rows = {"theta_original": rng.normal(size=(6, 3)) * 1e-7, "loss": rng.random(6), "grad_norm": rng.random(6),
-            "accuracy": rng.random(6), "test_loss": np.full(6, np.nan), "test_accuracy": np.full(6, np.nan)}
+            "accuracy": rng.random(6), "test_loss": np.full(6, np.nan), "test_accuracy": np.full(6, np.nan),
+            "lr": 0.5 ** np.arange(6)}
     earlier = s.data.with_point([0.0, 0.0], 0)
     recording = Recording(4, (earlier,), (
         RecordedRun(((0, 0, s.runs[0].config), (3, None, s.runs[0].config)), rows), None))

@@ -176,7 +176,7 @@ def test_changing_the_optimizer_starts_over_with_its_controls_and_a_ghost(driver
     assert snap.selected.epoch == 20                          # caught up to the timeline
     np.testing.assert_array_equal(snap.selected.theta,
                                   solo(c.session.data, c.session.selected_run.config, 20).theta_original)
-    assert set(panel.hyper_form.controls) == {"lr", "batch_size", "decay", "beta1", "beta2", "eps"}
+    assert panel.hyper_form.relevant_names() == ["lr", "batch_size", "schedule", "beta1", "beta2", "eps"]
     assert snap.selected.ghost is not None and len(snap.selected.ghost) == 21
     assert driver.window.plane.ghosts and driver.window.loss_view.ghosts
     panel.optimizer.setCurrentIndex(panel.optimizer.findData("newton"))
@@ -480,3 +480,38 @@ def test_ticks_near_the_float_limit_say_plain_numbers(driver):
     spacing, values = axis.tickValues(*axis.range, axis.width())[0]
     ticks = axis.tickStrings(values, 1.0, spacing)
     assert "(x1e" not in axis.labelString() and any("e+15" in t for t in ticks)
+
+
+def test_a_schedule_chosen_in_the_panel_shows_its_settings_and_draws_its_learning_rate(driver):
+    c, w = driver.controller, driver.window
+    form = w.panel.hyper_form
+    assert form.relevant_names() == ["lr", "schedule"]
+    assert form.form.isRowVisible(list(form.controls).index("schedule"))
+    assert not form.form.isRowVisible(list(form.controls).index("step_every"))
+    form.controls["schedule"].setCurrentText("step")
+    driver.settle()
+    assert c.session.selected_run.config.hyper["schedule"] == "step"
+    assert form.relevant_names() == ["lr", "schedule", "step_every", "step_factor"]
+    form.controls["step_every"].setValue(5)
+    driver.settle()
+    assert c.session.selected_run.config.hyper["step_every"] == 5
+    snap = driver.train(12)
+    run = snap.selected
+    lr0 = run.spec.config.hyper["lr"]
+    assert run.history.rows("lr", 0, 13) == pytest.approx(lr0 * 0.5 ** (np.arange(13) // 5))
+    assert f"η {lr0 * 0.25:.3g}" in w.run_label.text()                    # epoch 12: two steps down
+    view = w.loss_view
+    assert view.lr_axis.isVisible() and view.lr.item.isVisible()
+    x, y = view.lr.item.getData()
+    assert x[-1] == 12 and y[-1] == pytest.approx(lr0 * 0.25) and y.max() == pytest.approx(lr0)
+    assert view.lr_box.viewRange()[1][1] >= lr0
+    w.panel.show_lr.click()
+    driver.settle()
+    assert not c.session.view.show_lr and not view.lr_axis.isVisible()
+    c.undo_stack.undo()
+    driver.settle()
+    assert c.session.view.show_lr and view.lr_axis.isVisible()
+    w.panel.optimizer.setCurrentIndex(w.panel.optimizer.findData("newton"))
+    w.panel.optimizer.activated.emit(w.panel.optimizer.currentIndex())
+    driver.train(1)
+    assert not view.lr_axis.isVisible() and "   η " not in w.run_label.text()
