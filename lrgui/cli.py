@@ -49,7 +49,9 @@ def _open_parser() -> argparse.ArgumentParser:
                f"  {PROG} [FILE]            open the explorer on a data file or a session "
                "(*.lrgui.json), or on two Gaussian clouds\n"
                f"  {PROG} train DATA …      train without a window and print the result "
-               f"(DATA may be a session: every run is trained)\n\n{KEYS_HELP}\n\n"
+               f"(DATA may be a session: every run is trained)\n"
+               f"  {PROG} sweep DATA --lr FROM:TO:COUNT …   train a learning-rate sweep on every "
+               f"core or a Dask cluster\n\n{KEYS_HELP}\n\n"
                f"See '{PROG} train --help' for the training options and the README for the session format.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -59,7 +61,8 @@ def _open_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _train_parser() -> argparse.ArgumentParser:
+def _train_parser(sweep: bool = False) -> argparse.ArgumentParser:
+    """``lrgui train``'s options, or with ``sweep`` those of ``lrgui sweep`` (``--lr`` a range)."""
     from .core.generators import GENERATORS
     from .core.optimizers import OPTIMIZERS
     from .core.options import run_options
@@ -68,21 +71,33 @@ def _train_parser() -> argparse.ArgumentParser:
     generators = "\n".join(
         f"  {name:15s}{g.label}" + (f" ({', '.join(p.name for p in g.params)})" if g.params else "")
         for name, g in GENERATORS.items())
+    if sweep:
+        description = ("Train every configuration of a learning-rate sweep (optionally crossed with "
+                       "the values of one more setting) and print a table, or with --json one JSON "
+                       "array: one object per configuration with its settings and the fields "
+                       f"'{PROG} train --json' prints for it alone (bit for bit, whatever the backend "
+                       "or the number of jobs). Configurations run on every core, or on a Dask cluster.")
+        status = ("Exit status: 0 with every configuration's entry (an entry whose data and settings "
+                  "cannot be trained together holds 'error' instead of figures), 2 with one line on "
+                  "stderr for input that cannot give a sweep.")
+    else:
+        description = ("Train logistic regression without a window and print a summary "
+                       "(or one JSON object with --json). Given a session file, train every run of it "
+                       "and print one summary per run (or a JSON array, one object per run, in order).")
+        status = ("Exit status: 0 with a result whose numbers are all finite (whatever the run's status), "
+                  "2 with one line on stderr for input that cannot give one.")
     parser = _Parser(
-        prog=f"{PROG} train",
-        description="Train logistic regression without a window and print a summary "
-                    "(or one JSON object with --json). Given a session file, train every run of it "
-                    "and print one summary per run (or a JSON array, one object per run, in order).",
+        prog=f"{PROG} {'sweep' if sweep else 'train'}",
+        description=description,
         epilog=f"Optimizers:\n{optimizers}\n\nGenerators (set their parameters with --gen KEY=VALUE):\n"
                f"{generators}\n\nThe long option names are also the keys of a run in a session file, "
                'e.g. {"optimizer": "adam", "lr": 0.05, "standardize": true, "epochs": 500}.\n\n'
                "A run ends converged (‖∇J‖ ≤ --tol), max_epochs, stalled (the optimizer can go no "
-               "further above the tolerance) or diverged; the reason says why.\n"
-               "Exit status: 0 with a result whose numbers are all finite (whatever the run's status), "
-               "2 with one line on stderr for input that cannot give one.",
+               f"further above the tolerance) or diverged; the reason says why.\n{status}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("data", help="a data file, the name of a generator (see below) or a session file")
+    parser.add_argument("data", help="a data file, the name of a generator (see below)"
+                        + ("" if sweep else " or a session file"))
     groups = {
         "data": parser.add_argument_group("data"),
         "model": parser.add_argument_group("model"),
@@ -95,6 +110,8 @@ def _train_parser() -> argparse.ArgumentParser:
     groups["data"].add_argument("--gen", action="append", default=[], metavar="KEY=VALUE",
                                 help="a generator parameter, e.g. --gen n0=100 --gen seed=3 (repeatable)")
     for option in run_options():
+        if sweep and option.name == "lr":
+            continue
         flags = ["--" + option.name] + (["-o"] if option.name == "optimizer" else [])
         kw = {"dest": "opt_" + option.name.replace("-", "_"), "help": option.help, "default": None}
         if option.kind == "flag":
@@ -107,7 +124,25 @@ def _train_parser() -> argparse.ArgumentParser:
         groups[option.group].add_argument(*flags, **kw)
     out = parser.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="print JSON instead of a summary")
-    out.add_argument("--history", metavar="FILE.csv", help="write the per-epoch history as CSV")
+    if sweep:
+        from .core.sweep import BACKENDS
+
+        grid = parser.add_argument_group("sweep")
+        grid.add_argument("--lr", required=True, metavar="FROM:TO:COUNT",
+                          help="COUNT learning rates evenly spaced on a log scale from FROM to TO")
+        grid.add_argument("--param", metavar="NAME=V1,V2,…",
+                          help="also vary one more setting over these values, e.g. momentum=0,0.5,0.9 "
+                               "or batch-size=8,32,0 or lam=0.01,1 or degree=1,2,3")
+        grid.add_argument("--backend", choices=BACKENDS, default="loky",
+                          help="loky: processes on this machine (default); dask: a Dask cluster "
+                               "(pip install 'lrgui[dask]')")
+        grid.add_argument("--scheduler", metavar="ADDRESS",
+                          help="the Dask scheduler to use, e.g. tcp://10.0.0.5:8786 (default: start a "
+                               "local cluster)")
+        grid.add_argument("--jobs", type=int, default=-1, metavar="N",
+                          help="processes (or local Dask workers) to use; -1, the default, uses every core")
+    else:
+        out.add_argument("--history", metavar="FILE.csv", help="write the per-epoch history as CSV")
     return parser
 
 
@@ -142,32 +177,6 @@ def _write_history(run, path: str) -> None:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-
-
-def train_result(run) -> dict:
-    """The outcome of a finished run as plain data (what ``--json`` prints)."""
-    from .core.metrics import report
-
-    names = run.feature_names()
-    result = {
-        "status": run.status,
-        "reason": run.reason,
-        "epochs": run.epoch,
-        "theta": [float(v) for v in run.theta_original],
-        "theta_names": ["bias"] + list(names),
-        "loss": float(run.last.loss),
-        "grad_norm": float(run.last.gradient_norm),
-        "accuracy": float(run.last.accuracy),
-        "label_map": run.data.label_map,
-        "optimizer": run.config.optimizer,
-        "config": run.config.as_dict(),
-        "train": report(run.train.y, run.decision_function(run.train.X)).as_dict(),
-    }
-    if run.test is not None:
-        result["test_loss"] = float(run.history.at("test_loss", -1))
-        result["test_accuracy"] = float(run.history.at("test_accuracy", -1))
-        result["test"] = report(run.test.y, run.decision_function(run.test.X)).as_dict()
-    return result
 
 
 def _require_finite(value, where: str = "result") -> None:
@@ -207,18 +216,11 @@ def _summary(result: dict, source: str, n: int) -> str:
     return "\n".join(lines)
 
 
-def _train_one(data, config):
-    from .core.run import TrainingRun
-
-    run = TrainingRun(data, config)
-    run.step(max(1, run.config.max_epochs))       # with 0 epochs, one call only states the stop
-    return run
-
-
 def _train_session(args) -> tuple[list, list[str], int]:
     """Every run of the session in ``args.data``, trained alone from its start:
     (results, run names, number of points)."""
     from .core.errors import ConfigError
+    from .core.outcome import train_alone, train_result
     from .core.session_file import read_session
 
     if _given_options(args) or args.gen or args.label_column or args.history:
@@ -227,35 +229,44 @@ def _train_session(args) -> tuple[list, list[str], int]:
     session = read_session(args.data).session
     results, titles = [], []
     for spec in session.runs:
-        results.append(train_result(_train_one(session.data, spec.config)))
+        results.append(train_result(train_alone(session.data, spec.config)))
         titles.append(spec.label)
     return results, titles, session.data.n
 
 
 def run_train(argv: list[str]) -> int:
     """``lrgui train``: 0 with a result whose numbers are all finite, or 2 with one line on stderr."""
+    return _answer("train", _train_text, _train_parser().parse_args(argv))
+
+
+def run_sweep_command(argv: list[str]) -> int:
+    """``lrgui sweep``: 0 with every configuration's entry, or 2 with one line on stderr."""
+    return _answer("sweep", _sweep_text, _train_parser(sweep=True).parse_args(argv))
+
+
+def _answer(command: str, make_text, args) -> int:
+    """Print ``make_text(args)`` (0), or refuse in one line on stderr (2)."""
     import warnings
 
     from .core.errors import LrguiError
 
-    args = _train_parser().parse_args(argv)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")          # a result or a refusal says all there is to say
         try:
-            text = _train_text(args)
+            text = make_text(args)
         except (LrguiError, OSError) as exc:
-            return _refuse(str(exc))
+            return _refuse(command, str(exc))
         except MemoryError:
-            return _refuse("not enough memory for this data and these settings "
-                           "(fewer epochs, fewer columns or fewer rows would fit)")
+            return _refuse(command, "not enough memory for this data and these settings "
+                                    "(fewer epochs, fewer columns or fewer rows would fit)")
         except RecursionError:
-            return _refuse("the input is nested too deeply to be read")
+            return _refuse(command, "the input is nested too deeply to be read")
     print(text)
     return 0
 
 
-def _refuse(text: str) -> int:
-    print(f"{PROG} train: error: {_short(text, 400)}", file=sys.stderr)
+def _refuse(command: str, text: str) -> int:
+    print(f"{PROG} {command}: error: {_short(text, 400)}", file=sys.stderr)
     return 2
 
 
@@ -269,6 +280,7 @@ def _is_file(path: str) -> bool:
 def _train_text(args) -> str:
     """What ``lrgui train`` prints for ``args``; raises LrguiError or OSError for bad input."""
     from .core.options import config_from_options
+    from .core.outcome import train_alone, train_result
     from .core.session_file import looks_like_session
 
     if "\0" in args.data:
@@ -282,7 +294,7 @@ def _train_text(args) -> str:
         return "\n\n".join(f"run         {title}\n" + _summary(r, args.data, n)
                             for r, title in zip(results, titles))
     data, source = _load_data(args)
-    run = _train_one(data, config_from_options(_given_options(args)))
+    run = train_alone(data, config_from_options(_given_options(args)))
     result = train_result(run)
     _require_finite(result)
     if args.history:
@@ -290,10 +302,48 @@ def _train_text(args) -> str:
     return json.dumps(result, allow_nan=False) if args.json else _summary(result, source, data.n)
 
 
+def _sweep_text(args) -> str:
+    """What ``lrgui sweep`` prints for ``args``; raises LrguiError or OSError for bad input."""
+    from .core.errors import ConfigError
+    from .core.session_file import looks_like_session
+    from .core.sweep import SweepGrid, check_grid, parse_lr_range, parse_param, run_sweep
+
+    if _is_file(args.data) and looks_like_session(args.data):
+        raise ConfigError("a sweep trains a data file or a generator, not a session")
+    grid = SweepGrid(parse_lr_range(args.lr), *(parse_param(args.param) if args.param else (None, ())))
+    base = _given_options(args)
+    if grid.param in base:
+        raise ConfigError(f"--{grid.param} is varied by --param: give it there only")
+    configurations = check_grid(base, grid)
+    data, source = _load_data(args)
+    entries = run_sweep(data, configurations, args.backend, args.jobs, args.scheduler)
+    if all("error" in e for e in entries):
+        raise ConfigError(entries[0]["error"])
+    if args.json:
+        return json.dumps(entries, allow_nan=False)
+    return _sweep_table(entries, grid, source, data.n)
+
+
+def _sweep_table(entries: list[dict], grid, source: str, n: int) -> str:
+    swept = [grid.param] if grid.param else []
+    head = f"{'lr':>10}" + "".join(f"  {name:>10}" for name in swept)
+    lines = [f"data        {source} ({n} points), {len(entries)} configurations",
+             f"{head}  {'status':<11} {'epochs':>8}  {'loss':>10}  {'accuracy':>8}"]
+    for e in entries:
+        row = f"{e['settings']['lr']:>10.4g}" + "".join(f"  {e['settings'][name]:>10g}" for name in swept)
+        if "error" in e:
+            lines.append(f"{row}  error: {e['error']}")
+        else:
+            lines.append(f"{row}  {e['status']:<11} {e['epochs']:>8}  {e['loss']:>10.5g}  {e['accuracy']:>8.2%}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] == "train":
         return run_train(argv[1:])
+    if argv and argv[0] == "sweep":
+        return run_sweep_command(argv[1:])
     args = _open_parser().parse_args(argv)
     from .explorer import run_explorer
 

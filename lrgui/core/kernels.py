@@ -120,31 +120,39 @@ def _scratch() -> _Scratch:
 
 
 def _over_chunks(n: int, body, init):
-    """Sum ``body(lo, hi)`` (a tuple of numbers/arrays) over chunks of [0, n).
+    """Sum ``body(lo, hi)`` (a tuple of numbers/arrays) over the chunks [0, CHUNK), [CHUNK,
+    2 CHUNK) … of [0, n), starting from ``init``.
 
-    Work is split into one contiguous part per core; the calling thread does the first. The
+    The chunks are split into one contiguous run per core (the calling thread does the first),
+    and their sums are added in chunk order whatever the number of cores: a result is the same
+    to the last bit on every machine (a sweep's runs on a cluster equal a run on a laptop). The
     caller's floating-point error settings apply in every thread, except that underflow
     (e^(−|m|) rounding to 0) is exact, not an error.
     """
     err = np.geterr()
     err["under"] = "ignore"
 
-    def part(lo: int, hi: int):
-        total = [np.array(v, dtype=np.float64) for v in init]
+    def sums(first: int, last: int):
         with np.errstate(**err):
-            for a in range(lo, hi, CHUNK):
-                for t, v in zip(total, body(a, min(a + CHUNK, hi))):
-                    t += v
-        return total
+            return [body(c * CHUNK, min((c + 1) * CHUNK, n)) for c in range(first, last)]
 
-    parts = min(_THREADS, -(-n // CHUNK))
+    chunks = -(-n // CHUNK)
+    parts = min(_THREADS, chunks)
     if parts <= 1:
-        return part(0, n)
-    edges = np.linspace(0, n, parts + 1).astype(int)
-    with _single_threaded_blas:
-        others = [_get_pool().submit(part, lo, hi) for lo, hi in zip(edges[1:-1], edges[2:])]
-        results = [part(edges[0], edges[1])] + [f.result() for f in others]
-    return [sum(r[i] for r in results) for i in range(len(init))]
+        results = sums(0, chunks)
+    else:
+        edges = np.linspace(0, chunks, parts + 1).astype(int)
+        with _single_threaded_blas:
+            others = [_get_pool().submit(sums, lo, hi) for lo, hi in zip(edges[1:-1], edges[2:])]
+            results = sums(edges[0], edges[1])
+            for f in others:
+                results += f.result()
+    total = [np.array(v, dtype=np.float64) for v in init]
+    with np.errstate(**err):
+        for chunk in results:
+            for t, v in zip(total, chunk):
+                t += v
+    return total
 
 
 class _SingleThreadedBlas:

@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import StandardScaler
 
-from lrgui.cli import main, train_result
+from lrgui.cli import main
 from lrgui.core.config import RunConfig
 from lrgui.core.dataset import Dataset
 from lrgui.core.errors import ConfigError, DatasetError, LrguiError
@@ -24,6 +24,7 @@ from lrgui.core.metrics import report
 from lrgui.core.numerics import norm
 from lrgui.core.objective import LOSSES, PENALTIES, Objective
 from lrgui.core.optimizers import OPTIMIZERS
+from lrgui.core.outcome import train_result
 from lrgui.core.run import TERMINAL, TrainingRun
 
 STATUSES = {"ready", *TERMINAL}

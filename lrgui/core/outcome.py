@@ -1,0 +1,53 @@
+"""A run trained alone from its start, and its outcome as plain data: what ``lrgui train --json``
+prints, and what each entry of a sweep holds."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .dataset import Dataset
+from .config import RunConfig
+from .run import READY, TrainingRun
+
+SLICE_EPOCHS = 256          # epochs between two looks at ``should_stop``
+
+
+def train_alone(data: Dataset, config: RunConfig,
+                should_stop: Callable[[], bool] | None = None) -> TrainingRun | None:
+    """``config`` trained on ``data`` until it stops by itself (converged, stalled, diverged or at
+    its maximum of epochs). With ``should_stop``, that is asked every ``SLICE_EPOCHS`` epochs and
+    a True answer gives None. Stepping in slices changes no bit of the result."""
+    run = TrainingRun(data, config)
+    if should_stop is None:
+        run.step(max(1, run.config.max_epochs))     # with 0 epochs, one call only states the stop
+        return run
+    while run.step(SLICE_EPOCHS) == READY:
+        if should_stop():
+            return None
+    return run
+
+
+def train_result(run: TrainingRun) -> dict:
+    """The outcome of a finished run as plain data (what ``--json`` prints)."""
+    from .metrics import report
+
+    names = run.feature_names()
+    result = {
+        "status": run.status,
+        "reason": run.reason,
+        "epochs": run.epoch,
+        "theta": [float(v) for v in run.theta_original],
+        "theta_names": ["bias"] + list(names),
+        "loss": float(run.last.loss),
+        "grad_norm": float(run.last.gradient_norm),
+        "accuracy": float(run.last.accuracy),
+        "label_map": run.data.label_map,
+        "optimizer": run.config.optimizer,
+        "config": run.config.as_dict(),
+        "train": report(run.train.y, run.decision_function(run.train.X)).as_dict(),
+    }
+    if run.test is not None:
+        result["test_loss"] = float(run.history.at("test_loss", -1))
+        result["test_accuracy"] = float(run.history.at("test_accuracy", -1))
+        result["test"] = report(run.test.y, run.decision_function(run.test.X)).as_dict()
+    return result
