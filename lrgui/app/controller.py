@@ -21,10 +21,11 @@ from PySide6.QtGui import QUndoStack
 
 from ..core.config import RunConfig
 from ..core.dataset import Dataset
-from ..core.errors import LrguiError
+from ..core.errors import ConfigError, LrguiError
 from ..core.generators import generate
 from ..core.numerics import column_means
 from ..core.optimizers import OPTIMIZERS
+from ..core.options import config_from_options, options_from_config
 from ..core.race import Plan, RaceMirror, RunState
 from ..core.session import DataOrigin, RunSpec, Session, describe, next_color, next_id
 from ..core.session_file import (
@@ -34,10 +35,12 @@ from ..core.session_file import (
     read_session,
     write_session,
 )
+from ..core.sweep import SweepGrid, parse_lr_range, parse_param
 from ..core.table_io import read_table, write_table
 from .analysis import AnalysisJobs
 from .commands import PointEdit, SessionEdit, held_bytes
 from .snapshot import RunView, Snapshot
+from .sweeper import SweepJob
 from .worker import TrainingClient
 
 FRAME_MS = 16                       # aim: about 60 frames a second when drawing is quick
@@ -64,6 +67,7 @@ class Controller(QObject):
         self.speed: float | None = 30.0
         self.mirror = RaceMirror()
         self.analysis = AnalysisJobs()
+        self.sweep = SweepJob(self)
         self.latest: Snapshot | None = None
         self.playing = False
         self.notice = ""
@@ -615,6 +619,47 @@ class Controller(QObject):
         rates = [float(np.clip(lr * f, param.low, param.high)) for f in (0.1, 1.0, 10.0)]
         self._race("Compare learning rates", [base.with_config(hyper={"lr": r}).config for r in rates])
 
+    # -- sweeps ------------------------------------------------------------------------------------
+    def start_sweep(self, lr_range: str, param: str = "", epochs: int | None = None) -> bool:
+        """Sweep the selected run's settings over the learning rates "FROM:TO:COUNT" (and the
+        values of ``param``, "NAME=V1,V2,…", if given), ``epochs`` each (default: the run's
+        maximum), on the current data. False (with the reason in a message) if it cannot start."""
+        spec = self.session.selected_run
+        try:
+            if "lr" not in spec.config.hyper:
+                raise ConfigError(f"{OPTIMIZERS.get(spec.config.optimizer).label} has no learning rate to sweep")
+            grid = SweepGrid(parse_lr_range(lr_range), *(parse_param(param) if param.strip() else (None, ())))
+            base = options_from_config(spec.config)
+            base.pop("lr", None)
+            if grid.param is not None:
+                base.pop(grid.param, None)
+            if epochs is not None:
+                base["epochs"] = int(epochs)
+            self.sweep.start(self.session.data, base, grid)
+        except LrguiError as exc:
+            self.message.emit(f"Sweep: {exc}")
+            return False
+        self.message.emit(f"Sweep of {len(grid)} configurations started")
+        return True
+
+    def cancel_sweep(self) -> None:
+        self.sweep.cancel()
+
+    def add_sweep_run(self, index: int) -> str | None:
+        """Add configuration ``index`` of the last sweep to the race as a new, selected run."""
+        r = self.sweep.results
+        if r is None or not 0 <= index < len(r.configurations):
+            return None
+        try:
+            config = config_from_options(r.configurations[index])
+        except LrguiError as exc:
+            self.message.emit(f"Sweep: {exc}")
+            return None
+        runs = self.session.runs
+        new = RunSpec.make(next_id(runs), config, next_color(runs))
+        self._edit(f"Add a run from the sweep ({new.label})", runs=runs + (new,), selected=new.id)
+        return new.id
+
     # -- view options ------------------------------------------------------------------------------
     def set_view(self, **changes) -> None:
         view = replace(self.session.view, **changes)
@@ -670,6 +715,7 @@ class Controller(QObject):
         self._frame_timer.stop()
         self.client.close()
         self.analysis.shutdown()
+        self.sweep.shutdown()
 
     def threads_running(self) -> bool:
         return self.client.running

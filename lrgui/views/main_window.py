@@ -37,6 +37,7 @@ from .loss_curve import LossCurveView
 from .runs_table import RunsTable
 from .side_panel import SidePanel
 from .sigmoid_view import SigmoidView
+from .sweep_view import SweepView
 from .theme import DEFAULT, Theme
 from .timeline import Timeline
 
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.sigmoid_view = SigmoidView(theme)
         self.landscape_view = LandscapeView(theme)
         self.runs_table = RunsTable()
+        self.sweep_view = SweepView(controller, theme)
         self.actions = self._make_actions()
         self.timeline = Timeline(self.actions)
         central = QWidget()
@@ -108,7 +110,10 @@ class MainWindow(QMainWindow):
             "landscape": self._dock("Loss landscape", self.landscape_view, area.RightDockWidgetArea, "Ctrl+3"),
             "loss": self._dock("Loss curve", self.loss_view, area.BottomDockWidgetArea, "Ctrl+4"),
             "sigmoid": self._dock("Sigmoid", self.sigmoid_view, area.BottomDockWidgetArea, "Ctrl+5"),
+            "sweep": self._dock("Sweep", self.sweep_view, area.RightDockWidgetArea, "Ctrl+6"),
         }
+        self.tabifyDockWidget(self.docks["landscape"], self.docks["sweep"])
+        self.docks["sweep"].hide()
         self.splitDockWidget(self.docks["runs"], self.docks["landscape"], Qt.Orientation.Vertical)
         self.splitDockWidget(self.docks["loss"], self.docks["sigmoid"], Qt.Orientation.Horizontal)
         width, height = self.width(), self.height()
@@ -179,6 +184,9 @@ class MainWindow(QMainWindow):
             "compare_optimizers": a("Compare &optimizers", "Ctrl+Shift+O",
                                     "Race gd, momentum, adam and lbfgs at their defaults on the selected run's model",
                                     c.compare_optimizers),
+            "sweep": a("Learning-rate s&weep…", "Ctrl+Shift+W", "Sweep the selected run's learning rate (and one "
+                       "more setting) in the background on every core; click a result to race it",
+                       self.show_sweep),
             "compare_rates": a("Compare learning &rates", "Ctrl+Shift+L",
                                "Race the selected run's optimizer at η/10, η and 10η", c.compare_learning_rates),
             "lr_up": a("Double the learning rate", "]", "η × 2 for the selected run", lambda: c.scale_learning_rate(2.0)),
@@ -213,7 +221,7 @@ class MainWindow(QMainWindow):
         for title, keys in (("&Edit", ("undo", "redo", None, "delete", "clear", None, "class0", "class1")),
                             ("&Run", ("play", "step", "step_back", "reset", None, "first", "page_back",
                                       "page_forward", "last", None, "add_run", "remove_run", "mute_run",
-                                      "next_run", "previous_run", "compare_optimizers", "compare_rates", None,
+                                      "next_run", "previous_run", "compare_optimizers", "compare_rates", "sweep", None,
                                       "lr_up", "lr_down", "next_optimizer", "previous_optimizer"))):
             menu = bar.addMenu(title)
             menu.setToolTipsVisible(True)
@@ -476,6 +484,14 @@ class MainWindow(QMainWindow):
         self.plane.frame_data()
         self.loss_view.follow()
         self.landscape_view.frame()
+
+    def show_sweep(self) -> None:
+        """Show the sweep dock in front, with the learning-rate range ready to type."""
+        dock = self.docks["sweep"]
+        dock.show()
+        dock.raise_()
+        self.sweep_view.lr_range.setFocus()
+        self.sweep_view.lr_range.selectAll()
 
     def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()

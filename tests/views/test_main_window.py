@@ -2,6 +2,7 @@
 
 import re
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -515,3 +516,88 @@ def test_a_schedule_chosen_in_the_panel_shows_its_settings_and_draws_its_learnin
     w.panel.optimizer.activated.emit(w.panel.optimizer.currentIndex())
     driver.train(1)
     assert not view.lr_axis.isVisible() and "   η " not in w.run_label.text()
+
+
+def _wait_sweep(driver, timeout=60000):
+    job = driver.controller.sweep
+    driver.qtbot.waitUntil(lambda: job.results is not None and not job.results.running, timeout=timeout)
+    return job.results
+
+
+def test_a_sweep_from_the_dock_plots_each_configuration_and_a_click_races_it(driver):
+    c, w = driver.controller, driver.window
+    c.set_run_config(standardize=False)
+    driver.settle()
+    w.actions["sweep"].trigger()
+    view = w.sweep_view
+    assert w.docks["sweep"].isVisible() and view.lr_range.hasFocus()
+    driver.type_into(view.lr_range, "0.01:1e4:5")
+    view.epochs.setValue(300)
+    view.start.click()
+    assert not view.start.isEnabled() and view.cancel.isEnabled()
+    results = _wait_sweep(driver)
+    assert results.outcome == "finished" and results.done == 5
+    assert view.start.isEnabled() and not view.cancel.isEnabled() and view.progress.value() == 5
+    # each point is the entry of its configuration, which is the run trained alone
+    from lrgui.core.options import config_from_options
+    from lrgui.core.outcome import train_alone
+
+    x, y = view.curve_data()
+    for i, (options, entry) in enumerate(zip(results.configurations, results.entries)):
+        alone = train_alone(c.session.data, config_from_options(options))
+        assert entry["loss"] == float(alone.last.loss) and entry["epochs"] == alone.epoch
+        if entry["status"] == "diverged":
+            assert i in list(view.failed.data["data"])
+        else:
+            assert y[list(x).index(options["lr"])] == entry["loss"]
+    assert results.entries[-1]["status"] == "diverged"              # η = 10⁴ on features up to 12
+    assert "diverged" in view.failed_label.toPlainText()
+    assert np.all(view.curve_data()[1] < view.failed.data["y"].min())   # marked above, not off the chart
+    view.shown.setCurrentText("accuracy")
+    assert np.all((view.curve_data()[1] >= 0) & (view.curve_data()[1] <= 1))
+    # a click on a result adds its configuration as a selected run (undoable)
+    before = len(c.session.runs)
+    curve = view.curves[0]
+    points = curve.scatter.points()
+    curve.sigPointsClicked.emit(curve, [points[1]], None)
+    driver.settle()
+    assert len(c.session.runs) == before + 1
+    added = c.session.selected_run.config
+    assert added.hyper["lr"] == results.configurations[1]["lr"] and added.max_epochs == 300
+    c.undo_stack.undo()
+    assert len(c.session.runs) == before
+
+
+def test_cancel_stops_a_sweep_within_a_second_and_the_window_goes_on(driver):
+    c, w = driver.controller, driver.window
+    c.generate("gaussian", {"n0": 3000, "n1": 3000})
+    driver.settle()
+    view = w.sweep_view
+    view.lr_range.setText("1e-4:1e-3:4")
+    view.epochs.setValue(5_000_000)
+    c.set_run_config(tol=0.0)
+    view.start.click()
+    driver.qtbot.wait(300)
+    assert c.sweep.running
+    started = time.perf_counter()
+    view.cancel.click()
+    results = _wait_sweep(driver, timeout=5000)
+    assert time.perf_counter() - started < 1.0
+    assert results.outcome == "cancelled" and results.done == 0
+    assert view.start.isEnabled() and "cancelled" in view.progress.text()
+    driver.train(3)                                   # the window still trains
+    assert driver.snap.selected.epoch == 3
+
+
+def test_a_bad_sweep_is_refused_in_words(driver):
+    c, w = driver.controller, driver.window
+    messages = []
+    c.message.connect(messages.append)
+    view = w.sweep_view
+    view.lr_range.setText("0.1:1")
+    view.start.click()
+    assert c.sweep.results is None and "FROM:TO:COUNT" in messages[-1]
+    view.lr_range.setText("0.1:1:3")
+    view.param.setCurrentText("momentum")
+    view.start.click()
+    assert c.sweep.results is None and "momentum" in messages[-1]

@@ -1,0 +1,228 @@
+"""The sweep dock: a learning-rate range (and optionally one more setting's values) swept in the
+background on every core, with a progress bar and Cancel; the result plotted against the learning
+rate on a log axis, one curve per value of the second setting. Clicking a result adds that
+configuration to the race.
+
+Configurations that diverged (or, for "epochs to converge", did not converge) are not drawn off
+the chart: they sit as crosses on a line of their own above the curves, labelled.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.config import MAX_EPOCHS_LIMIT
+from ..core.session import RUN_COLORS
+from ..core.sweep import sweepable
+from .controls import mind_manners
+from .plot_helpers import style_axes
+from .theme import DEFAULT, Theme
+
+# what the plot shows: label → (entry field, axis label)
+MEASURES = {
+    "final loss": ("loss", "final loss J(θ)"),
+    "accuracy": ("accuracy", "training accuracy"),
+    "epochs to converge": ("epochs", "epochs to converge"),
+}
+NO_PARAM = "nothing"
+
+
+def measure(entry: dict | None, field: str) -> tuple[float, str]:
+    """(value to plot, "" ) for an entry, or (nan, why it is not plotted): "diverged", "did not
+    converge" (epochs only), "error" or "" for an entry still to come."""
+    if entry is None:
+        return math.nan, ""
+    if "error" in entry:
+        return math.nan, "error"
+    if entry["status"] == "diverged":
+        return math.nan, "diverged"
+    if field == "epochs" and entry["status"] != "converged":
+        return math.nan, "did not converge"
+    return float(entry[field]), ""
+
+
+class SweepView(QWidget):
+    def __init__(self, controller, theme: Theme = DEFAULT, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.theme = theme
+        self.results = None
+
+        self.lr_range = QLineEdit("1e-3:10:13")
+        self.lr_range.setToolTip("FROM:TO:COUNT — COUNT learning rates evenly spaced on a log scale")
+        self.param = QComboBox()
+        self.param.addItems([NO_PARAM, *sweepable()])
+        self.param.setToolTip("A second setting to vary: one curve per value")
+        self.values = QLineEdit("0, 0.5, 0.9")
+        self.values.setToolTip("The second setting's values, separated by commas")
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, MAX_EPOCHS_LIMIT)
+        self.epochs.setValue(500)
+        self.epochs.setToolTip("Epochs each configuration trains for (at most; it may converge before)")
+        self.start = QPushButton("Sweep")
+        self.start.setToolTip("Train every configuration of the selected run's settings in the background, "
+                              "on every core")
+        self.cancel = QPushButton("Cancel")
+        self.cancel.setToolTip("Stop the sweep (the results so far stay)")
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.shown = QComboBox()
+        self.shown.addItems(list(MEASURES))
+        self.shown.setToolTip("What the plot shows against the learning rate")
+
+        form = QFormLayout()
+        form.addRow("Learning rates", self.lr_range)
+        vary = QHBoxLayout()
+        vary.addWidget(self.param)
+        vary.addWidget(self.values, 1)
+        form.addRow("Also vary", vary)
+        form.addRow("Epochs", self.epochs)
+        buttons = QHBoxLayout()
+        for w in (self.start, self.cancel, self.progress):
+            buttons.addWidget(w)
+        form.addRow(buttons)
+        form.addRow("Show", self.shown)
+
+        self.plot = pg.PlotWidget(background=theme.background)
+        item = self.plot.getPlotItem()
+        style_axes(item, theme)
+        item.setLogMode(x=True, y=False)
+        item.setLabel("bottom", "learning rate η (log scale)")
+        item.showGrid(x=True, y=True, alpha=0.2)
+        self.legend = item.addLegend(offset=(-10, 10), labelTextColor=theme.foreground)
+        self.curves: list[pg.PlotDataItem] = []
+        self.failed = pg.ScatterPlotItem(symbol="x", size=theme.point_size * 1.6,
+                                         pen=pg.mkPen(theme.wrong_color, width=2), brush=None)
+        self.failed.setZValue(5)
+        item.addItem(self.failed)
+        self.failed_label = pg.TextItem(color=theme.wrong_color, anchor=(0, 1))
+        item.addItem(self.failed_label, ignoreBounds=True)
+        self.plot.setToolTip("Click a point to add that configuration to the race as a new run")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.plot, 1)
+        mind_manners(self)
+
+        self.start.clicked.connect(self._start)
+        self.cancel.clicked.connect(controller.cancel_sweep)
+        self.shown.currentTextChanged.connect(lambda _t: self._draw(rebuild=False))
+        self.param.currentTextChanged.connect(self._param_chosen)
+        self.failed.sigClicked.connect(self._clicked_failed)
+        controller.sweep.changed.connect(self.show_results)
+        self._param_chosen(self.param.currentText())
+        self.show_results(controller.sweep.results)
+
+    # -- input ----------------------------------------------------------------------------------
+    def _param_chosen(self, name: str) -> None:
+        self.values.setEnabled(name != NO_PARAM)
+
+    def _start(self) -> None:
+        param = self.param.currentText()
+        text = "" if param == NO_PARAM else f"{param}={self.values.text()}"
+        self.controller.start_sweep(self.lr_range.text(), text, self.epochs.value())
+
+    # -- drawing --------------------------------------------------------------------------------
+    def show_results(self, results) -> None:
+        new_grid = results is None or self.results is None or results.grid is not self.results.grid
+        self.results = results
+        running = results is not None and results.running
+        self.start.setEnabled(not running)
+        self.cancel.setEnabled(running)
+        total = len(results.configurations) if results is not None else 0
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(results.done if results is not None else 0)
+        if results is None:
+            self.progress.setFormat("no sweep yet")
+        elif running:
+            self.progress.setFormat(f"%v of {total} configurations")
+        else:
+            self.progress.setFormat(f"{results.done} of {total}: {results.outcome}")
+        self._draw(rebuild=new_grid)
+
+    def _groups(self) -> list[tuple[str, list[int]]]:
+        """(legend name, configuration indices in learning-rate order) per value of the second setting."""
+        r = self.results
+        count = len(r.grid.lrs)
+        if not r.grid.param:
+            return [("", list(range(count)))]
+        return [(f"{r.grid.param} = {v:g}", list(range(g * count, (g + 1) * count)))
+                for g, v in enumerate(r.grid.values)]
+
+    def _draw(self, rebuild: bool) -> None:
+        item = self.plot.getPlotItem()
+        if rebuild:
+            for curve in self.curves:
+                item.removeItem(curve)
+            self.curves = []
+            self.legend.clear()
+        r = self.results
+        if r is None:
+            self.failed.setData([], [])
+            self.failed_label.setText("")
+            return
+        field, label = MEASURES[self.shown.currentText()]
+        item.setLabel("left", label)
+        groups = self._groups()
+        lrs = np.asarray(r.grid.lrs)
+        if rebuild:
+            for g, (name, _indices) in enumerate(groups):
+                color = RUN_COLORS[g % len(RUN_COLORS)]
+                curve = pg.PlotDataItem(pen=pg.mkPen(color, width=self.theme.line_width), symbol="o",
+                                        symbolSize=self.theme.point_size, symbolBrush=color, symbolPen=None)
+                curve.sigPointsClicked.connect(lambda _item, points, _ev, g=g: self._clicked(g, points))
+                item.addItem(curve)
+                if name:
+                    self.legend.addItem(curve, name)
+                self.curves.append(curve)
+        values = [[measure(r.entries[i], field) for i in indices] for _name, indices in groups]
+        finite = [v for group in values for v, _why in group if math.isfinite(v)]
+        top = max(finite) if finite else 1.0
+        bottom = min(finite) if finite else 0.0
+        mark = top + 0.12 * max(top - bottom, abs(top), 1e-12)   # the line of configurations not drawn
+        fx, fy, fdata, reasons = [], [], [], set()
+        for curve, (_name, indices), group in zip(self.curves, groups, values):
+            y = np.array([v for v, _why in group])
+            keep = np.isfinite(y)
+            # pyqtgraph's connect="finite" breaks the line where a value is missing
+            curve.setData(lrs[keep], y[keep], data=np.asarray(indices)[keep])
+            for i, (v, why) in zip(indices, group):
+                if why:
+                    fx.append(r.grid.lrs[i % len(r.grid.lrs)])
+                    fy.append(mark)
+                    fdata.append(i)
+                    reasons.add(why)
+        self.failed.setData(np.log10(fx) if fx else [], fy, data=fdata)
+        self.failed_label.setText(" / ".join(sorted(reasons)))
+        if fx:
+            self.failed_label.setPos(math.log10(min(r.grid.lrs)), mark)
+
+    def _clicked(self, group: int, points) -> None:
+        if len(points):
+            self.controller.add_sweep_run(int(points[0].data()))
+
+    def _clicked_failed(self, _item, points, _ev=None) -> None:
+        if len(points):
+            self.controller.add_sweep_run(int(points[0].data()))
+
+    def curve_data(self, group: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """The (learning rate, value) points drawn for one value of the second setting."""
+        curve = self.curves[group]
+        if curve.xData is None:
+            return np.array([]), np.array([])
+        return np.asarray(curve.xData), np.asarray(curve.yData)
