@@ -184,6 +184,9 @@ class MainWindow(QMainWindow):
             "compare_optimizers": a("Compare &optimizers", "Ctrl+Shift+O",
                                     "Race gd, momentum, adam and lbfgs at their defaults on the selected run's model",
                                     c.compare_optimizers),
+            "squared_demo": a("&Why not squared error?", "Ctrl+Shift+J",
+                              "Race gradient descent on cross-entropy and on squared error from a start where every "
+                              "point is confidently wrong: squared error stalls on a plateau", c.squared_error_demo),
             "sweep": a("Learning-rate s&weep…", "Ctrl+Shift+W", "Sweep the selected run's learning rate (and one "
                        "more setting) in the background on every core; click a result to race it",
                        self.show_sweep),
@@ -221,7 +224,7 @@ class MainWindow(QMainWindow):
         for title, keys in (("&Edit", ("undo", "redo", None, "delete", "clear", None, "class0", "class1")),
                             ("&Run", ("play", "step", "step_back", "reset", None, "first", "page_back",
                                       "page_forward", "last", None, "add_run", "remove_run", "mute_run",
-                                      "next_run", "previous_run", "compare_optimizers", "compare_rates", "sweep", None,
+                                      "next_run", "previous_run", "compare_optimizers", "compare_rates", "sweep", "squared_demo", None,
                                       "lr_up", "lr_down", "next_optimizer", "previous_optimizer"))):
             menu = bar.addMenu(title)
             menu.setToolTipsVisible(True)

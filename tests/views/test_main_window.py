@@ -601,3 +601,29 @@ def test_a_bad_sweep_is_refused_in_words(driver):
     view.param.setCurrentText("momentum")
     view.start.click()
     assert c.sweep.results is None and "momentum" in messages[-1]
+
+
+def test_the_squared_error_demonstration_stalls_where_cross_entropy_converges(driver):
+    c, w = driver.controller, driver.window
+    w.actions["squared_demo"].trigger()
+    assert [r.config.loss for r in c.session.runs] == ["cross-entropy", "squared"]
+    c.set_speed(None)
+    driver.qtbot.waitUntil(lambda: driver.snap is not None and driver.snap.position >= 400, timeout=60000)
+    c.play(False)
+    c.seek(400)
+    snap = driver.settle()
+    ce, se = snap.runs
+    assert snap.position == 400 and se.epoch == 400
+    assert ce.state.status == "converged" and ce.accuracy >= 0.9
+    assert se.accuracy <= 0.15 and se.loss > 0.4                       # still on the plateau
+    # why: the gradients at the start, computed here from the data and θ₀
+    data = c.session.data
+    A = np.c_[np.ones(data.n), data.X]
+    p = 1 / (1 + np.exp(-A @ np.array([0.0, -6.0, -6.0])))
+    grad_ce = A.T @ (p - data.y) / data.n
+    grad_se = A.T @ ((p - data.y) * p * (1 - p)) / data.n
+    assert ce.history.at("grad_norm", 0) == pytest.approx(np.linalg.norm(grad_ce), rel=1e-9)
+    assert se.history.at("grad_norm", 0) == pytest.approx(np.linalg.norm(grad_se), rel=1e-9)
+    assert np.linalg.norm(grad_se) < 0.01 * np.linalg.norm(grad_ce)
+    c.undo_stack.undo()
+    assert len(c.session.runs) == 1 and c.session.data.n == 80
