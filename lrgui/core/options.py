@@ -139,12 +139,17 @@ def config_from_options(values: dict[str, Any]) -> RunConfig:
 
 
 def options_from_config(config: RunConfig) -> dict[str, Any]:
-    """The options that give ``config`` (its optimizer's hyperparameters only), JSON-ready."""
+    """The options that give ``config`` (its optimizer's hyperparameters only, and of those not
+    the settings its choices leave unused, such as another schedule's), JSON-ready."""
     out: dict[str, Any] = {}
     field_names = {f.name for f in fields(RunConfig)}
+    params = {p.name: p for p in OPTIMIZERS.get(config.optimizer).params}
     for option in run_options():
         if option.field == "hyper":
             name = option.name.replace("-", "_")
+            p = params.get(name)
+            if p is not None and p.shown_for is not None and config.hyper.get(p.shown_for[0]) not in p.shown_for[1]:
+                continue
             if name in config.hyper:
                 out[option.name] = config.hyper[name]
         elif option.field in field_names:

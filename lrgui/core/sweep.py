@@ -86,9 +86,14 @@ def parse_lr_range(text: str) -> tuple[float, ...]:
     return tuple(float(v) for v in lrs)
 
 
-def sweepable() -> dict[str, str]:
-    """The run options a sweep can vary besides the learning rate: name → kind."""
-    return {o.name: o.kind for o in run_options() if o.kind in _SWEPT_KINDS and o.name not in ("lr", "seed")}
+def sweepable(config=None) -> dict[str, str]:
+    """The run options a sweep can vary besides the learning rate: name → kind; with a RunConfig,
+    only those it has (its optimizer's settings that its choices use, and the model's)."""
+    from .options import options_from_config
+
+    has = None if config is None else set(options_from_config(config))
+    return {o.name: o.kind for o in run_options() if o.kind in _SWEPT_KINDS and o.name not in ("lr", "seed")
+            and (has is None or o.name in has)}
 
 
 def parse_param(text: str) -> tuple[str, tuple[Any, ...]]:

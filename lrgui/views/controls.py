@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSlider,
     QSpinBox,
+    QTabBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -30,7 +31,7 @@ from ..core.errors import LrguiError
 from ..core.params import Param
 
 INVALID_STYLE = "QLineEdit { border: 2px solid #CC0066; }"
-WHEEL_CONTROLS = (QComboBox, QAbstractSpinBox, QAbstractSlider)
+WHEEL_CONTROLS = (QComboBox, QAbstractSpinBox, QAbstractSlider, QTabBar)
 TYPING_CONTROLS = (QLineEdit, QAbstractSpinBox)
 
 
@@ -47,7 +48,7 @@ def hand_focus_back(widget: QWidget) -> None:
 class InputManners(QObject):
     """What every input control of the window obeys:
 
-    * a combo box, spin box or slider takes the mouse wheel only while it has keyboard focus; the
+    * a combo box, spin box, slider or tab bar takes the mouse wheel only while it has keyboard focus; the
       wheel over it otherwise scrolls the panel it sits in (or does nothing);
     * Enter in a text field or spin box commits what was typed, Escape reverts it, and both hand
       keyboard focus back to the window, so Space and the other keys work again at once.

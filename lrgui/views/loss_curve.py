@@ -166,7 +166,9 @@ class LossCurveView(pg.PlotWidget):
         if s.feed(history, rows, version):
             x, y = s.envelope.arrays()
             if self.log if log is None else log:
-                y = np.maximum(y, LOG_FLOOR)
+                # the plot's axis is logarithmic, and its items are drawn in log10 units: a
+                # PlotCurveItem (unlike a PlotDataItem) does not take the log itself
+                y = np.log10(np.maximum(y, LOG_FLOOR))
             s.item.setData(x, y)
 
     def show_snapshot(self, snap) -> None:

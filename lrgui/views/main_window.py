@@ -30,7 +30,7 @@ from ..app.controller import Controller
 from ..core.diagnose import SEPARABLE_REASON
 from ..core.numerics import norm
 from ..core.session_file import SUFFIX
-from .controls import ElidedLabel
+from .controls import ElidedLabel, mind_manners
 from .data_plane import DataPlaneView
 from .landscape_view import LandscapeView
 from .loss_curve import LossCurveView
@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.panel = SidePanel(controller, self.actions, theme)
         self._make_docks()
+        mind_manners(self.timeline, self.landscape_view, *self.docks.values())
         self._make_menus()
         self._make_status_bar()
         self._connect()

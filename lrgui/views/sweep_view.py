@@ -66,8 +66,7 @@ class SweepView(QWidget):
         self.lr_range = QLineEdit("1e-3:10:13")
         self.lr_range.setToolTip("FROM:TO:COUNT — COUNT learning rates evenly spaced on a log scale")
         self.param = QComboBox()
-        self.param.addItems([NO_PARAM, *sweepable()])
-        self.param.setToolTip("A second setting to vary: one curve per value")
+        self.param.setToolTip("A second setting of the selected run to vary: one curve per value")
         self.values = QLineEdit("0, 0.5, 0.9")
         self.values.setToolTip("The second setting's values, separated by commas")
         self.epochs = QSpinBox()
@@ -120,15 +119,32 @@ class SweepView(QWidget):
         mind_manners(self)
 
         self.start.clicked.connect(self._start)
+        for field in (self.lr_range, self.values):
+            field.returnPressed.connect(self._start)
         self.cancel.clicked.connect(controller.cancel_sweep)
         self.shown.currentTextChanged.connect(lambda _t: self._draw(rebuild=False))
         self.param.currentTextChanged.connect(self._param_chosen)
         self.failed.sigClicked.connect(self._clicked_failed)
         controller.sweep.changed.connect(self.show_results)
+        controller.sessionChanged.connect(lambda _change: self._offer_params())
+        self._offer_params()
         self._param_chosen(self.param.currentText())
         self.show_results(controller.sweep.results)
 
     # -- input ----------------------------------------------------------------------------------
+    def _offer_params(self) -> None:
+        """The settings the selected run has (momentum only for momentum methods, …)."""
+        names = [NO_PARAM, *sweepable(self.controller.session.selected_run.config)]
+        if names == [self.param.itemText(i) for i in range(self.param.count())]:
+            return
+        current = self.param.currentText()
+        self.param.blockSignals(True)
+        self.param.clear()
+        self.param.addItems(names)
+        self.param.setCurrentText(current if current in names else NO_PARAM)
+        self.param.blockSignals(False)
+        self._param_chosen(self.param.currentText())
+
     def _param_chosen(self, name: str) -> None:
         self.values.setEnabled(name != NO_PARAM)
 

@@ -131,3 +131,18 @@ def test_the_command_line_writes_the_learning_rate_to_the_history(tmp_path):
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "gamma" in bad.stderr
     newton = lrgui("train", "gaussian", "-o", "newton", "--history", tmp_path / "n.csv")
     assert newton.returncode == 0 and list(csv.DictReader(open(tmp_path / "n.csv")))[0]["lr"] == "nan"
+
+
+def test_settings_of_a_schedule_no_longer_chosen_do_not_block_anything():
+    """A decay set for 1/t, then the schedule changed to step: the decay is not an option of the
+    run any more (so a sweep or a saved session of it is not refused), and the run is the same."""
+    from lrgui.core.options import options_from_config
+
+    config = RunConfig(optimizer="gd", hyper={"schedule": "step", "decay": 1.0, "lr_min": 0.5}).validate()
+    options = options_from_config(config)
+    assert "decay" not in options and "lr-min" not in options and options["step-every"] == 100
+    again = config_from_options(options)
+    a, b = TrainingRun(_data(), config), TrainingRun(_data(), again)
+    a.step(30)
+    b.step(30)
+    np.testing.assert_array_equal(a.theta, b.theta)

@@ -352,6 +352,12 @@ def test_log_scale_applies_to_the_loss_only(driver):
     x, y = view.test.item.getData()
     assert len(x) and finite(y)
     assert "test loss (selected)" in [label.text for _, label in view.legend.items]
+    # drawn in the log10 units of the log axis, inside the range shown
+    x, y = view.curves[snap.selected.id].item.getData()
+    loss = snap.selected.history.rows("loss", 0, snap.selected.rows)
+    np.testing.assert_allclose(y, np.log10(loss[x.astype(int)]), rtol=1e-12)
+    low, high = view.getPlotItem().vb.viewRange()[1]
+    assert low <= y.min() and y.max() <= high
 
 
 def test_delete_key_removes_the_point_under_the_mouse(driver):
@@ -598,9 +604,26 @@ def test_a_bad_sweep_is_refused_in_words(driver):
     view.start.click()
     assert c.sweep.results is None and "FROM:TO:COUNT" in messages[-1]
     view.lr_range.setText("0.1:1:3")
-    view.param.setCurrentText("momentum")
+    assert view.param.findText("momentum") == -1                  # gd has no momentum to vary
+    view.param.setCurrentText("lam")
+    view.values.setText("1, x")
     view.start.click()
-    assert c.sweep.results is None and "momentum" in messages[-1]
+    assert c.sweep.results is None and "'x' is not a number" in messages[-1]
+    c.set_run_config(optimizer="momentum")
+    driver.settle()
+    assert view.param.findText("momentum") > 0 and view.param.findText("beta1") == -1
+
+
+def test_a_setting_of_a_schedule_no_longer_chosen_does_not_block_a_sweep(driver):
+    c, w = driver.controller, driver.window
+    for name, value in (("schedule", "inverse"), ("decay", 1.0), ("schedule", "cosine"), ("lr_min", 0.01),
+                        ("schedule", "constant")):
+        assert c.set_hyper(name, value)
+    assert "step-every" not in [w.sweep_view.param.itemText(i) for i in range(w.sweep_view.param.count())]
+    assert c.start_sweep("0.1:1:2", "", 20)
+    results = _wait_sweep(driver)
+    assert results.outcome == "finished" and all(e["config"]["hyper"]["schedule"] == "constant"
+                                                 for e in results.entries)
 
 
 def test_the_squared_error_demonstration_stalls_where_cross_entropy_converges(driver):

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
     QMessageBox,
+    QScrollBar,
+    QTabBar,
     QToolButton,
 )
 from sklearn.metrics import accuracy_score
@@ -73,6 +75,31 @@ def test_the_wheel_over_every_panel_control_changes_nothing(driver):
             assert page.verticalScrollBar().value() > 0
     driver.settle()
     assert c.session.values() == before and c.undo_stack.count() == undo_count
+
+
+def test_the_wheel_over_every_control_of_the_window_changes_nothing(driver):
+    """The timeline, the landscape's slice, the tab bars and the sweep dock too, not only the panel."""
+    w, c = driver.window, driver.controller
+    driver.train(5)
+    c.seek(2)
+    driver.settle()
+    w.show_sweep()
+    w.focus_home()
+    kinds = (QComboBox, QAbstractSpinBox, QAbstractSlider, QTabBar)
+
+    def value(x):
+        return x.currentIndex() if isinstance(x, (QComboBox, QTabBar)) else x.value()
+
+    controls = [x for x in w.findChildren(object) if isinstance(x, kinds) and x.isVisible()
+                and not isinstance(x, QScrollBar)]
+    assert w.timeline.slider in controls and w.landscape_view.findChild(QComboBox) in controls
+    assert any(isinstance(x, QTabBar) for x in controls)
+    before = [value(x) for x in controls]
+    for x in controls:
+        wheel(x)
+    QApplication.processEvents()
+    assert [value(x) for x in controls] == before
+    assert driver.settle().position == 2
 
 
 def test_space_plays_after_typing_a_learning_rate_and_enter(driver):
