@@ -23,7 +23,8 @@ KEYS_HELP = """In the window:
   O  /  Shift+O             next / previous optimizer for the selected run
   A                         add a run (a copy of the selected one) to the race
   Ctrl+Z / Ctrl+Shift+Z     undo / redo any change        Ctrl+O open a data file or session
-  Ctrl+S / Ctrl+Shift+S     save the session (as)          F11 full screen   Ctrl+Q quit"""
+  Ctrl+S / Ctrl+Shift+S     save the session (as)          F11 full screen   Ctrl+Q quit
+  Ctrl+Shift+W              learning-rate sweep            Ctrl+Shift+J why not squared error?"""
 
 
 class _Parser(argparse.ArgumentParser):

@@ -13,7 +13,7 @@ import time
 import traceback
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -45,11 +45,19 @@ class Facts:
 
 @dataclass(frozen=True)
 class LandscapeResult:
+    """J of the selected run's model over the slice; with ``other``, the same slice and the same
+    model under the other cost (cross-entropy beside squared error), named ``other_loss``."""
+
     key: tuple
     axes: tuple[int, int]
     landscape: Landscape
     facts: Facts
     grid_range: tuple
+    other: Landscape | None = None
+    other_loss: str = ""
+
+
+OTHER_LOSS = {"cross-entropy": "squared", "squared": "cross-entropy"}
 
 
 def problem_key(data: Dataset, config: RunConfig) -> tuple:
@@ -99,18 +107,19 @@ class AnalysisJobs:
                 and len(run.theta) == theta_length(snap.data.d, run.spec.config.degree)):
             axes = slice_axes(snap.view.landscape_axes, len(run.theta))
             key = problem_key(snap.data, run.spec.config)
+            compare = bool(snap.view.compare_losses)
             other = np.delete(run.theta, axes)
-            new_problem = (key, axes) != self._key
+            new_problem = (key, axes, compare) != self._key
             moved = (self._fixed is None or other.shape != self._fixed.shape
                      or not np.allclose(other, self._fixed, rtol=1e-3, atol=1e-6))
             outside = self._outside(key, run.theta, axes)
             if (new_problem or moved or outside) and (
                     new_problem or time.perf_counter() - self._last_start > self._gap):
                 grid_range = None if new_problem or outside else self._range
-                self._key, self._fixed = (key, axes), other
+                self._key, self._fixed = (key, axes, compare), other
                 path = run.history.spread("theta_original", run.epoch + 1, PATH_POINTS)
                 self._start_landscape(key, snap.data, run.spec.config, run.theta.copy(), path, axes,
-                                      grid_range)
+                                      grid_range, compare)
                 return done
         for r in snap.shown():
             key = problem_key(snap.data, r.spec.config)
@@ -154,7 +163,7 @@ class AnalysisJobs:
         while len(self.facts) > KEPT:
             self.facts.popitem(last=False)
         if kind == "landscape":
-            if (value.key, value.axes) == self._key:
+            if self._key is not None and (value.key, value.axes) == self._key[:2]:
                 self._range = value.grid_range
             return value
         return None
@@ -162,12 +171,13 @@ class AnalysisJobs:
     def _start_facts(self, key, data: Dataset, config: RunConfig) -> None:
         self._future = self._pool.submit(self._facts_job, key, data, config)
 
-    def _start_landscape(self, key, data, config, theta_original, path_original, axes, grid_range) -> None:
+    def _start_landscape(self, key, data, config, theta_original, path_original, axes, grid_range,
+                         compare: bool = False) -> None:
         self._cancel = cancel = threading.Event()
         self._last_start = time.perf_counter()
         facts = self.facts.get(key)
         self._future = self._pool.submit(self._landscape_job, key, data, config, theta_original, path_original,
-                                         axes, grid_range, facts, cancel)
+                                         axes, grid_range, facts, cancel, compare)
 
     def reset_range(self) -> None:
         self._range = None
@@ -194,7 +204,8 @@ class AnalysisJobs:
         except LrguiError:
             return "facts", key, None
 
-    def _landscape_job(self, key, data, config, theta_original, path_original, axes, grid_range, facts, cancel):
+    def _landscape_job(self, key, data, config, theta_original, path_original, axes, grid_range, facts, cancel,
+                       compare=False):
         try:
             problem = self._problem(key, data, config)
             facts = facts or _facts(problem)
@@ -215,4 +226,17 @@ class AnalysisJobs:
         land = loss_slice(problem.objective, theta, axes, u, v, cancelled=cancel.is_set)
         if land is None:
             return "landscape", key, None
-        return "landscape", key, LandscapeResult(key, axes, land, facts, grid_range)
+        other, other_loss = None, ""
+        if compare and config.loss in OTHER_LOSS:
+            other_loss = OTHER_LOSS[config.loss]
+            other_config = replace(config, loss=other_loss)
+            try:
+                other_problem = self._problem(problem_key(data, other_config), data, other_config)
+            except LrguiError:
+                other_problem = None
+            if other_problem is not None:
+                # the same features (a change of cost keeps them), so θ and the grid mean the same
+                other = loss_slice(other_problem.objective, theta, axes, u, v, cancelled=cancel.is_set)
+                if other is None:
+                    return "landscape", key, None
+        return "landscape", key, LandscapeResult(key, axes, land, facts, grid_range, other, other_loss)

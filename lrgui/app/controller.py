@@ -617,7 +617,8 @@ class Controller(QObject):
         for config in configs:
             runs += (RunSpec.make(next_id(runs), config, next_color(runs)),)
         self._edit("Why not squared error?", refit=True, data=data,
-                   origin=DataOrigin.generator("gaussian", SQUARED_DEMO_DATA), runs=runs, selected=runs[0].id)
+                   origin=DataOrigin.generator("gaussian", SQUARED_DEMO_DATA), runs=runs, selected=runs[0].id,
+                   view=replace(self.session.view, compare_losses=True, landscape_axes=(1, 2)))
         self.client.send("reset")
         self.message.emit("Squared error starts on a plateau (σ′(z) ≈ 0 where points are confidently wrong); "
                           "cross-entropy does not")

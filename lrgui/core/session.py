@@ -36,7 +36,8 @@ def window_default_config() -> RunConfig:
 class ViewOptions:
     """How the views draw. ``threshold`` decides class 1 (p ≥ threshold) for the rings, the status
     and every metric; ``landscape_axes`` are the two coordinates of θ the landscape varies;
-    ``show_lr`` draws the selected run's learning rate η_t on the loss curve."""
+    ``show_lr`` draws the selected run's learning rate η_t on the loss curve; ``compare_losses``
+    shows the landscape under cross-entropy and squared error side by side."""
 
     threshold: float = 0.5
     shading: bool = True
@@ -46,6 +47,7 @@ class ViewOptions:
     landscape_axes: tuple[int, int] = (1, 2)
     equal_aspect: bool = False
     show_lr: bool = True
+    compare_losses: bool = False
 
 
 @dataclass(frozen=True)

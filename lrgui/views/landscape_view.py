@@ -21,6 +21,7 @@ from .series import ColumnFeed, Thinned
 from .theme import DEFAULT, Theme
 
 LEVELS = 12
+LOSS_TITLES = {"cross-entropy": "cross-entropy", "squared": "squared error ½(σ(z) − y)²"}
 PATH_VERTICES = 512       # at most this many points of a path are stroked (plus the newest)
 
 
@@ -33,6 +34,52 @@ class PathSeries(ColumnFeed):
     @property
     def rows(self) -> Thinned:
         return self.store
+
+
+class Surface:
+    """One grid of J drawn in ``plot``: the colours (log(1 + J − min J)) and contours at levels
+    spaced evenly on a log scale above the minimum, which show the flat stretches of a cost as
+    well as its bowl."""
+
+    def __init__(self, plot: pg.PlotItem):
+        self.image = pg.ImageItem()
+        self.image.setLookupTable(pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256))
+        self.image.setZValue(-10)
+        plot.addItem(self.image)
+        self.contours = Curve(pen=pen("#ffffff", 1.0))     # every level in one item
+        self.contours.setOpacity(0.55)
+        plot.addItem(self.contours)
+        # The surface changes only with a new grid, the paths every frame: keep the surface's pixels.
+        for item in (self.image, self.contours):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.levels = np.empty(0)
+
+    def show(self, land) -> bool:
+        """Draw ``land`` (a core Landscape); False if it holds no finite value."""
+        values = land.values
+        finite = np.isfinite(values)
+        if not finite.any():
+            return False
+        vmin = float(values[finite].min())
+        shown = np.log1p(np.where(finite, values, values[finite].max()) - vmin)
+        top = float(shown.max()) or 1.0
+        self.image.setImage(shown.T, levels=(0.0, top), autoLevels=False)
+        u, v = land.u, land.v
+        du, dv = (u[1] - u[0]) / 2, (v[1] - v[0]) / 2
+        self.image.setRect(QRectF(u[0] - du, v[0] - dv, u[-1] - u[0] + 2 * du, v[-1] - v[0] + 2 * dv))
+        self.levels = contour_levels(values[finite])
+        set_contours(self.contours, u, v, values, self.levels)
+        return True
+
+
+def contour_levels(values: np.ndarray, count: int = LEVELS) -> np.ndarray:
+    """``count`` levels above min J, their heights over the minimum spaced evenly on a log scale
+    from 1/1000 of the range to 90 % of it."""
+    low, high = float(values.min()), float(values.max())
+    span = high - low
+    if not span > 0:
+        return np.array([low])
+    return low + span * np.geomspace(1e-3, 0.9, count)
 
 
 class LandscapeView(QWidget):
@@ -62,16 +109,22 @@ class LandscapeView(QWidget):
 
         plot = self.plot_widget.getPlotItem()
         style_axes(plot, theme)
-        self.image = pg.ImageItem()
-        self.image.setLookupTable(pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256))
-        self.image.setZValue(-10)
-        plot.addItem(self.image)
-        self.contours = Curve(pen=pen("#ffffff", 1.0))     # every level in one item
-        self.contours.setOpacity(0.55)
-        plot.addItem(self.contours)
-        # The surface changes only with a new grid, the paths every frame: keep the surface's pixels.
-        for item in (self.image, self.contours):
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.surface = Surface(plot)
+        # the same slice under the other cost, beside it (View tab: side by side), same axes
+        self.twin_widget = pg.PlotWidget(background=theme.background)
+        twin = self.twin_widget.getPlotItem()
+        style_axes(twin, theme)
+        twin.setXLink(plot)
+        twin.setYLink(plot)
+        self.twin = Surface(twin)
+        self.twin_paths: dict[str, Curve] = {}
+        self.twin_widget.setVisible(False)
+        layout.removeWidget(self.plot_widget)
+        plots = QHBoxLayout()
+        plots.setSpacing(2)
+        plots.addWidget(self.plot_widget, 1)
+        plots.addWidget(self.twin_widget, 1)
+        layout.addLayout(plots, 1)
         self.paths: dict[str, PathSeries] = {}
         self.optimum = pg.ScatterPlotItem(symbol="star", size=theme.point_size * 2.2,
                                           brush=pg.mkBrush("#ffffff"), pen=pg.mkPen("#000000", width=1.2))
@@ -135,6 +188,8 @@ class LandscapeView(QWidget):
         shown = {r.id: r for r in snap.shown() if r.trained and len(r.theta) == k}
         for run_id in [i for i in self.paths if i not in shown]:
             self.plot_widget.getPlotItem().removeItem(self.paths.pop(run_id).item)
+        for run_id in [i for i in self.twin_paths if i not in shown or not self.twin_widget.isVisible()]:
+            self.twin_widget.getPlotItem().removeItem(self.twin_paths.pop(run_id))
         features = self._features()
         # a grid of the selected run's model (the data may have moved a little since: that is fine)
         # (the settings may have changed before the trainer restarted the run: θ's length tells)
@@ -159,7 +214,10 @@ class LandscapeView(QWidget):
                 continue
             with np.errstate(all="ignore"):
                 path = features.from_original(series.rows.array())[:, list(self.axes)]
-            series.item.setData(*finite_xy(path[:, 0], path[:, 1]))
+            xy = finite_xy(path[:, 0], path[:, 1])
+            series.item.setData(*xy)
+            if self.twin_widget.isVisible():
+                self._twin_path(r.id, series.item.opts["pen"]).setData(*xy)
         if features is not None and fresh:
             with np.errstate(all="ignore"):
                 theta = features.from_original(run.theta)
@@ -173,19 +231,19 @@ class LandscapeView(QWidget):
     def show_landscape(self, result) -> None:
         land = result.landscape
         self.result = result
-        values = land.values
-        finite = np.isfinite(values)
-        if not finite.any():
+        if not self.surface.show(land):
             return
-        vmin = float(values[finite].min())
-        shown = np.log1p(np.where(finite, values, values[finite].max()) - vmin)
-        top = float(shown.max()) or 1.0
-        self.image.setImage(shown.T, levels=(0.0, top), autoLevels=False)
         u, v = land.u, land.v
-        du, dv = (u[1] - u[0]) / 2, (v[1] - v[0]) / 2
-        self.image.setRect(QRectF(u[0] - du, v[0] - dv, u[-1] - u[0] + 2 * du, v[-1] - v[0] + 2 * dv))
-        levels = np.quantile(values[finite], np.linspace(0.02, 0.9, LEVELS) ** 2)
-        set_contours(self.contours, u, v, values, levels)
+        compare = result.other is not None
+        self.twin_widget.setVisible(compare)
+        if compare:
+            self.twin.show(result.other)
+            plot = self.plot_widget.getPlotItem()
+            plot.setTitle(LOSS_TITLES.get(result.key[1][0], ""), color=self.theme.foreground)
+            self.twin_widget.getPlotItem().setTitle(LOSS_TITLES.get(result.other_loss, ""), color=self.theme.foreground)
+            self.twin_widget.getPlotItem().setLabel("bottom", self._labels[0] if hasattr(self, "_labels") else "")
+        else:
+            self.plot_widget.getPlotItem().setTitle(None)
         optimum = result.facts.optimum
         if optimum is not None:
             self.optimum.setData([optimum[land.axes[0]]], [optimum[land.axes[1]]])
@@ -202,6 +260,16 @@ class LandscapeView(QWidget):
         self.status.setText(" · ".join(notes))
         if self.snap is not None:
             self.show_snapshot(self.snap)
+
+    def _twin_path(self, run_id: str, path_pen) -> Curve:
+        """The run's path on the other cost's picture (the same coordinates: the same model)."""
+        curve = self.twin_paths.get(run_id)
+        if curve is None:
+            curve = self.twin_paths[run_id] = Curve()
+            self.twin_widget.getPlotItem().addItem(curve)
+        if curve.opts.get("pen") is not path_pen:
+            curve.setPen(path_pen)
+        return curve
 
     def frame(self) -> None:
         """Show the whole grid again after the user's zoom."""

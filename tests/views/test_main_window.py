@@ -650,3 +650,37 @@ def test_the_squared_error_demonstration_stalls_where_cross_entropy_converges(dr
     assert np.linalg.norm(grad_se) < 0.01 * np.linalg.norm(grad_ce)
     c.undo_stack.undo()
     assert len(c.session.runs) == 1 and c.session.data.n == 80
+
+
+def test_the_landscape_shows_both_costs_side_by_side_with_the_same_path(driver):
+    c, w = driver.controller, driver.window
+    view = w.landscape_view
+    w.actions["squared_demo"].trigger()
+    assert c.session.view.compare_losses and w.panel.compare_losses.isChecked()
+    c.play(False)
+    c.seek(60)
+    driver.settle()
+    driver.qtbot.waitUntil(lambda: view.result is not None and view.result.other is not None, timeout=20000)
+    snap = driver.settle()
+    result = view.result
+    assert view.twin_widget.isVisible() and result.other_loss == "squared"
+    # the squared-error surface, computed here at some grid points: ½ mean (σ(z) − y)²
+    data = c.session.data
+    A = np.c_[np.ones(data.n), data.X]
+    land, other = result.landscape, result.other
+    for i, j in ((0, 0), (10, 30), (47, 47)):
+        theta = land.theta.copy()
+        theta[list(land.axes)] = land.u[i], land.v[j]
+        p = 1 / (1 + np.exp(-A @ theta))
+        assert other.values[j, i] == pytest.approx(0.5 * np.mean((p - data.y) ** 2), rel=1e-9)
+        assert land.values[j, i] == pytest.approx(np.mean(np.logaddexp(0, A @ theta) - data.y * (A @ theta)),
+                                                  rel=1e-9)
+    # log-spaced contour levels above the minimum on both
+    for surface, values in ((view.surface, land.values), (view.twin, other.values)):
+        gaps = np.diff(np.log(surface.levels - values.min()))
+        np.testing.assert_allclose(gaps, gaps[0], rtol=1e-9)
+    # each run's path drawn on both pictures at the same coordinates
+    for run in snap.shown():
+        np.testing.assert_array_equal(view.twin_paths[run.id].getData()[0], view.paths[run.id].item.getData()[0])
+    c.set_view(compare_losses=False)
+    driver.qtbot.waitUntil(lambda: not view.twin_widget.isVisible(), timeout=20000)
