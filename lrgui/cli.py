@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import sys
 from pathlib import Path
 
@@ -180,21 +179,6 @@ def _write_history(run, path: str) -> None:
         writer.writerows(rows)
 
 
-def _require_finite(value, where: str = "result") -> None:
-    """Raise LrguiError if ``value`` (nested dicts and lists) holds a NaN or an infinity: JSON has
-    no such numbers, and a result must not claim one."""
-    from .core.errors import LrguiError
-
-    if isinstance(value, float) and not math.isfinite(value):
-        raise LrguiError(f"the {where} holds a number that cannot be represented ({value})")
-    if isinstance(value, dict):
-        for k, v in value.items():
-            _require_finite(v, k)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            _require_finite(v, where)
-
-
 def _summary(result: dict, source: str, n: int) -> str:
     width = max(len(s) for s in result["theta_names"])
     theta = "\n".join(f"    {name:<{width}}  {value: .6g}" for name, value in
@@ -281,7 +265,7 @@ def _is_file(path: str) -> bool:
 def _train_text(args) -> str:
     """What ``lrgui train`` prints for ``args``; raises LrguiError or OSError for bad input."""
     from .core.options import config_from_options
-    from .core.outcome import train_alone, train_result
+    from .core.outcome import require_finite, train_alone, train_result
     from .core.session_file import looks_like_session
 
     if "\0" in args.data:
@@ -289,7 +273,7 @@ def _train_text(args) -> str:
         raise LrguiError("a file name cannot hold a NUL character")
     if _is_file(args.data) and looks_like_session(args.data):
         results, titles, n = _train_session(args)
-        _require_finite(results)
+        require_finite(results)
         if args.json:
             return json.dumps(results, allow_nan=False)
         return "\n\n".join(f"run         {title}\n" + _summary(r, args.data, n)
@@ -297,7 +281,7 @@ def _train_text(args) -> str:
     data, source = _load_data(args)
     run = train_alone(data, config_from_options(_given_options(args)))
     result = train_result(run)
-    _require_finite(result)
+    require_finite(result)
     if args.history:
         _write_history(run, args.history)
     return json.dumps(result, allow_nan=False) if args.json else _summary(result, source, data.n)

@@ -652,18 +652,28 @@ class Controller(QObject):
             if "lr" not in spec.config.hyper:
                 raise ConfigError(f"{OPTIMIZERS.get(spec.config.optimizer).label} has no learning rate to sweep")
             grid = SweepGrid(parse_lr_range(lr_range), *(parse_param(param) if param.strip() else (None, ())))
-            base = options_from_config(spec.config)
-            base.pop("lr", None)
-            if grid.param is not None:
-                base.pop(grid.param, None)
-            if epochs is not None:
-                base["epochs"] = int(epochs)
+            base = self.sweep_base(grid.param, epochs)
             self.sweep.start(self.session.data, base, grid)
         except LrguiError as exc:
             self.message.emit(f"Sweep: {exc}")
             return False
         self.message.emit(f"Sweep of {len(grid)} configurations started")
         return True
+
+    def sweep_base(self, param: str | None = None, epochs: int | None = None) -> dict:
+        """The selected run's options that a sweep keeps fixed (all but lr, ``param`` and the
+        epochs, when given)."""
+        base = options_from_config(self.session.selected_run.config)
+        for name in ("lr", param):
+            base.pop(name, None)
+        if epochs is not None:
+            base["epochs"] = int(epochs)
+        return base
+
+    def sweep_is_current(self) -> bool:
+        """Whether the last sweep is of the current data and the selected run's settings."""
+        r = self.sweep.results
+        return r is not None and r.made_for(self.session.data, self.sweep_base(r.grid.param, r.base_epochs))
 
     def cancel_sweep(self) -> None:
         self.sweep.cancel()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal
 
@@ -28,6 +28,18 @@ class SweepResults:
     entries: tuple[dict | None, ...]
     running: bool
     outcome: str = ""              # "finished", "cancelled" or the sentence of a failure
+    data: Dataset | None = None    # what the sweep trained on
+    base: tuple = ()               # … with these run options besides the swept ones (sorted items)
+
+    @property
+    def base_epochs(self) -> int | None:
+        return dict(self.base).get("epochs")
+
+    def made_for(self, data: Dataset, base: dict) -> bool:
+        """Whether the sweep is of ``data`` and the run options ``base`` (else its results are
+        those of earlier data or settings)."""
+        same_data = data is self.data or (self.data is not None and data.equals(self.data))
+        return same_data and tuple(sorted(base.items(), key=str)) == self.base
 
     @property
     def done(self) -> int:
@@ -64,7 +76,8 @@ class SweepJob(QObject):
         self._serial += 1
         self._cancel = cancel = Cancel()
         self._flags.append(cancel)
-        self.results = SweepResults(grid, configurations, (None,) * len(configurations), True)
+        self.results = SweepResults(grid, configurations, (None,) * len(configurations), True, "", data,
+                                    tuple(sorted(base.items(), key=str)))
         serial = self._serial
 
         def work() -> None:
@@ -99,12 +112,12 @@ class SweepJob(QObject):
             return
         entries = list(r.entries)
         entries[index] = entry
-        self.results = SweepResults(r.grid, r.configurations, tuple(entries), r.running)
+        self.results = replace(r, entries=tuple(entries))
         self.changed.emit(self.results)
 
     def _on_ended(self, serial: int, outcome: str) -> None:
         r = self.results
         if serial != self._serial or r is None:
             return
-        self.results = SweepResults(r.grid, r.configurations, r.entries, False, outcome)
+        self.results = replace(r, running=False, outcome=outcome)
         self.changed.emit(self.results)

@@ -3,10 +3,12 @@ prints, and what each entry of a sweep holds."""
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
-from .dataset import Dataset
 from .config import RunConfig
+from .dataset import Dataset
+from .errors import LrguiError
 from .run import READY, TrainingRun
 
 SLICE_EPOCHS = 256          # epochs between two looks at ``should_stop``
@@ -51,3 +53,16 @@ def train_result(run: TrainingRun) -> dict:
         result["test_accuracy"] = float(run.history.at("test_accuracy", -1))
         result["test"] = report(run.test.y, run.decision_function(run.test.X)).as_dict()
     return result
+
+
+def require_finite(value, where: str = "result") -> None:
+    """Raise LrguiError if ``value`` (nested dicts and lists) holds a NaN or an infinity: JSON has
+    no such numbers, and a result must not claim one."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise LrguiError(f"the {where} holds a number that cannot be represented ({value})")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            require_finite(v, k)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            require_finite(v, where)

@@ -16,7 +16,6 @@ fraction of a second.
 
 from __future__ import annotations
 
-import math
 import os
 import tempfile
 import warnings
@@ -143,7 +142,7 @@ def sweep_entry(data: Dataset, options: dict[str, Any], cancel_path: str | None 
     """One configuration trained alone: {"settings": options, **what lrgui train --json prints},
     or {"settings": options, "error": sentence} when the data and settings cannot be trained
     together; None when the sweep was cancelled meanwhile."""
-    from .outcome import train_alone, train_result
+    from .outcome import require_finite, train_alone, train_result
 
     should_stop = None if cancel_path is None else (lambda: os.path.exists(cancel_path))
     if should_stop is not None and should_stop():
@@ -154,21 +153,10 @@ def sweep_entry(data: Dataset, options: dict[str, Any], cancel_path: str | None 
             if run is None:
                 return None
             result = train_result(run)
+            require_finite(result)
     except LrguiError as exc:
         return {"settings": options, "error": str(exc)}
-    if not _all_finite(result):
-        return {"settings": options, "error": "the result holds a number that cannot be represented"}
     return {"settings": options, **result}
-
-
-def _all_finite(value) -> bool:
-    if isinstance(value, float):
-        return math.isfinite(value)
-    if isinstance(value, dict):
-        return all(_all_finite(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return all(_all_finite(v) for v in value)
-    return True
 
 
 class Cancel:

@@ -13,7 +13,6 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -126,7 +125,7 @@ class SweepView(QWidget):
         self.param.currentTextChanged.connect(self._param_chosen)
         self.failed.sigClicked.connect(self._clicked_failed)
         controller.sweep.changed.connect(self.show_results)
-        controller.sessionChanged.connect(lambda _change: self._offer_params())
+        controller.sessionChanged.connect(lambda _change: (self._offer_params(), self._mark_stale()))
         self._offer_params()
         self._param_chosen(self.param.currentText())
         self.show_results(controller.sweep.results)
@@ -144,6 +143,12 @@ class SweepView(QWidget):
         self.param.setCurrentText(current if current in names else NO_PARAM)
         self.param.blockSignals(False)
         self._param_chosen(self.param.currentText())
+
+    def _mark_stale(self) -> None:
+        """Say so when the results are of other data or settings than the selected run's now."""
+        stale = self.results is not None and not self.controller.sweep_is_current()
+        self.plot.getPlotItem().setTitle("results of earlier data or settings: sweep again" if stale else None,
+                                         color=self.theme.wrong_color)
 
     def _param_chosen(self, name: str) -> None:
         self.values.setEnabled(name != NO_PARAM)
@@ -169,6 +174,7 @@ class SweepView(QWidget):
             self.progress.setFormat(f"%v of {total} configurations")
         else:
             self.progress.setFormat(f"{results.done} of {total}: {results.outcome}")
+        self._mark_stale()
         self._draw(rebuild=new_grid)
 
     def _groups(self) -> list[tuple[str, list[int]]]:

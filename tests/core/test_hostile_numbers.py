@@ -42,12 +42,11 @@ def _scaled(data: Dataset, scale: float) -> Dataset:
 
 
 def _all_finite(value) -> bool:
-    if isinstance(value, float):
-        return math.isfinite(value)
-    if isinstance(value, dict):
-        return all(_all_finite(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return all(_all_finite(v) for v in value)
+    """Whether JSON can hold ``value`` as it is (it has no NaN and no infinity)."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError:
+        return False
     return True
 
 

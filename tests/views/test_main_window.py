@@ -684,3 +684,21 @@ def test_the_landscape_shows_both_costs_side_by_side_with_the_same_path(driver):
         np.testing.assert_array_equal(view.twin_paths[run.id].getData()[0], view.paths[run.id].item.getData()[0])
     c.set_view(compare_losses=False)
     driver.qtbot.waitUntil(lambda: not view.twin_widget.isVisible(), timeout=20000)
+
+
+def test_sweep_results_say_when_the_data_or_settings_changed_since(driver):
+    c, w = driver.controller, driver.window
+    assert c.start_sweep("0.1:1:2", "", 20)
+    _wait_sweep(driver)
+    title = w.sweep_view.plot.getPlotItem().titleLabel
+
+    def warned():
+        return title.isVisible() and "earlier data or settings" in title.text
+
+    assert c.sweep_is_current() and not warned()
+    c.add_point(1.0, 1.0, 0)
+    assert not c.sweep_is_current() and warned()
+    c.undo_stack.undo()
+    assert c.sweep_is_current() and not warned()
+    c.set_run_config(penalty="l2")
+    assert not c.sweep_is_current() and warned()
