@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import kernels
-from .numerics import norm
+from .numerics import norm, sigmoid, sigmoid_minus_label
 from .errors import ConfigError
 from .registry import Registry
 
@@ -31,11 +31,23 @@ class Loss:
     label: str
     sums: callable          # (θ, SignedDesign) → (loss sum, gradient sum, misclassified count)
     has_hessian: bool       # Newton's method needs it
+    slope: callable         # (z, y) → ∂ℓ/∂z per point: a point adds slope · (1, x) to n·∇J
+
+
+def _cross_entropy_slope(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return sigmoid_minus_label(z, y)
+
+
+def _squared_error_slope(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    # (σ(z) − y) σ′(z), with σ′(z) = σ(z) σ(−z) (no 1 − σ(z) that rounds to 0 for large z)
+    return sigmoid_minus_label(z, y) * sigmoid(z) * sigmoid(-z)
 
 
 LOSSES: Registry[Loss] = Registry("loss")
-LOSSES.register("cross-entropy")(Loss("cross-entropy", "Cross-entropy (log loss)", kernels.cross_entropy_sums, True))
-LOSSES.register("squared")(Loss("squared", "Squared error on σ(z)", kernels.squared_error_sums, False))
+LOSSES.register("cross-entropy")(Loss("cross-entropy", "Cross-entropy (log loss)", kernels.cross_entropy_sums, True,
+                                      _cross_entropy_slope))
+LOSSES.register("squared")(Loss("squared", "Squared error on σ(z)", kernels.squared_error_sums, False,
+                                _squared_error_slope))
 
 
 # -- penalties -----------------------------------------------------------------------------------

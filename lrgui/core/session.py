@@ -37,7 +37,8 @@ class ViewOptions:
     """How the views draw. ``threshold`` decides class 1 (p ≥ threshold) for the rings, the status
     and every metric; ``landscape_axes`` are the two coordinates of θ the landscape varies;
     ``show_lr`` draws the selected run's learning rate η_t on the loss curve; ``compare_losses``
-    shows the landscape under cross-entropy and squared error side by side."""
+    shows the landscape under cross-entropy and squared error side by side; ``gradient_terms``
+    shows each point's gradient term |∂ℓ/∂z| in the sigmoid view."""
 
     threshold: float = 0.5
     shading: bool = True
@@ -48,6 +49,7 @@ class ViewOptions:
     equal_aspect: bool = False
     show_lr: bool = True
     compare_losses: bool = False
+    gradient_terms: bool = False
 
 
 @dataclass(frozen=True)

@@ -12,21 +12,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from .plot_helpers import EMPTY, Curve, Grid, keep_pixels, pen, run_pen, set_text, style_axes
+from .plot_helpers import EMPTY, Curve, Grid, keep_pixels, nice_ceiling, pen, run_pen, set_text, style_axes
 from .series import ColumnFeed, Envelope
 from .theme import DEFAULT, Theme
 
 LOG_FLOOR = 1e-300
 HOVER_TIP = "Loss against epoch for every run; hover to read the selected run's values at an epoch"
-
-
-def _nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10^k that is ≥ value (value > 0)."""
-    exponent = np.floor(np.log10(value))
-    for mantissa in (1.0, 2.0, 2.5, 5.0, 10.0):
-        if mantissa * 10**exponent >= value * (1 - 1e-12):
-            return float(mantissa * 10**exponent)
-    return float(10 ** (exponent + 1))
 
 
 class Series(ColumnFeed):
@@ -132,7 +123,7 @@ class LossCurveView(pg.PlotWidget):
             wanted = bounds is not None
         self._show_lr_axis(wanted)
         if wanted:
-            top = _nice_ceiling(max(bounds[1], 1e-300))
+            top = nice_ceiling(max(bounds[1], 1e-300))
             if top != self._lr_top:
                 self._lr_top = top
                 self.lr_box.setYRange(0.0, top, padding=0.02)
@@ -236,13 +227,13 @@ class LossCurveView(pg.PlotWidget):
                 highs.append(bounds[1])
         if not highs:
             return
-        x_max = _nice_ceiling(max(float(snap.end), 10.0))
+        x_max = nice_ceiling(max(float(snap.end), 10.0))
         if self.log:
             lo = np.floor(np.log10(max(min(lows), LOG_FLOOR)))
             hi = np.ceil(np.log10(max(max(highs), LOG_FLOOR)))
             y_range = (lo, hi if hi > lo else lo + 1)
         else:
-            y_range = (0.0, _nice_ceiling(max(float(max(highs)), 1e-12)))
+            y_range = (0.0, nice_ceiling(max(float(max(highs)), 1e-12)))
         wanted = (x_max, y_range)
         if wanted != self._range:
             self._range = wanted

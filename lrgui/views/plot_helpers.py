@@ -67,6 +67,15 @@ def pen(color: str, width: float, style=None) -> "pg.QtGui.QPen":
     return p
 
 
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^k that is ≥ value (value > 0)."""
+    exponent = np.floor(np.log10(value))
+    for mantissa in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if mantissa * 10**exponent >= value * (1 - 1e-12):
+            return float(mantissa * 10**exponent)
+    return float(10 ** (exponent + 1))
+
+
 def style_axes(plot_item: pg.PlotItem, theme, axes=None) -> None:
     """Axis fonts and colours from the theme, and each axis rendered into a pixmap that is
     redrawn only when the axis changes: axes are text, and repainting text on every frame costs

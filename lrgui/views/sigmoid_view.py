@@ -9,7 +9,10 @@ from PySide6.QtCore import Qt, Signal
 
 from ..core.features import decision_in_original_units, theta_length
 from ..core.numerics import sigmoid
-from .plot_helpers import EMPTY, Curve, Dots, Grid, keep_pixels, pen, set_line, set_text, style_axes
+from ..core.objective import LOSSES
+from .plot_helpers import (
+    EMPTY, Curve, Dots, Grid, keep_pixels, nice_ceiling, pen, set_line, set_text, style_axes,
+)
 from .theme import DEFAULT, Theme
 
 MAX_SHOWN = 2_000
@@ -52,6 +55,28 @@ class SigmoidView(pg.PlotWidget):
             lambda line: self.thresholdChanged.emit(float(line.value())))
         self.note = pg.TextItem(color=theme.foreground, anchor=(0, 0))
         plot.addItem(self.note, ignoreBounds=True)
+
+        # each point's gradient term |∂ℓ/∂z| on a right-hand axis (View tab), with the term as a
+        # function of z for either label: why squared error lets confidently wrong points go
+        self.terms_box = pg.ViewBox()
+        plot.showAxis("right")
+        plot.scene().addItem(self.terms_box)
+        right = plot.getAxis("right")
+        right.linkToView(self.terms_box)
+        right.setLabel("|∂ℓ/∂z| gradient term", **{**right.labelStyle, "color": theme.foreground})
+        self.terms_box.setXLink(plot)
+        self.terms_box.setMouseEnabled(x=False, y=False)
+        self.term_curves = [Curve(pen=pen(theme.class_colors[c], theme.line_width * 0.6, Qt.PenStyle.DashLine))
+                            for c in (0, 1)]
+        self.terms = [pg.ScatterPlotItem(symbol="o", size=theme.point_size * 0.7, brush=None,
+                                         pen=pg.mkPen(theme.class_colors[c], width=1.2)) for c in (0, 1)]
+        for item in (*self.term_curves, *self.terms):
+            self.terms_box.addItem(item)
+        plot.vb.sigResized.connect(self._sync_terms_box)
+        self._terms_shown = None
+        self._terms_key = None
+        self._show_terms(False)
+        self._sync_terms_box()
         self._shown = None
         self._data = None
         self._jitter = EMPTY
@@ -78,7 +103,7 @@ class SigmoidView(pg.PlotWidget):
         X, y = snap.data.X[self._shown], snap.data.y[self._shown]
         if (run is None or not run.trained or len(X) == 0
                 or len(run.theta) != theta_length(snap.data.d, run.state.degree)):
-            for item in self.points:
+            for item in (*self.points, *self.terms):
                 item.setData(EMPTY, EMPTY)
             self._draw_curve(NICE[0])
             set_text(self.note, "" if run is None or run.trained else run.status_text(snap.playing, snap.position))
@@ -94,11 +119,49 @@ class SigmoidView(pg.PlotWidget):
             sel = y == c
             item.setData(clipped[sel], y[sel] + self._jitter[sel])
         self._draw_curve(half)
+        self._show_terms(snap.view.gradient_terms)
+        if snap.view.gradient_terms:
+            self._draw_terms(run.spec.config.loss, z, clipped, y, half)
         beyond = np.count_nonzero(np.abs(z) > half)
         shown = f"showing {len(X):,} of {snap.data.n:,} points" if snap.data.n > len(X) else ""
         edge = f"{beyond} points beyond ±{half:g} drawn at the edge" if beyond else ""
         set_text(self.note, " · ".join(s for s in (f"{run.spec.label}, epoch {run.epoch}", shown, edge) if s))
         self.note.setPos(-half, 1.12)
+
+    def _sync_terms_box(self) -> None:
+        vb = self.getPlotItem().vb
+        self.terms_box.setGeometry(vb.sceneBoundingRect())
+        self.terms_box.linkedViewChanged(vb, self.terms_box.XAxis)
+
+    def _show_terms(self, on: bool) -> None:
+        if on != self._terms_shown:
+            self._terms_shown = on
+            self.getPlotItem().getAxis("right").setVisible(on)
+            for item in (*self.term_curves, *self.terms):
+                item.setVisible(on)
+
+    def _draw_terms(self, loss: str, z: np.ndarray, clipped: np.ndarray, y: np.ndarray, half: float) -> None:
+        """|∂ℓ/∂z| of each shown point (at its clipped z) and of either label along z."""
+        slope = LOSSES.get(loss).slope
+        with np.errstate(all="ignore"):
+            terms = np.abs(slope(z, y))
+        for c, item in enumerate(self.terms):
+            sel = y == c
+            item.setData(clipped[sel], terms[sel])
+        if (loss, half) != self._terms_key:
+            self._terms_key = (loss, half)
+            zs = np.linspace(-half, half, 400)
+            tops = []
+            for c, curve in enumerate(self.term_curves):
+                values = np.abs(slope(zs, np.full_like(zs, c)))
+                curve.setData(zs, values)
+                tops.append(values.max())
+            self.terms_box.setYRange(0.0, nice_ceiling(max(tops)) * 1.12, padding=0)
+
+    def term_positions(self, label: int) -> np.ndarray:
+        """(m, 2) positions (z, |∂ℓ/∂z|) drawn for the points of class ``label``."""
+        x, y = self.terms[label].getData()
+        return np.column_stack([x, y]) if x is not None and len(x) else np.empty((0, 2))
 
     def _draw_curve(self, half: float) -> None:
         if half != self._half_width or self.curve.xData is None or not len(self.curve.xData):
@@ -114,3 +177,4 @@ class SigmoidView(pg.PlotWidget):
 
     def shown_rows(self) -> np.ndarray:
         return self._shown
+

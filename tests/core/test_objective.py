@@ -146,3 +146,20 @@ def test_mini_batch_penalty_keeps_the_full_data_scale(problem):
     expected = Objective(F[rows], y[rows]).gradient(theta)
     expected[1:] += 4.0 / 300 * theta[1:]
     np.testing.assert_allclose(batch.gradient(theta), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("loss", ["cross-entropy", "squared"])
+def test_each_losss_slope_is_the_derivative_of_its_per_point_loss(loss):
+    """∂ℓ/∂z against central finite differences of ℓ(z) = log(1 + e^z) − y z or ½(σ(z) − y)²."""
+    from lrgui.core.objective import LOSSES
+
+    def point_loss(z, y):
+        if loss == "cross-entropy":
+            return np.logaddexp(0, z) - y * z
+        return 0.5 * (1 / (1 + np.exp(-z)) - y) ** 2
+
+    z = np.linspace(-8, 8, 33)
+    h = 1e-6
+    for y in (0.0, 1.0):
+        numeric = (point_loss(z + h, y) - point_loss(z - h, y)) / (2 * h)
+        np.testing.assert_allclose(LOSSES.get(loss).slope(z, np.full_like(z, y)), numeric, rtol=1e-6, atol=1e-9)

@@ -702,3 +702,41 @@ def test_sweep_results_say_when_the_data_or_settings_changed_since(driver):
     assert c.sweep_is_current() and not warned()
     c.set_run_config(penalty="l2")
     assert not c.sweep_is_current() and warned()
+
+
+def test_the_sigmoid_view_shows_each_points_gradient_term(driver):
+    """|∂ℓ/∂z| per point, against a computation here: σ(z) − y under cross-entropy, and
+    (σ(z) − y) σ(z)(1 − σ(z)) under squared error, which is tiny for confidently wrong points."""
+    c, w = driver.controller, driver.window
+    view = w.sigmoid_view
+    w.actions["squared_demo"].trigger()
+    c.play(False)
+    c.seek(0)
+    w.panel.gradient_terms.click()
+    snap = driver.settle()
+    assert c.session.view.gradient_terms and view.getPlotItem().getAxis("right").isVisible()
+    data = c.session.data
+    rows = view.shown_rows()
+    pull = {}
+    for run_id, loss in (("run1", "cross-entropy"), ("run2", "squared")):
+        c.select_run(run_id)
+        snap = driver.settle()
+        theta = snap.selected.theta
+        z = theta[0] + data.X[rows] @ theta[1:]
+        y = data.y[rows]
+        p, q = 1 / (1 + np.exp(-z)), 1 / (1 + np.exp(z))       # σ(z) and 1 − σ(z), each without cancellation
+        miss = np.where(y == 1, q, p)                           # |σ(z) − y|
+        expected = miss if loss == "cross-entropy" else miss * p * q
+        for label in (0, 1):
+            drawn = view.term_positions(label)
+            np.testing.assert_allclose(drawn[:, 1], expected[y == label], rtol=1e-9, atol=1e-300)
+        pull[loss] = expected
+        if loss == "squared":
+            assert view.terms_box.viewRange()[1][1] < 0.5          # its own scale: at most 0.096
+    # nearly every point is confidently wrong at the start: cross-entropy pulls with nearly the
+    # full |σ(z) − y| ≈ 1, squared error with almost nothing
+    assert np.median(pull["cross-entropy"]) > 0.9 and np.median(pull["squared"]) < 1e-3
+    assert pull["squared"].sum() < 0.01 * pull["cross-entropy"].sum()
+    w.panel.gradient_terms.click()
+    driver.settle()
+    assert not view.getPlotItem().getAxis("right").isVisible()
