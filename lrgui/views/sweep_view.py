@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -39,6 +40,7 @@ MEASURES = {
     "epochs to converge": ("epochs", "epochs to converge"),
 }
 NO_PARAM = "nothing"
+CURVES, HEAT_MAP = "curves", "heat map"
 
 
 def measure(entry: dict | None, field: str) -> tuple[float, str]:
@@ -61,6 +63,8 @@ class SweepView(QWidget):
         self.controller = controller
         self.theme = theme
         self.results = None
+        self._heat_title = ""
+        self._heat_log = False
 
         self.lr_range = QLineEdit("1e-3:10:13")
         self.lr_range.setToolTip("FROM:TO:COUNT — COUNT learning rates evenly spaced on a log scale")
@@ -82,6 +86,10 @@ class SweepView(QWidget):
         self.shown = QComboBox()
         self.shown.addItems(list(MEASURES))
         self.shown.setToolTip("What the plot shows against the learning rate")
+        self.layout_box = QComboBox()
+        self.layout_box.addItems([CURVES, HEAT_MAP])
+        self.layout_box.setToolTip("With a second setting: one curve per value, or a heat map of the two "
+                                   "(colour: the measure shown; crosses: diverged or not converged)")
 
         form = QFormLayout()
         form.addRow("Learning rates", self.lr_range)
@@ -94,7 +102,10 @@ class SweepView(QWidget):
         for w in (self.start, self.cancel, self.progress):
             buttons.addWidget(w)
         form.addRow(buttons)
-        form.addRow("Show", self.shown)
+        show = QHBoxLayout()
+        show.addWidget(self.shown, 1)
+        show.addWidget(self.layout_box)
+        form.addRow("Show", show)
 
         self.plot = pg.PlotWidget(background=theme.background)
         item = self.plot.getPlotItem()
@@ -110,6 +121,12 @@ class SweepView(QWidget):
         item.addItem(self.failed)
         self.failed_label = pg.TextItem(color=theme.wrong_color, anchor=(0, 1))
         item.addItem(self.failed_label, ignoreBounds=True)
+        self.heat = pg.ImageItem()
+        self.heat.setLookupTable(pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256))
+        self.heat.setZValue(-10)
+        self.heat.setVisible(False)
+        item.addItem(self.heat)
+        self.plot.scene().sigMouseClicked.connect(self._clicked_heat)
         self.plot.setToolTip("Click a point to add that configuration to the race as a new run")
 
         layout = QVBoxLayout(self)
@@ -122,6 +139,7 @@ class SweepView(QWidget):
             field.returnPressed.connect(self._start)
         self.cancel.clicked.connect(controller.cancel_sweep)
         self.shown.currentTextChanged.connect(lambda _t: self._draw(rebuild=False))
+        self.layout_box.currentTextChanged.connect(lambda _t: self._draw(rebuild=False))
         self.param.currentTextChanged.connect(self._param_chosen)
         self.failed.sigClicked.connect(self._clicked_failed)
         controller.sweep.changed.connect(self.show_results)
@@ -145,10 +163,13 @@ class SweepView(QWidget):
         self._param_chosen(self.param.currentText())
 
     def _mark_stale(self) -> None:
-        """Say so when the results are of other data or settings than the selected run's now."""
+        """The plot's title: a warning when the results are of other data or settings than the
+        selected run's now, and the heat map's colour scale."""
         stale = self.results is not None and not self.controller.sweep_is_current()
-        self.plot.getPlotItem().setTitle("results of earlier data or settings: sweep again" if stale else None,
-                                         color=self.theme.wrong_color)
+        parts = (["results of earlier data or settings: sweep again"] if stale else []) + \
+            ([self._heat_title] if self._heat_title else [])
+        self.plot.getPlotItem().setTitle(" · ".join(parts) or None,
+                                         color=self.theme.wrong_color if stale else self.theme.foreground)
 
     def _param_chosen(self, name: str) -> None:
         self.values.setEnabled(name != NO_PARAM)
@@ -174,7 +195,6 @@ class SweepView(QWidget):
             self.progress.setFormat(f"%v of {total} configurations")
         else:
             self.progress.setFormat(f"{results.done} of {total}: {results.outcome}")
-        self._mark_stale()
         self._draw(rebuild=new_grid)
 
     def _groups(self) -> list[tuple[str, list[int]]]:
@@ -216,23 +236,76 @@ class SweepView(QWidget):
         finite = [v for group in values for v, _why in group if math.isfinite(v)]
         top = max(finite) if finite else 1.0
         bottom = min(finite) if finite else 0.0
+        heat = self.heat_mode
+        self.layout_box.setEnabled(bool(r.grid.param))
+        self.heat.setVisible(heat)
+        for curve in self.curves:
+            curve.setVisible(not heat)
+        self.legend.setVisible(not heat)
+        left = item.getAxis("left")
+        if heat:
+            left.setTicks([[(g, f"{v:g}") for g, v in enumerate(r.grid.values)]])
+            item.setLabel("left", r.grid.param)
+            grid = np.array([[v for v, _why in group] for group in values])        # (values, lrs)
+            grid = np.where(np.isfinite(grid), grid, bottom)
+            # losses and epochs span decades: coloured on a log scale; accuracy on a linear one
+            self._heat_log = field != "accuracy" and bottom > 0
+            low, high = (np.log10(bottom), np.log10(top)) if self._heat_log else (bottom, top)
+            self.heat.setImage(np.log10(grid).T if self._heat_log else grid.T, levels=(low, max(high, low + 1e-12)),
+                               autoLevels=False)
+            logs = np.log10(lrs)
+            step = (logs[-1] - logs[0]) / max(len(logs) - 1, 1) or 1.0
+            self.heat.setRect(QRectF(logs[0] - step / 2, -0.5, logs[-1] - logs[0] + step, len(groups)))
+            scale = ", log scale" if self._heat_log else ""
+            self._heat_title = f"colour: {label}, {bottom:.4g} (dark) to {top:.4g} (yellow){scale}"
+        else:
+            left.setTicks(None)
+            self._heat_title = ""
         mark = top + 0.12 * max(top - bottom, abs(top), 1e-12)   # the line of configurations not drawn
         fx, fy, fdata, reasons = [], [], [], set()
-        for curve, (_name, indices), group in zip(self.curves, groups, values):
+        for g, (curve, (_name, indices), group) in enumerate(zip(self.curves, groups, values)):
             y = np.array([v for v, _why in group])
             keep = np.isfinite(y)
-            # pyqtgraph's connect="finite" breaks the line where a value is missing
+            # missing values are left out: the line joins the points around them
             curve.setData(lrs[keep], y[keep], data=np.asarray(indices)[keep])
             for i, (v, why) in zip(indices, group):
                 if why:
                     fx.append(r.grid.lrs[i % len(r.grid.lrs)])
-                    fy.append(mark)
+                    fy.append(g if heat else mark)
                     fdata.append(i)
                     reasons.add(why)
         self.failed.setData(np.log10(fx) if fx else [], fy, data=fdata)
-        self.failed_label.setText(" / ".join(sorted(reasons)))
+        self.failed_label.setText("" if heat else " / ".join(sorted(reasons)))
         if fx:
             self.failed_label.setPos(math.log10(min(r.grid.lrs)), mark)
+        self._mark_stale()
+
+    @property
+    def heat_mode(self) -> bool:
+        return (self.layout_box.currentText() == HEAT_MAP and self.results is not None
+                and bool(self.results.grid.param))
+
+    def heat_cell(self, lr_index: int, value_index: int) -> float:
+        """The value drawn in the heat map's cell (the measure shown, or the minimum for a cell
+        marked by a cross)."""
+        value = float(self.heat.image[lr_index, value_index])
+        return 10.0 ** value if self._heat_log else value
+
+    def _clicked_heat(self, event) -> None:
+        """A click on a heat-map cell adds that configuration to the race."""
+        if not self.heat_mode or event.button() != Qt.MouseButton.LeftButton:
+            return
+        vb = self.plot.getPlotItem().vb
+        if not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        point = vb.mapSceneToView(event.scenePos())
+        r = self.results
+        logs = np.log10(np.asarray(r.grid.lrs))
+        column = int(np.argmin(np.abs(logs - point.x())))
+        row = int(round(point.y()))
+        if 0 <= row < len(r.grid.values):
+            event.accept()
+            self.controller.add_sweep_run(row * len(r.grid.lrs) + column)
 
     def _clicked(self, group: int, points) -> None:
         if len(points):

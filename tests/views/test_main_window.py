@@ -740,3 +740,31 @@ def test_the_sigmoid_view_shows_each_points_gradient_term(driver):
     w.panel.gradient_terms.click()
     driver.settle()
     assert not view.getPlotItem().getAxis("right").isVisible()
+
+
+def test_a_two_setting_sweep_as_a_heat_map(driver):
+    c, w = driver.controller, driver.window
+    view = w.sweep_view
+    c.set_run_config(optimizer="momentum", standardize=False)
+    driver.settle()
+    assert c.start_sweep("0.01:1e4:4", "momentum=0,0.9", 100)
+    results = _wait_sweep(driver)
+    view.layout_box.setCurrentText("heat map")
+    assert view.heat_mode and view.heat.isVisible() and not view.curves[0].isVisible()
+    losses = np.array([[e["loss"] if e["status"] != "diverged" else np.nan for e in results.entries[g * 4:(g + 1) * 4]]
+                       for g in range(2)])
+    for g in range(2):
+        for i in range(4):
+            if np.isfinite(losses[g, i]):
+                assert view.heat_cell(i, g) == pytest.approx(losses[g, i], rel=1e-12)
+    crosses = list(zip(view.failed.data["x"], view.failed.data["y"]))
+    assert crosses and all(results.entries[int(round(y)) * 4 + int(np.argmin(np.abs(np.log10(results.grid.lrs) - x)))]
+                           ["status"] == "diverged" for x, y in crosses)
+    assert "colour: final loss" in view.plot.getPlotItem().titleLabel.text and "log scale" in \
+        view.plot.getPlotItem().titleLabel.text
+    view.shown.setCurrentText("accuracy")
+    accuracies = [e["accuracy"] for e in results.entries[:4]]
+    assert [view.heat_cell(i, 0) for i in range(4) if results.entries[i]["status"] != "diverged"] == \
+        [a for a, e in zip(accuracies, results.entries) if e["status"] != "diverged"]
+    view.layout_box.setCurrentText("curves")
+    assert not view.heat.isVisible() and view.curves[0].isVisible()
