@@ -660,7 +660,8 @@ def test_the_landscape_shows_both_costs_side_by_side_with_the_same_path(driver):
     c.play(False)
     c.seek(60)
     driver.settle()
-    driver.qtbot.waitUntil(lambda: view.result is not None and view.result.other is not None, timeout=20000)
+    driver.qtbot.waitUntil(lambda: view.result is not None and view.result.other is not None
+                           and view.result.key[0].equals(c.session.data), timeout=20000)
     snap = driver.settle()
     result = view.result
     assert view.twin_widget.isVisible() and result.other_loss == "squared"
