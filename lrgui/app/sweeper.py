@@ -83,7 +83,8 @@ class SweepJob(QObject):
         def work() -> None:
             try:
                 run_sweep(data, list(configurations), "loky", jobs,
-                          on_entry=lambda i, entry: self._arrived.emit(serial, i, entry), cancel=cancel)
+                          on_entry=lambda i, entry: self._arrived.emit(serial, i, entry), cancel=cancel,
+                          order=grid.interleaved())
                 outcome = "cancelled" if cancel.is_set else "finished"
             except Exception:  # noqa: BLE001 — shown to the user, the window goes on
                 outcome = "the sweep failed: " + traceback.format_exc().strip().splitlines()[-1]

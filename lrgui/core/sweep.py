@@ -51,6 +51,12 @@ class SweepGrid:
     def __len__(self) -> int:
         return len(self.lrs) * max(1, len(self.values))
 
+    def interleaved(self) -> list[int]:
+        """Configuration indices learning rate by learning rate, each over every value: the
+        order to hand them out in when a cancel should leave a point on every curve."""
+        count, groups = len(self.lrs), max(1, len(self.values))
+        return [g * count + i for i in range(count) for g in range(groups)]
+
     def configurations(self, base: dict[str, Any]) -> list[dict[str, Any]]:
         """The option dicts of every configuration: ``base`` with ``lr`` (and ``param``) set."""
         values = self.values if self.param else (None,)
@@ -222,10 +228,11 @@ def _parallel(backend: str, jobs: int, scheduler: str | None) -> Iterator[int]:
 
 def run_sweep(data: Dataset, configurations: list[dict[str, Any]], backend: str = "loky", jobs: int = -1,
               scheduler: str | None = None, on_entry: Callable[[int, dict], None] | None = None,
-              cancel: Cancel | None = None) -> list[dict | None]:
+              cancel: Cancel | None = None, order: list[int] | None = None) -> list[dict | None]:
     """Train every configuration; returns their entries in the order given (None for those a
     cancel stopped). ``on_entry(i, entry)`` is called in this thread as each one finishes, in
-    the order they finish. ``jobs`` is joblib's n_jobs (−1: every core)."""
+    the order they finish; ``order`` (indices) is the order they are handed out in (default:
+    as given). ``jobs`` is joblib's n_jobs (−1: every core)."""
     from joblib import Parallel, delayed
 
     if jobs == 0 or jobs < -1:
@@ -234,7 +241,8 @@ def run_sweep(data: Dataset, configurations: list[dict[str, Any]], backend: str 
     path = cancel.path if cancel is not None else None
     with _parallel(backend, jobs, scheduler) as n_jobs, warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=_EARLY_EXIT, category=UserWarning)
-        tasks = (delayed(_indexed)(i, data, options, path) for i, options in enumerate(configurations))
+        tasks = (delayed(_indexed)(i, data, configurations[i], path)
+                 for i in (range(len(configurations)) if order is None else order))
         results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(tasks)
         for i, entry in results:
             entries[i] = entry

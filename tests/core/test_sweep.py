@@ -130,3 +130,17 @@ def test_the_table_lists_every_configuration():
 def test_a_grid_that_cannot_train_is_refused_with_the_configuration_named():
     with pytest.raises(ConfigError, match="lr = 1, momentum = 2"):
         check_grid({"optimizer": "momentum"}, SweepGrid((1.0,), "momentum", (0.5, 2.0)))
+
+
+def test_configurations_are_handed_out_in_the_order_asked():
+    """Learning rate by learning rate across the values, so that a cancelled sweep leaves a
+    point on every curve; the entries still come back in grid order."""
+    grid = SweepGrid((0.1, 1.0, 10.0), "momentum", (0.0, 0.9))
+    assert grid.interleaved() == [0, 3, 1, 4, 2, 5]
+    configurations = check_grid({"optimizer": "momentum", "epochs": 5}, grid)
+    arrived = []
+    entries = run_sweep(generate("gaussian"), configurations, "loky", 1,
+                        on_entry=lambda i, e: arrived.append(i), order=grid.interleaved())
+    assert arrived == grid.interleaved()
+    assert [(e["settings"]["momentum"], e["settings"]["lr"]) for e in entries] == \
+        [(m, lr) for m in (0.0, 0.9) for lr in (0.1, 1.0, 10.0)]
