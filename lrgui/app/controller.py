@@ -601,25 +601,22 @@ class Controller(QObject):
         if spec.name != name:
             self._replace_run(replace(spec, name=name), f"Rename {spec.label}")
 
-    def _race(self, text: str, configs: list) -> None:
+    def _race(self, text: str, configs: list, **more) -> None:
+        """A race of ``configs`` in place of the runs (one undoable step, with the session changes
+        ``more``), from their start points."""
         runs: tuple[RunSpec, ...] = ()
         for config in configs:
             runs += (RunSpec.make(next_id(runs), config, next_color(runs)),)
-        self._edit(text, runs=runs, selected=runs[0].id)
+        self._edit(text, runs=runs, selected=runs[0].id, **more)
         self.client.send("reset")
 
     def squared_error_demo(self) -> None:
         """Race gradient descent on cross-entropy against the same run on squared error from a
         start where every point is confidently wrong (one undoable step), and play."""
-        data = generate("gaussian", **SQUARED_DEMO_DATA)
         configs = [replace(SQUARED_DEMO_RUN, loss=loss).validate() for loss in ("cross-entropy", "squared")]
-        runs: tuple[RunSpec, ...] = ()
-        for config in configs:
-            runs += (RunSpec.make(next_id(runs), config, next_color(runs)),)
-        self._edit("Why not squared error?", refit=True, data=data,
-                   origin=DataOrigin.generator("gaussian", SQUARED_DEMO_DATA), runs=runs, selected=runs[0].id,
+        self._race("Why not squared error?", configs, refit=True, data=generate("gaussian", **SQUARED_DEMO_DATA),
+                   origin=DataOrigin.generator("gaussian", SQUARED_DEMO_DATA),
                    view=replace(self.session.view, compare_losses=True, landscape_axes=(1, 2)))
-        self.client.send("reset")
         self.message.emit("Squared error starts on a plateau (σ′(z) ≈ 0 where points are confidently wrong); "
                           "cross-entropy does not")
         self.play(True)
@@ -673,7 +670,7 @@ class Controller(QObject):
     def sweep_is_current(self) -> bool:
         """Whether the last sweep is of the current data and the selected run's settings."""
         r = self.sweep.results
-        return r is not None and r.made_for(self.session.data, self.sweep_base(r.grid.param, r.base_epochs))
+        return r is not None and r.made_for(self.session.data, self.sweep_base(r.grid.param, r.base.get("epochs")))
 
     def cancel_sweep(self) -> None:
         self.sweep.cancel()

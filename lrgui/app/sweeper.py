@@ -29,17 +29,13 @@ class SweepResults:
     running: bool
     outcome: str = ""              # "finished", "cancelled" or the sentence of a failure
     data: Dataset | None = None    # what the sweep trained on
-    base: tuple = ()               # … with these run options besides the swept ones (sorted items)
-
-    @property
-    def base_epochs(self) -> int | None:
-        return dict(self.base).get("epochs")
+    base: dict | None = None       # … with these run options besides the swept ones
 
     def made_for(self, data: Dataset, base: dict) -> bool:
         """Whether the sweep is of ``data`` and the run options ``base`` (else its results are
         those of earlier data or settings)."""
         same_data = data is self.data or (self.data is not None and data.equals(self.data))
-        return same_data and tuple(sorted(base.items(), key=str)) == self.base
+        return same_data and base == self.base
 
     @property
     def done(self) -> int:
@@ -58,8 +54,8 @@ class SweepJob(QObject):
         super().__init__(parent)
         self.results: SweepResults | None = None
         self._serial = 0
-        self._cancel: Cancel | None = None
-        self._flags: list[Cancel] = []          # removed at shutdown: workers may still look at them
+        self._flags: list[Cancel] = []          # one per sweep, the last the running one's; removed
+                                                # at shutdown (workers may still look at them)
         self._thread: threading.Thread | None = None
         self._arrived.connect(self._on_arrived)
         self._ended.connect(self._on_ended)
@@ -74,10 +70,10 @@ class SweepJob(QObject):
         configurations = tuple(check_grid(base, grid))
         self.cancel()
         self._serial += 1
-        self._cancel = cancel = Cancel()
+        cancel = Cancel()
         self._flags.append(cancel)
         self.results = SweepResults(grid, configurations, (None,) * len(configurations), True, "", data,
-                                    tuple(sorted(base.items(), key=str)))
+                                    dict(base))
         serial = self._serial
 
         def work() -> None:
@@ -96,8 +92,8 @@ class SweepJob(QObject):
 
     def cancel(self) -> None:
         """Stop the running sweep (its entries so far stay)."""
-        if self.running and self._cancel is not None:
-            self._cancel.set()
+        if self.running:
+            self._flags[-1].set()
 
     def shutdown(self, timeout: float = 5.0) -> None:
         self.cancel()

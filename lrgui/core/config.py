@@ -10,9 +10,8 @@ from typing import Any
 from .errors import ConfigError
 from .objective import LOSSES, PENALTIES
 from .optimizers import OPTIMIZERS
-from .params import resolve, shown
+from .params import shown
 from .resampling import CLASS_WEIGHTS, RESAMPLING
-from .schedules import infer_schedule
 
 INITS = ("zero", "random")
 # Bounds that keep a run's memory finite: the history grows by about 50 bytes per epoch.
@@ -43,8 +42,7 @@ class RunConfig:
 
     def validate(self) -> "RunConfig":
         """Raise ConfigError for the first bad value; return self."""
-        optimizer = OPTIMIZERS.get(self.optimizer)
-        self.hyper = resolve(optimizer.params, infer_schedule(self.hyper), f"optimizer {self.optimizer!r}")
+        self.hyper = OPTIMIZERS.get(self.optimizer).settings(self.hyper)
         LOSSES.get(self.loss)
         PENALTIES.get(self.penalty)
         for name, allowed in (("class_weight", CLASS_WEIGHTS), ("resample", RESAMPLING)):

@@ -58,7 +58,7 @@ class Optimizer:
         reason = self.why_unsuitable(objective)
         if reason:
             raise ConfigError(reason)
-        self.hyper: dict[str, Any] = resolve(self.params, infer_schedule(hyper), f"optimizer {self.name!r}")
+        self.hyper: dict[str, Any] = self.settings(hyper)
         self.objective = objective
         self.rng = rng
         self.tol = tol
@@ -66,6 +66,12 @@ class Optimizer:
         self.epochs_done = 0
         self.finished = False       # True once a method with a fixed sequence of iterates is done
         self.message = ""
+
+    @classmethod
+    def settings(cls, hyper: dict[str, Any]) -> dict[str, Any]:
+        """``hyper`` completed with the defaults and validated; a decay given without a schedule
+        means 1/t decay, as it did before there were schedules. Raises ConfigError."""
+        return resolve(cls.params, infer_schedule(hyper), f"optimizer {cls.name!r}")
 
     @classmethod
     def why_unsuitable(cls, objective: Objective) -> str | None:

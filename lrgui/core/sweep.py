@@ -27,7 +27,7 @@ import numpy as np
 
 from .dataset import Dataset
 from .errors import ConfigError, LrguiError
-from .options import config_from_options, run_options
+from .options import config_from_options, options_from_config, run_options
 from .params import DECIMAL, parse_number, shown
 
 # joblib warns when its generator is left early, which is what a cancel means to do
@@ -51,11 +51,14 @@ class SweepGrid:
     def __len__(self) -> int:
         return len(self.lrs) * max(1, len(self.values))
 
+    def index(self, value: int, lr: int) -> int:
+        """Where the configuration of value number ``value`` and learning rate number ``lr`` is."""
+        return value * len(self.lrs) + lr
+
     def interleaved(self) -> list[int]:
         """Configuration indices learning rate by learning rate, each over every value: the
         order to hand them out in when a cancel should leave a point on every curve."""
-        count, groups = len(self.lrs), max(1, len(self.values))
-        return [g * count + i for i in range(count) for g in range(groups)]
+        return [self.index(g, i) for i in range(len(self.lrs)) for g in range(max(1, len(self.values)))]
 
     def configurations(self, base: dict[str, Any]) -> list[dict[str, Any]]:
         """The option dicts of every configuration: ``base`` with ``lr`` (and ``param``) set."""
@@ -94,8 +97,6 @@ def parse_lr_range(text: str) -> tuple[float, ...]:
 def sweepable(config=None) -> dict[str, str]:
     """The run options a sweep can vary besides the learning rate: name → kind; with a RunConfig,
     only those it has (its optimizer's settings that its choices use, and the model's)."""
-    from .options import options_from_config
-
     has = None if config is None else set(options_from_config(config))
     return {o.name: o.kind for o in run_options() if o.kind in _SWEPT_KINDS and o.name not in ("lr", "seed")
             and (has is None or o.name in has)}

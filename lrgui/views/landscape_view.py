@@ -168,6 +168,7 @@ class LandscapeView(QWidget):
             plot = self.plot_widget.getPlotItem()
             plot.setLabel("bottom", labels[0])
             plot.setLabel("left", labels[1])
+            self.twin_widget.getPlotItem().setLabel("bottom", labels[0])   # its y axis is the same
 
     # -- drawing --------------------------------------------------------------------------------------
     def _features(self):
@@ -240,8 +241,8 @@ class LandscapeView(QWidget):
             self.twin.show(result.other)
             plot = self.plot_widget.getPlotItem()
             plot.setTitle(LOSS_TITLES.get(result.key[1][0], ""), color=self.theme.foreground)
-            self.twin_widget.getPlotItem().setTitle(LOSS_TITLES.get(result.other_loss, ""), color=self.theme.foreground)
-            self.twin_widget.getPlotItem().setLabel("bottom", self._labels[0] if hasattr(self, "_labels") else "")
+            self.twin_widget.getPlotItem().setTitle(LOSS_TITLES.get(result.other_loss, ""),
+                                                    color=self.theme.foreground)
         else:
             self.plot_widget.getPlotItem().setTitle(None)
         optimum = result.facts.optimum

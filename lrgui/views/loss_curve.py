@@ -1,6 +1,6 @@
 """The loss curves: every shown run's training loss against epoch in its colour, the selected run's
-test loss, accuracy (on a second axis) and learning rate η_t (on a third, when shown), a faint ghost of a run's curve before its settings last
-changed, and the timeline's epoch marked.
+test loss, accuracy (on a second axis) and learning rate η_t (on a third, when shown), a faint
+ghost of a run's curve before its settings last changed, and the timeline's epoch marked.
 
 Each curve is a min–max envelope fed only with the rows added since the last frame (see
 ``series.Envelope``), so a frame costs the same at any epoch count.
@@ -12,7 +12,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from .plot_helpers import EMPTY, Curve, Grid, keep_pixels, nice_ceiling, pen, run_pen, set_text, style_axes
+from .plot_helpers import (
+    EMPTY, Curve, Grid, keep_pixels, nice_ceiling, overlay_view, pen, run_pen, set_text, style_axes,
+)
 from .series import ColumnFeed, Envelope
 from .theme import DEFAULT, Theme
 
@@ -62,35 +64,22 @@ class LossCurveView(pg.PlotWidget):
         plot.addItem(self.marker, ignoreBounds=True)
 
         # accuracy of the selected run on its own axis at the right, sharing the epoch axis
-        self.acc_box = pg.ViewBox()
         plot.showAxis("right")
-        plot.scene().addItem(self.acc_box)
-        plot.getAxis("right").linkToView(self.acc_box)
-        right = plot.getAxis("right")
-        right.setLabel("accuracy", **{**right.labelStyle, "color": theme.accuracy_color})
-        self.acc_box.setXLink(plot)
+        self.acc_box = overlay_view(plot, plot.getAxis("right"), "accuracy", theme.accuracy_color)
         self.acc_box.setYRange(0.0, 1.0, padding=0.02)
-        self.acc_box.setMouseEnabled(x=False, y=False)
         self.accuracy = Series(Curve(pen=pen(theme.accuracy_color, theme.line_width * 0.7)), "accuracy")
         self.acc_box.addItem(self.accuracy.item)
 
         # the selected run's learning rate η_t on a third axis, outside the accuracy axis
-        self.lr_box = pg.ViewBox()
         self.lr_axis = pg.AxisItem("right")
         style_axes(plot, theme, axes=(self.lr_axis,))
-        self.lr_axis.setLabel("learning rate η", **{**self.lr_axis.labelStyle, "color": theme.lr_color})
         self.lr_axis.setTextPen(theme.lr_color)
         plot.layout.addItem(self.lr_axis, 2, 3)
-        plot.scene().addItem(self.lr_box)
-        self.lr_axis.linkToView(self.lr_box)
-        self.lr_box.setXLink(plot)
-        self.lr_box.setMouseEnabled(x=False, y=False)
+        self.lr_box = overlay_view(plot, self.lr_axis, "learning rate η", theme.lr_color)
         self.lr = Series(Curve(pen=pen(theme.lr_color, theme.line_width * 0.7, Qt.PenStyle.DashDotLine)), "lr")
         self.lr_box.addItem(self.lr.item)
         self._lr_top = None
         self._show_lr_axis(False)
-        plot.vb.sigResized.connect(self._sync_boxes)
-        self._sync_boxes()
 
         self.readout = pg.TextItem(color=theme.foreground, anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 200))
         plot.addItem(self.readout, ignoreBounds=True)
@@ -98,12 +87,6 @@ class LossCurveView(pg.PlotWidget):
         self._hovered: tuple | None = None
         self.scene().sigMouseMoved.connect(self._hover)
         self.setToolTip(HOVER_TIP)
-
-    def _sync_boxes(self) -> None:
-        plot = self.getPlotItem()
-        for box in (self.acc_box, self.lr_box):
-            box.setGeometry(plot.vb.sceneBoundingRect())
-            box.linkedViewChanged(plot.vb, box.XAxis)
 
     def _show_lr_axis(self, on: bool) -> None:
         if self.lr_axis.isVisible() != on:

@@ -76,6 +76,26 @@ def nice_ceiling(value: float) -> float:
     return float(10 ** (exponent + 1))
 
 
+def overlay_view(plot: pg.PlotItem, axis: pg.AxisItem, label: str, color: str) -> pg.ViewBox:
+    """A ViewBox laid over ``plot``'s own, sharing its x axis, whose y values ``axis`` shows
+    (labelled ``label`` in ``color``): a second quantity on a scale of its own. The mouse does
+    not zoom it; it follows the plot's size."""
+    box = pg.ViewBox()
+    plot.scene().addItem(box)
+    axis.linkToView(box)
+    axis.setLabel(label, **{**axis.labelStyle, "color": color})
+    box.setXLink(plot)
+    box.setMouseEnabled(x=False, y=False)
+
+    def follow() -> None:
+        box.setGeometry(plot.vb.sceneBoundingRect())
+        box.linkedViewChanged(plot.vb, box.XAxis)
+
+    plot.vb.sigResized.connect(follow)
+    follow()
+    return box
+
+
 def style_axes(plot_item: pg.PlotItem, theme, axes=None) -> None:
     """Axis fonts and colours from the theme, and each axis rendered into a pixmap that is
     redrawn only when the axis changes: axes are text, and repainting text on every frame costs

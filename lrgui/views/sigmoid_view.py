@@ -11,7 +11,7 @@ from ..core.features import decision_in_original_units, theta_length
 from ..core.numerics import sigmoid
 from ..core.objective import LOSSES
 from .plot_helpers import (
-    EMPTY, Curve, Dots, Grid, keep_pixels, nice_ceiling, pen, set_line, set_text, style_axes,
+    EMPTY, Curve, Dots, Grid, keep_pixels, nice_ceiling, overlay_view, pen, set_line, set_text, style_axes,
 )
 from .theme import DEFAULT, Theme
 
@@ -58,25 +58,18 @@ class SigmoidView(pg.PlotWidget):
 
         # each point's gradient term |∂ℓ/∂z| on a right-hand axis (View tab), with the term as a
         # function of z for either label: why squared error lets confidently wrong points go
-        self.terms_box = pg.ViewBox()
         plot.showAxis("right")
-        plot.scene().addItem(self.terms_box)
-        right = plot.getAxis("right")
-        right.linkToView(self.terms_box)
-        right.setLabel("|∂ℓ/∂z| gradient term", **{**right.labelStyle, "color": theme.foreground})
-        self.terms_box.setXLink(plot)
-        self.terms_box.setMouseEnabled(x=False, y=False)
+        self.terms_box = overlay_view(plot, plot.getAxis("right"), "|∂ℓ/∂z| gradient term",
+                                      theme.foreground)
         self.term_curves = [Curve(pen=pen(theme.class_colors[c], theme.line_width * 0.6, Qt.PenStyle.DashLine))
                             for c in (0, 1)]
         self.terms = [pg.ScatterPlotItem(symbol="o", size=theme.point_size * 0.7, brush=None,
                                          pen=pg.mkPen(theme.class_colors[c], width=1.2)) for c in (0, 1)]
         for item in (*self.term_curves, *self.terms):
             self.terms_box.addItem(item)
-        plot.vb.sigResized.connect(self._sync_terms_box)
         self._terms_shown = None
         self._terms_key = None
         self._show_terms(False)
-        self._sync_terms_box()
         self._shown = None
         self._data = None
         self._jitter = EMPTY
@@ -128,11 +121,6 @@ class SigmoidView(pg.PlotWidget):
         set_text(self.note, " · ".join(s for s in (f"{run.spec.label}, epoch {run.epoch}", shown, edge) if s))
         self.note.setPos(-half, 1.12)
 
-    def _sync_terms_box(self) -> None:
-        vb = self.getPlotItem().vb
-        self.terms_box.setGeometry(vb.sceneBoundingRect())
-        self.terms_box.linkedViewChanged(vb, self.terms_box.XAxis)
-
     def _show_terms(self, on: bool) -> None:
         if on != self._terms_shown:
             self._terms_shown = on
@@ -160,8 +148,7 @@ class SigmoidView(pg.PlotWidget):
 
     def term_positions(self, label: int) -> np.ndarray:
         """(m, 2) positions (z, |∂ℓ/∂z|) drawn for the points of class ``label``."""
-        x, y = self.terms[label].getData()
-        return np.column_stack([x, y]) if x is not None and len(x) else np.empty((0, 2))
+        return _positions(self.terms[label])
 
     def _draw_curve(self, half: float) -> None:
         if half != self._half_width or self.curve.xData is None or not len(self.curve.xData):
@@ -172,9 +159,13 @@ class SigmoidView(pg.PlotWidget):
 
     def point_positions(self, label: int) -> np.ndarray:
         """(m, 2) positions (z, label + jitter) drawn for class ``label``."""
-        x, y = self.points[label].getData()
-        return np.column_stack([x, y]) if x is not None and len(x) else np.empty((0, 2))
+        return _positions(self.points[label])
 
     def shown_rows(self) -> np.ndarray:
         return self._shown
 
+
+def _positions(item) -> np.ndarray:
+    """(m, 2) positions of the points ``item`` draws."""
+    x, y = item.getData()
+    return np.column_stack([x, y]) if x is not None and len(x) else np.empty((0, 2))

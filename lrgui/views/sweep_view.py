@@ -203,7 +203,7 @@ class SweepView(QWidget):
         count = len(r.grid.lrs)
         if not r.grid.param:
             return [("", list(range(count)))]
-        return [(f"{r.grid.param} = {v:g}", list(range(g * count, (g + 1) * count)))
+        return [(f"{r.grid.param} = {v:g}", [r.grid.index(g, i) for i in range(count)])
                 for g, v in enumerate(r.grid.values)]
 
     def _draw(self, rebuild: bool) -> None:
@@ -305,7 +305,7 @@ class SweepView(QWidget):
         row = int(round(point.y()))
         if 0 <= row < len(r.grid.values):
             event.accept()
-            self.controller.add_sweep_run(row * len(r.grid.lrs) + column)
+            self.controller.add_sweep_run(r.grid.index(row, column))
 
     def _clicked(self, group: int, points) -> None:
         if len(points):
