@@ -39,6 +39,7 @@ from ..core.sweep import SweepGrid, parse_lr_range, parse_param
 from ..core.table_io import read_table, write_table
 from .analysis import AnalysisJobs
 from .commands import PointEdit, SessionEdit, held_bytes
+from .inspector import Inspector
 from .snapshot import RunView, Snapshot
 from .sweeper import SweepJob
 from .worker import TrainingClient
@@ -74,8 +75,11 @@ class Controller(QObject):
         self.speed: float | None = 30.0
         self.mirror = RaceMirror()
         self.analysis = AnalysisJobs()
+        self.inspector = Inspector(lambda *message: self.client.send(*message))
+        self.focus: int | None = None        # the data point taken apart in the equations
         self.sweep = SweepJob(self)
         self.latest: Snapshot | None = None
+        self.inspecting = False
         self.playing = False
         self.notice = ""
         self.busy = False
@@ -170,6 +174,7 @@ class Controller(QObject):
         """The training process ended unexpectedly: start a new one on the same session."""
         self.client.close(timeout=1.0)
         self.mirror = RaceMirror()
+        self.inspector.forget()
         self.message.emit("The trainer stopped unexpectedly and was restarted: the runs start again "
                           "from epoch 0. Your data and settings are unchanged.")
         self._start_client()
@@ -193,6 +198,9 @@ class Controller(QObject):
                 reports.append(message[1])
             elif message[0] == "record":
                 self._records_in[message[1]] = message[2]
+            elif message[0] == "anatomy":
+                self.inspector.receive(message[1], message[2])
+                self._dirty_frame = True
             elif message[0] == "fault":
                 self.faults.append(message[1])
                 self.message.emit("Internal error in the trainer; training paused.")
@@ -215,7 +223,11 @@ class Controller(QObject):
             self.drawn_sync = self.synced
         landscape = self.analysis.poll(self.latest)
         if landscape is not None:
+            self.inspector.set_landscape(landscape)
             self.landscapeReady.emit(landscape)
+            self._dirty_frame = self._dirty_frame or self.inspector.wanted    # internals on the new grid
+        self.inspector.wanted = self.inspecting or self.session.view.internals
+        self.inspector.poll(self.latest, self.focus)
 
     def snapshot(self) -> Snapshot:
         """The picture of this moment (see Snapshot)."""
@@ -238,8 +250,13 @@ class Controller(QObject):
         if refit:
             self._refit_version = None
         self.started = self.started or mirror.end > 0
+        inspector = self.inspector
+        mine = selected is not None and inspector.run_id == selected.id
+        focus = self.focus if self.focus is not None and self.focus < data.n else None
         return Snapshot(self._serial, data, session.view, views, selected, mirror.position, mirror.end,
-                        self.playing, self.notice, self.busy, self.started, refit)
+                        self.playing, self.notice, self.busy, self.started, refit,
+                        anatomy=inspector.anatomy if mine else None, anatomy_note=inspector.message,
+                        internals=inspector.internals_for_run(selected), focus=focus)
 
     def _run_view(self, spec: RunSpec, m, selected: bool, first: bool) -> RunView:
         if m is None or len(m.history) == 0:
@@ -332,6 +349,7 @@ class Controller(QObject):
         runs = self._runs_for(data)
         if any(a is not b for a, b in zip(runs, self.session.runs)):
             after["runs"] = runs
+        self.focus = None
         self._edit(text, refit=refit, **after)
 
     def _full_point(self, x: float, y: float, index: int | None = None) -> np.ndarray:
@@ -358,6 +376,8 @@ class Controller(QObject):
     def remove_point(self, index: int) -> None:
         data = self.session.data
         if 0 <= index < data.n:
+            if self.focus is not None:
+                self.focus = None if self.focus == index else self.focus - (index < self.focus)
             self._point_edit("Remove a point", "remove", index, data.X[index], int(data.y[index]),
                              data.without_point(index))
 
@@ -398,6 +418,20 @@ class Controller(QObject):
             return False
         self._set_data(data, f"Generate {name} data", DataOrigin.generator(name, params), refit=True)
         return True
+
+    def focus_point(self, index: int | None) -> None:
+        """Take the data point ``index`` apart in the equations and mark it in every view (None,
+        or the point already focused, lets go of it)."""
+        data = self.session.data
+        index = None if index is None or not 0 <= index < data.n or index == self.focus else int(index)
+        self.focus = index
+        self.inspecting = self.inspecting or index is not None
+        self.redraw()
+
+    def set_inspecting(self, on: bool) -> None:
+        """Whether a view shows the selected run's update taken apart (the equations dock)."""
+        self.inspecting = bool(on)
+        self.redraw()
 
     def set_click_class(self, label: int) -> None:
         self.click_class = int(label)

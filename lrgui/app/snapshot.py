@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.anatomy import Anatomy, SliceInternals
 from ..core.dataset import Dataset
 from ..core.history import History
 from ..core.race import RunState
@@ -96,7 +97,10 @@ class Snapshot:
     """``data`` is what the runs train on for this frame; ``position`` the timeline's epoch and
     ``end`` the last recorded one; ``notice`` explains why training does not go on, when it does
     not; ``started`` turns true at the first epoch trained; ``refit`` asks the views to frame new
-    data."""
+    data. ``anatomy`` is the selected run's update taken apart (core.anatomy; for the epoch it
+    names, which may lag the timeline by a frame), or None with ``anatomy_note`` saying why;
+    ``internals`` that update on the landscape's slice; ``focus`` the index of the data point
+    taken apart and marked in every view."""
 
     serial: int
     data: Dataset
@@ -110,6 +114,10 @@ class Snapshot:
     busy: bool
     started: bool
     refit: bool
+    anatomy: Anatomy | None = None
+    anatomy_note: str = ""
+    internals: SliceInternals | None = None
+    focus: int | None = None
 
     def status_line(self) -> str:
         """The status bar's words: a stopped run's own reason says more than the timeline's notice."""

@@ -8,8 +8,10 @@ window never falls behind and never misses a row. Nothing here imports Qt.
 
 Commands (tuples): ("data", version, Dataset), ("runs", [RunSpec], {id: Plan} or None),
 ("threshold", t), ("play", bool), ("step",), ("back",), ("seek", epoch), ("position", epoch),
-("reset",), ("speed", epochs per second or None), ("ack",), ("sync", n), ("record", token), ("stop",).
-Replies: ("delta", Report), ("record", token, {id: recorded}), ("fault", text).
+("reset",), ("speed", epochs per second or None), ("ack",), ("sync", n), ("record", token),
+("anatomy", token, run id, epoch, (x, label) or None), ("stop",).
+Replies: ("delta", Report), ("record", token, {id: recorded}), ("anatomy", token, Anatomy or a
+sentence), ("fault", text).
 """
 
 from __future__ import annotations
@@ -239,6 +241,19 @@ class Server:
                                  for start, data, config in r["segments"]]
             recorded[run_id] = r
         self._outbox.put(("record", token, {"position": race.position, "runs": recorded}))
+
+    def do_anatomy(self, token, run_id, epoch, point) -> None:
+        """Take apart the update after ``epoch`` of a run (see core.anatomy); the answer is a
+        sentence when the run has nothing to show."""
+        track = self.race.tracks.get(run_id)
+        if track is None or track.run is None:
+            answer = "the run has not started"
+        else:
+            try:
+                answer = track.run.anatomy(epoch, point)
+            except LrguiError as exc:
+                answer = str(exc)
+        self._outbox.put(("anatomy", token, answer))
 
     def do_stop(self) -> None:
         self.stopping = True

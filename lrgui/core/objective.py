@@ -32,6 +32,11 @@ class Loss:
     sums: callable          # (θ, SignedDesign) → (loss sum, gradient sum, misclassified count)
     has_hessian: bool       # Newton's method needs it
     slope: callable         # (z, y) → ∂ℓ/∂z per point: a point adds slope · (1, x) to n·∇J
+    # the formulas, as the equations show them: J, one point's term ℓ, ∂ℓ/∂z, and ∇J
+    formula: str = ""
+    term_formula: str = ""
+    slope_formula: str = ""
+    gradient_formula: str = ""
 
 
 def _cross_entropy_slope(z: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -44,10 +49,14 @@ def _squared_error_slope(z: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 LOSSES: Registry[Loss] = Registry("loss")
-LOSSES.register("cross-entropy")(Loss("cross-entropy", "Cross-entropy (log loss)", kernels.cross_entropy_sums, True,
-                                      _cross_entropy_slope))
-LOSSES.register("squared")(Loss("squared", "Squared error on σ(z)", kernels.squared_error_sums, False,
-                                _squared_error_slope))
+LOSSES.register("cross-entropy")(Loss(
+    "cross-entropy", "Cross-entropy (log loss)", kernels.cross_entropy_sums, True, _cross_entropy_slope,
+    "J = (1/n) Σ [log(1 + eᶻⁱ) − yᵢ zᵢ]", "ℓ = log(1 + eᶻ) − y z", "∂ℓ/∂z = p − y",
+    "∇J = (1/n) Σ (pᵢ − yᵢ) φᵢ"))
+LOSSES.register("squared")(Loss(
+    "squared", "Squared error on σ(z)", kernels.squared_error_sums, False, _squared_error_slope,
+    "J = (1/2n) Σ (pᵢ − yᵢ)²", "ℓ = ½ (p − y)²", "∂ℓ/∂z = (p − y) p (1 − p)",
+    "∇J = (1/n) Σ (pᵢ − yᵢ) pᵢ(1 − pᵢ) φᵢ"))
 
 
 # -- penalties -----------------------------------------------------------------------------------
@@ -57,6 +66,8 @@ class Penalty:
     name = "none"
     label = "None"
     smooth = True
+    formula = ""              # what it adds to J and to ∇J, as the equations show it
+    gradient_formula = ""
 
     def value(self, w: np.ndarray, scale: float) -> float:
         return 0.0
@@ -73,6 +84,7 @@ class Penalty:
 
 class L2(Penalty):
     name, label = "l2", "L2 (ridge)"
+    formula, gradient_formula = "(λ/2n) ‖w‖²", "(λ/n) (0, w)"
 
     def value(self, w, scale):
         return 0.5 * scale * float(np.dot(w, w))
@@ -87,6 +99,7 @@ class L2(Penalty):
 class L1(Penalty):
     name, label = "l1", "L1 (lasso)"
     smooth = False
+    formula, gradient_formula = "(λ/n) ‖w‖₁", "(λ/n) (0, sign w)"
 
     def value(self, w, scale):
         return scale * float(np.abs(w).sum())

@@ -3,8 +3,9 @@
 An epoch is one pass over the training data: one step for full-batch methods, ⌈n/B⌉ steps for
 mini-batch ones, one iteration for Newton's method and the scipy methods. Every optimizer
 registers itself in ``OPTIMIZERS`` with its hyperparameters described as data (``params``), so the
-command line and the side panel offer it without further code. ``state()`` exposes the internal
-state (velocity, moments, step sizes) for the views.
+command line and the side panel offer it without further code. ``anatomy(θ)`` takes its next
+update apart (its rule, the numbers in it, its velocity, step sizes or search direction) for the
+live equations and the landscape.
 
 Hyperparameters can change between epochs (``set_hyper``) without losing state, and the cost can
 be replaced when the data change (``set_objective``): training goes on from where it is.
@@ -12,11 +13,13 @@ be replaced when the data change (``set_objective``): training goes on from wher
 
 from __future__ import annotations
 
+import copy
 from typing import Any, ClassVar
 
 import numpy as np
 from scipy.optimize import minimize
 
+from .anatomy import Term, UpdateRule, bfgs_direction, cg_direction, lbfgs_direction
 from .errors import ConfigError
 from .numerics import norm
 from .objective import Objective
@@ -96,8 +99,17 @@ class Optimizer:
     def epoch(self, theta: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-    def state(self) -> dict[str, Any]:
-        return {}
+    def anatomy(self, theta: np.ndarray) -> UpdateRule:
+        """The next update from ``theta`` taken apart; the state is not changed."""
+        raise NotImplementedError
+
+    def copy(self) -> "Optimizer":
+        """An independent optimizer in the same state (its random stream included)."""
+        other = copy.copy(self)
+        other.hyper = dict(self.hyper)
+        other.rng = np.random.default_rng()
+        other.rng.bit_generator.state = self.rng.bit_generator.state
+        return other
 
     def snapshot(self) -> dict[str, Any]:
         """Everything needed to continue exactly from here (hyperparameters excluded)."""
@@ -140,21 +152,47 @@ class GradientMethod(Optimizer):
         self.epochs_done += 1
         return theta
 
-    def update(self, theta: np.ndarray, gradient, lr: float) -> tuple[np.ndarray, Any]:
-        """One update from ``gradient(θ)``; returns (new θ, the step size per coordinate)."""
+    def update(self, theta: np.ndarray, gradient, lr: float, terms: dict | None = None
+               ) -> tuple[np.ndarray, Any]:
+        """One update from ``gradient(θ)``; returns (new θ, the step size per coordinate). A dict
+        given as ``terms`` receives the quantities of the update by name."""
         raise NotImplementedError
 
-    def state(self):
-        return {"learning rate": self.learning_rate()}
+    # The rule's formulas, and the entries of ``terms`` it shows: (name, symbol, meaning).
+    rule: ClassVar[tuple[str, ...]]
+    shown_terms: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+
+    def anatomy(self, theta):
+        """The next update as if on the whole data (the first update of the next epoch when the
+        batch is the whole data set)."""
+        terms: dict = {}
+        lr = self.learning_rate()
+        self.copy().update(theta, self.objective.smooth_gradient, lr, terms)
+        notes = []
+        size = int(self.hyper.get("batch_size", 0))
+        if 0 < size < self.objective.n:
+            notes.append(f"shown with the whole data's gradient; the epoch makes "
+                         f"{-(-self.objective.n // size)} updates on mini-batches of {size}")
+        if not self.objective.smooth:
+            notes.append("each update is followed by the L1 soft-threshold step")
+        shown = (Term("η", "learning rate of this epoch", lr),) + tuple(
+            Term(symbol, meaning, terms[name]) for name, symbol, meaning in self.shown_terms)
+        return UpdateRule(self.rule, shown, "; ".join(notes), velocity=terms.get("velocity"),
+                          step_sizes=terms.get("step_sizes"), scaled=terms.get("scaled"))
 
 
 @OPTIMIZERS.register("gd")
 class GradientDescent(GradientMethod):
     name, label, short = "gd", "Batch gradient descent", "GD"
     params = (_lr(0.05), *SCHEDULE_PARAMS)
+    rule = ("θ ← θ − η ∇J(θ)",)
+    shown_terms = (("g", "∇J(θ)", "gradient"),)
 
-    def update(self, theta, gradient, lr):
-        return theta - lr * gradient(theta), lr
+    def update(self, theta, gradient, lr, terms=None):
+        g = gradient(theta)
+        if terms is not None:
+            terms["g"] = g
+        return theta - lr * g, lr
 
 
 @OPTIMIZERS.register("sgd")
@@ -172,6 +210,9 @@ class Momentum(GradientMethod):
         Param("momentum", 0.9, "Momentum μ", "Fraction of the previous step kept", "float", 0.0, 0.999),)
 
     state_attributes = Optimizer.state_attributes + ("velocity",)
+    rule = ("v ← μ v − η ∇J(θ)", "θ ← θ + v")
+    shown_terms = (("mu", "μ", "momentum"), ("velocity", "v", "velocity carried in"),
+                   ("g", "∇J", "the gradient it adds"), ("new_velocity", "v′", "new velocity: the step"))
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
@@ -180,13 +221,15 @@ class Momentum(GradientMethod):
     def _gradient_at(self, theta, gradient):
         return gradient(theta)
 
-    def update(self, theta, gradient, lr):
+    def update(self, theta, gradient, lr, terms=None):
         mu = self.hyper["momentum"]
-        self.velocity = mu * self.velocity - lr * self._gradient_at(theta, gradient)
+        g = self._gradient_at(theta, gradient)
+        if terms is not None:
+            terms.update(mu=mu, velocity=self.velocity, g=g)
+        self.velocity = mu * self.velocity - lr * g
+        if terms is not None:
+            terms["new_velocity"] = self.velocity
         return theta + self.velocity, lr
-
-    def state(self):
-        return {**super().state(), "velocity": self.velocity.copy()}
 
 
 @OPTIMIZERS.register("nesterov")
@@ -194,6 +237,10 @@ class Nesterov(Momentum):
     """Momentum with the gradient taken at the look-ahead point θ + μ v."""
 
     name, label, short = "nesterov", "Nesterov accelerated gradient", "Nesterov"
+    rule = ("v ← μ v − η ∇J(θ + μ v)", "θ ← θ + v")
+    shown_terms = (("mu", "μ", "momentum"), ("velocity", "v", "velocity carried in"),
+                   ("g", "∇J(θ + μv)", "the gradient at the look-ahead point"),
+                   ("new_velocity", "v′", "new velocity: the step"))
 
     def _gradient_at(self, theta, gradient):
         return gradient(theta + self.hyper["momentum"] * self.velocity)
@@ -203,7 +250,6 @@ class ScaledByGradientSquares(GradientMethod):
     """θ ← θ − η g / (√s + ε), with s a running statistic of g² kept per coordinate."""
 
     state_attributes = Optimizer.state_attributes + ("squares",)
-    squares_label: ClassVar[str]
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
@@ -215,15 +261,13 @@ class ScaledByGradientSquares(GradientMethod):
     def _step_size(self, lr: float) -> np.ndarray:
         return lr / (np.sqrt(self.squares) + self.hyper["eps"])
 
-    def update(self, theta, gradient, lr):
+    def update(self, theta, gradient, lr, terms=None):
         g = gradient(theta)
         self.squares = self.accumulate(self.squares, g * g)
         step = self._step_size(lr)
+        if terms is not None:
+            terms.update(g=g, squares=self.squares, step_sizes=step, scaled=g)
         return theta - step * g, step
-
-    def state(self):
-        return {**super().state(), self.squares_label: self.squares.copy(),
-                "step size": self._step_size(self.learning_rate())}
 
 
 @OPTIMIZERS.register("adagrad")
@@ -232,7 +276,9 @@ class AdaGrad(ScaledByGradientSquares):
 
     name, label, short = "adagrad", "AdaGrad", "AdaGrad"
     params = (_lr(0.5), _batch(0), *SCHEDULE_PARAMS, EPS)
-    squares_label = "sum of squared gradients"
+    rule = ("s ← s + g²", "θ ← θ − η g / (√s + ε)")
+    shown_terms = (("g", "g", "gradient ∇J(θ)"), ("squares", "s", "sum of squared gradients"),
+                   ("step_sizes", "η / (√s + ε)", "step size of each coordinate"))
 
     def accumulate(self, squares, g2):
         return squares + g2
@@ -245,7 +291,9 @@ class RMSProp(ScaledByGradientSquares):
     name, label, short = "rmsprop", "RMSProp", "RMSProp"
     params = (_lr(0.01), _batch(0), *SCHEDULE_PARAMS,
               Param("rho", 0.9, "Decay ρ", "Weight of the past in the mean square", "float", 0.0, 0.9999), EPS)
-    squares_label = "mean square gradient"
+    rule = ("s ← ρ s + (1 − ρ) g²", "θ ← θ − η g / (√s + ε)")
+    shown_terms = (("g", "g", "gradient ∇J(θ)"), ("squares", "s", "mean square gradient"),
+                   ("step_sizes", "η / (√s + ε)", "step size of each coordinate"))
 
     def accumulate(self, squares, g2):
         rho = self.hyper["rho"]
@@ -264,6 +312,14 @@ class Adam(GradientMethod):
               EPS)
 
     state_attributes = Optimizer.state_attributes + ("m", "v", "t")
+    rule = ("m ← β₁ m + (1 − β₁) g", "v ← β₂ v + (1 − β₂) g²",
+            "m̂ = m / (1 − β₁ᵗ),   v̂ = v / (1 − β₂ᵗ)", "θ ← θ − η m̂ / (√v̂ + ε)")
+    shown_terms = (("g", "g", "gradient ∇J(θ)"), ("t", "t", "updates, this one included"),
+                   ("m", "m", "first moment (mean gradient)"),
+                   ("v", "v", "second moment (mean square gradient)"),
+                   ("m_hat", "m̂", "bias-corrected first moment"),
+                   ("v_hat", "v̂", "bias-corrected second moment"),
+                   ("step_sizes", "η / (√v̂ + ε)", "step size of each coordinate"))
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
@@ -271,7 +327,7 @@ class Adam(GradientMethod):
         self.v = np.zeros(self.objective.k)
         self.t = 0
 
-    def update(self, theta, gradient, lr):
+    def update(self, theta, gradient, lr, terms=None):
         g = gradient(theta)
         b1, b2 = self.hyper["beta1"], self.hyper["beta2"]
         self.t += 1
@@ -280,11 +336,10 @@ class Adam(GradientMethod):
         m_hat = self.m / (1.0 - b1**self.t)
         v_hat = self.v / (1.0 - b2**self.t)
         step = lr / (np.sqrt(v_hat) + self.hyper["eps"])
+        if terms is not None:
+            terms.update(g=g, t=self.t, m=self.m, v=self.v, m_hat=m_hat, v_hat=v_hat,
+                         step_sizes=step, scaled=m_hat)
         return theta - step * m_hat, step
-
-    def state(self):
-        return {**super().state(), "first moment": self.m.copy(), "second moment": self.v.copy(),
-                "updates": self.t}
 
 
 # -- second order --------------------------------------------------------------------------------
@@ -320,6 +375,8 @@ class Newton(Optimizer):
     def why_unsuitable(cls, objective):
         return _second_order_reason(objective)
 
+    rule = ("H = ∇²J(θ) = (1/n) Σ pᵢ(1 − pᵢ) φᵢ φᵢᵀ  (+ λ/n on w)", "solve  H Δ = ∇J(θ)", "θ ← θ − Δ")
+
     def epoch(self, theta):
         g = self.objective.gradient(theta)
         H = self.objective.hessian(theta)
@@ -337,8 +394,12 @@ class Newton(Optimizer):
                 return np.full_like(theta, np.nan)
         return theta - self.last_step
 
-    def state(self):
-        return {"newton step": self.last_step.copy()}
+    def anatomy(self, theta):
+        twin = self.copy()
+        twin.epoch(theta)
+        H = self.objective.hessian(theta)
+        return UpdateRule(self.rule, (Term("H", "Hessian", H), Term("Δ", "Newton step H⁻¹∇J", twin.last_step)),
+                          hessian=H)
 
 
 # -- scipy.optimize ------------------------------------------------------------------------------
@@ -349,16 +410,18 @@ class _OutOfRange(Exception):
 class ScipyMethod(Optimizer):
     """A method of ``scipy.optimize.minimize``, replayed one iterate per epoch.
 
-    The first epoch solves the problem from θ, recording every iterate scipy reports; each epoch
-    then moves to the next one, in order. When scipy stops short of the tolerance (a line search
+    The first epoch solves the problem from θ, recording every iterate scipy reports (``_path``
+    holds the start and the iterates, ``_at`` where the run is on it); each epoch then moves to
+    the next one, in order. When scipy stops short of the tolerance (a line search
     that lost precision), it is restarted from where it stopped, a few times at most. Editing the
     data starts a new solve from where θ is.
     """
 
     family = "scipy"
     method: ClassVar[str]
-    state_attributes = Optimizer.state_attributes + ("_iterates", "_restarts", "_solved")
+    state_attributes = Optimizer.state_attributes + ("_path", "_at", "_restarts", "_solved")
     MAX_RESTARTS = 20
+    rule: ClassVar[tuple[str, ...]]
 
     @classmethod
     def why_unsuitable(cls, objective):
@@ -368,19 +431,27 @@ class ScipyMethod(Optimizer):
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
-        self._iterates: tuple = ()
+        self._path: tuple = ()
+        self._at = 0
         self._restarts = 0
         self._solved = False
 
+    @property
+    def _left(self) -> int:
+        """Iterates of the current solve not yet reached."""
+        return max(0, len(self._path) - 1 - self._at)
+
     def set_objective(self, objective):
         super().set_objective(objective)
-        self._iterates, self._restarts, self._solved, self.finished = (), 0, False, False
+        self._path, self._at, self._restarts, self._solved, self.finished = (), 0, 0, False, False
 
     def _solve(self, theta: np.ndarray) -> None:
         iterates: list = []
 
         def record(intermediate_result):
             iterates.append(np.array(intermediate_result.x, dtype=np.float64))
+
+        start = np.array(theta, dtype=np.float64)
 
         def loss_gradient(t):
             loss, gradient = self.objective.loss_gradient(t)
@@ -399,19 +470,20 @@ class ScipyMethod(Optimizer):
         except _OutOfRange:
             # A line search tried a θ whose loss is beyond floating point: the iterates so far stand.
             self.message = "a trial step left the range of floating point"
-            self._iterates, self._solved = tuple(iterates), False
+            self._path, self._at, self._solved = (start, *iterates), 0, False
             return
         self.message = str(result.message)
-        self._iterates = tuple(iterates)
+        self._path, self._at = (start, *iterates), 0
         self._solved = bool(result.success)
 
     def epoch(self, theta):
-        if not self._iterates and not self.finished:
+        if not self._left and not self.finished:
             self._solve(theta)
-        if self._iterates:
-            theta, self._iterates = self._iterates[0], self._iterates[1:]
+        if self._left:
+            self._at += 1
+            theta = self._path[self._at]
             self.epochs_done += 1
-        if not self._iterates:
+        if not self._left:
             stuck = self._solved or self._restarts >= self.MAX_RESTARTS
             if stuck or norm(self.objective.gradient(theta)) <= self.tol:
                 self.finished = True
@@ -419,20 +491,53 @@ class ScipyMethod(Optimizer):
                 self._restarts += 1
         return theta
 
-    def state(self):
-        return {"iterates left": len(self._iterates), "restarts": self._restarts}
+    def direction(self, path: tuple) -> np.ndarray | None:
+        """The search direction taken from ``path[-1]`` by a solve through ``path`` (or None when
+        rebuilding it would cost too much)."""
+        raise NotImplementedError
+
+    def anatomy(self, theta):
+        twin = self.copy()
+        if not twin._left and not twin.finished:
+            twin._solve(theta)
+        if not twin._left:
+            return UpdateRule(self.rule, note="the method has no further iterate")
+        path = twin._path[:twin._at + 1]
+        d = self.direction(path)
+        if d is None:
+            return UpdateRule(self.rule, note="the search direction is not rebuilt for this many "
+                                              "rows, weights and iterates")
+        s = twin._path[twin._at + 1] - path[-1]
+        alpha = float(np.dot(s, d) / np.dot(d, d)) if np.dot(d, d) > 0 else float("nan")
+        return UpdateRule(self.rule, (Term("d", "search direction", d), Term("α", "step length of the line search", alpha)),
+                          direction=d, step_length=alpha)
 
 
 @OPTIMIZERS.register("cg")
 class ConjugateGradient(ScipyMethod):
     name, label, short, method = "cg", "Conjugate gradient (scipy)", "CG", "CG"
+    rule = ("β = max(0, gₖᵀ(gₖ − gₖ₋₁) / ‖gₖ₋₁‖²)   (Polak–Ribière)", "d ← −gₖ + β d",
+            "θ ← θ + α d   (α from a Wolfe line search)")
+
+    def direction(self, path):
+        return cg_direction(self.objective, path)
 
 
 @OPTIMIZERS.register("bfgs")
 class BFGS(ScipyMethod):
     name, label, short, method = "bfgs", "BFGS (scipy)", "BFGS", "BFGS"
+    rule = ("d = −H̃ ∇J(θ)   (H̃: inverse-Hessian estimate from every step s and gradient change y)",
+            "θ ← θ + α d   (α from a Wolfe line search)", "H̃ ← (I − ρ s yᵀ) H̃ (I − ρ y sᵀ) + ρ s sᵀ,   ρ = 1 / yᵀs")
+
+    def direction(self, path):
+        return bfgs_direction(self.objective, path)
 
 
 @OPTIMIZERS.register("lbfgs")
 class LBFGS(ScipyMethod):
     name, label, short, method = "lbfgs", "L-BFGS (scipy)", "L-BFGS", "L-BFGS-B"
+    rule = ("d = −H̃ ∇J(θ)   (H̃ from the last 10 pairs s, y by the two-loop recursion)",
+            "θ ← θ + α d   (α from a line search)")
+
+    def direction(self, path):
+        return lbfgs_direction(self.objective, path)

@@ -24,6 +24,7 @@ from .config import RunConfig
 from .dataset import Dataset
 from .diagnose import SEPARABLE_REASON, OscillationWatch, penalised, separable
 from .errors import ConfigError, DatasetError
+from .anatomy import Anatomy, point_terms
 from .history import History
 from .metrics import accuracy_at
 from .numerics import sigmoid
@@ -332,17 +333,9 @@ class TrainingRun:
         settings (a new segment starts if they differ from those ``epoch`` was trained with)."""
         epoch = max(0, min(int(epoch), self.epoch))
         s = self.segment_at(epoch)
-        cp = next(c for c in reversed(self._checkpoints) if c.segment == s and c.epoch <= epoch)
         problem = self.problem_of(s)
         seg = self.segments[s]
-        self.optimizer.set_objective(problem.objective)
-        self.optimizer.hyper = dict(seg.config.hyper)
-        self.optimizer.tol = seg.config.tol
-        self.optimizer.restore(cp.optimizer)
-        theta = cp.theta.copy()
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for _ in range(cp.epoch, epoch):
-                theta = self.optimizer.epoch(theta)
+        theta = self._replay(self.optimizer, epoch)
         self.history.truncate(epoch + 1)
         if not self.history.exact(epoch):
             self.history.replace_last(theta=theta, theta_original=problem.features.to_original(theta))
@@ -356,6 +349,46 @@ class TrainingRun:
         self.last = self._evaluate(theta)
         if seg.data is not self.data or not same_course(seg.config, self.config):
             self._switch(self.data, self.config)
+
+    def _replay(self, optimizer, epoch: int) -> np.ndarray:
+        """Put ``optimizer`` in the state it had after ``epoch`` (nearest checkpoint, then the
+        epochs after it again); returns θ then (training units of that epoch's segment)."""
+        s = self.segment_at(epoch)
+        cp = next(c for c in reversed(self._checkpoints) if c.segment == s and c.epoch <= epoch)
+        seg = self.segments[s]
+        optimizer.set_objective(self.problem_of(s).objective)
+        optimizer.hyper = dict(seg.config.hyper)
+        optimizer.tol = seg.config.tol
+        optimizer.restore(cp.optimizer)
+        theta = cp.theta.copy()
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for _ in range(cp.epoch, epoch):
+                theta = optimizer.epoch(theta)
+        return theta
+
+    def anatomy(self, epoch: int, point: tuple[np.ndarray, float] | None = None) -> Anatomy:
+        """The update after the recorded ``epoch`` taken apart (exactly as the run makes or made
+        it), with the terms of ``point`` = (x (d,), label) at θ then. The run is not changed."""
+        epoch = max(0, min(int(epoch), self.epoch))
+        s = self.segment_at(epoch)
+        problem = self.problem_of(s)
+        if epoch == self.epoch and self.status != DIVERGED and s == len(self.segments) - 1:
+            optimizer, theta = self.optimizer.copy(), self.theta.copy()
+        else:
+            optimizer = self.optimizer.copy()
+            theta = self._replay(optimizer, epoch)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            loss, gradient = problem.objective.loss_gradient(theta)
+            update = optimizer.anatomy(theta)
+            following = optimizer.copy().epoch(theta)
+        moved = np.all(np.isfinite(following)) and not np.array_equal(following, theta)
+        objective = problem.objective
+        terms = None if point is None else point_terms(problem.features, objective.loss_kind, theta, *point)
+        return Anatomy(
+            epoch, optimizer.label, theta, problem.features.to_original(theta), problem.feature_names(),
+            problem.features.standardized, float(loss), gradient, objective.n,
+            following if moved else None, update, objective.loss_kind.name, objective.penalty.name,
+            objective.lam, problem is self.problem, terms)
 
     def step_back(self) -> bool:
         """Undo the last epoch exactly. Returns False at epoch 0."""
@@ -458,10 +491,6 @@ class TrainingRun:
         other._separable = dict(self._separable)
         other._checkpoints = list(self._checkpoints)
         other._watch = copy.deepcopy(self._watch)
-        opt = copy.copy(self.optimizer)
-        opt.hyper = dict(self.optimizer.hyper)
-        opt.rng = np.random.default_rng()
-        opt.rng.bit_generator.state = self.optimizer.rng.bit_generator.state
-        other.optimizer = opt
+        other.optimizer = self.optimizer.copy()
         other.theta = self.theta.copy()
         return other

@@ -38,7 +38,8 @@ class ViewOptions:
     and every metric; ``landscape_axes`` are the two coordinates of θ the landscape varies;
     ``show_lr`` draws the selected run's learning rate η_t on the loss curve; ``compare_losses``
     shows the landscape under cross-entropy and squared error side by side; ``gradient_terms``
-    shows each point's gradient term |∂ℓ/∂z| in the sigmoid view."""
+    shows each point's gradient term |∂ℓ/∂z| in the sigmoid view; ``internals`` draws the selected
+    run's next update on the landscape (gradient, velocity, step sizes, direction, Newton's model)."""
 
     threshold: float = 0.5
     shading: bool = True
@@ -50,6 +51,7 @@ class ViewOptions:
     show_lr: bool = True
     compare_losses: bool = False
     gradient_terms: bool = False
+    internals: bool = False
 
 
 @dataclass(frozen=True)

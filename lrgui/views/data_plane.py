@@ -118,12 +118,14 @@ class DataPlaneView(pg.PlotWidget):
     moveStarted = Signal(int)
     moveRequested = Signal(int, float, float)
     moveFinished = Signal(int)
+    focusRequested = Signal(int)                    # a point to take apart in the equations
 
     def __init__(self, theme: Theme = DEFAULT, parent=None):
         self._vb = EditableViewBox(self.point_at)
         super().__init__(parent=parent, viewBox=self._vb, background=theme.background)
         self.theme = theme
         self.click_class = 0
+        self.picking = False              # a click on a point takes it apart (the equations are shown)
         self.data: Dataset | None = None
         self.snap = None
         self._shown = np.empty(0, dtype=int)
@@ -154,11 +156,14 @@ class DataPlaneView(pg.PlotWidget):
             for c in (0, 1)
         ]
         self.wrong = Dots(theme.wrong_color, theme.point_size * 1.9, hollow=True, ring_width=theme.line_width * 0.8)
+        self.focus_ring = Dots(theme.focus_color, theme.point_size * 2.8, hollow=True, ring_width=theme.line_width * 1.5)
+        self.focus_ring.setZValue(20)
+        self._focus = None
         self.note = pg.TextItem(color=theme.foreground, anchor=(0, 0))
         self.hint = pg.TextItem(color=theme.foreground, anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 215),
                                 border=pg.mkPen(theme.foreground, width=1))
         self.hint.setHtml(HINT)
-        for item in [self.shading, *self.contours, self.wrong, *self.scatters]:
+        for item in [self.shading, *self.contours, self.wrong, *self.scatters, self.focus_ring]:
             plot.addItem(item)
         for item in self.scatters:
             # The points change only with the data or the view: keep their pixels between frames.
@@ -178,7 +183,9 @@ class DataPlaneView(pg.PlotWidget):
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setToolTip("Click: add a point of the current class · right/Shift+click: the other class\n"
-                        "Drag a point: move it · Ctrl+click or Delete: remove it · wheel: zoom")
+                        "With the equations shown, click a point to take it apart (again: let go)\n"
+                        "Drag a point: move it · "
+                        "Ctrl+click or Delete: remove it · wheel: zoom")
 
     # -- hit testing ----------------------------------------------------------------------------------
     def point_at(self, x: float, y: float) -> int:
@@ -203,6 +210,10 @@ class DataPlaneView(pg.PlotWidget):
                 self.removeRequested.emit(index)
             return
         other = button == Qt.MouseButton.RightButton or bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        index = self.point_at(x, y) if self.picking and not other else -1
+        if index >= 0:
+            self.focusRequested.emit(index)
+            return
         label = 1 - self.click_class if other else self.click_class
         self.addRequested.emit(x, y, label)
 
@@ -277,6 +288,23 @@ class DataPlaneView(pg.PlotWidget):
         if self._vb.state["aspectLocked"] != (1.0 if snap.view.equal_aspect else False):
             self._vb.setAspectLocked(snap.view.equal_aspect, ratio=1.0)
         self._draw_model()
+        self._draw_focus(snap.focus)
+
+    def _draw_focus(self, focus: int | None) -> None:
+        """The ring around the point taken apart (redrawn only when it changes)."""
+        where = None
+        if focus is not None and focus < len(self._plane) and np.all(np.abs(self._plane[focus]) <= DRAWABLE):
+            where = self._plane[focus]
+        key = None if where is None else (focus, float(where[0]), float(where[1]))
+        if key == self._focus:
+            return
+        self._focus = key
+        self.focus_ring.setData(EMPTY, EMPTY) if where is None else self.focus_ring.setData([where[0]], [where[1]])
+
+    def focus_points(self) -> np.ndarray:
+        """(m, 2) where the focus ring is drawn (m is 0 or 1)."""
+        x, y = self.focus_ring.getData()
+        return np.column_stack([x, y]) if x is not None and len(x) else np.empty((0, 2))
 
     # -- the models --------------------------------------------------------------------------------------
     def _rect(self) -> tuple[float, float, float, float]:

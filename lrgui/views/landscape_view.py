@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QVB
 from ..core.landscape import axis_pairs, slice_axes
 from ..core.problem import model_key
 from .controls import ElidedLabel
+from .internals_layer import InternalsLayer
 from .plot_helpers import EMPTY, Curve, finite_xy, pen, run_pen, set_contours, style_axes
 from .series import ColumnFeed, Thinned
 from .theme import DEFAULT, Theme
@@ -137,6 +138,7 @@ class LandscapeView(QWidget):
         self.handle.setZValue(9)
         plot.addItem(self.handle)
         self.handle.sigPositionChangeFinished.connect(self._on_handle_dropped)
+        self.internals = InternalsLayer(plot, theme)
         self.result = None
         self.snap = None
 
@@ -181,6 +183,7 @@ class LandscapeView(QWidget):
             for s in self.paths.values():
                 s.item.setData(EMPTY, EMPTY)
             self.handle.setVisible(False)
+            self.internals.show(None)
             self.status.setText(snap.notice or (run.status_text(snap.playing, snap.position) if run else ""))
             return
         k = len(run.theta)
@@ -228,6 +231,15 @@ class LandscapeView(QWidget):
             self.handle.setVisible(bool(np.all(np.isfinite(point))))
         else:
             self.handle.setVisible(False)
+        self._show_internals(snap, fresh)
+
+    def _show_internals(self, snap, fresh: bool) -> None:
+        internals = snap.internals if snap.view.internals and fresh else None
+        if internals is not None and self.result is not None and self.result.axes == self.axes:
+            land = self.result.landscape
+            self.internals.show(internals, self.surface.levels, (land.u, land.v))
+        else:
+            self.internals.show(None)
 
     def show_landscape(self, result) -> None:
         land = result.landscape

@@ -37,6 +37,7 @@ from .loss_curve import LossCurveView
 from .runs_table import RunsTable
 from .side_panel import SidePanel
 from .sigmoid_view import SigmoidView
+from .equations_view import EquationsView
 from .sweep_view import SweepView
 from .theme import DEFAULT, Theme
 from .timeline import Timeline
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.landscape_view = LandscapeView(theme)
         self.runs_table = RunsTable()
         self.sweep_view = SweepView(controller, theme)
+        self.equations_view = EquationsView()
         self.actions = self._make_actions()
         self.timeline = Timeline(self.actions)
         central = QWidget()
@@ -112,10 +114,13 @@ class MainWindow(QMainWindow):
             "loss": self._dock("Loss curve", self.loss_view, area.BottomDockWidgetArea, "Ctrl+4"),
             "sigmoid": self._dock("Sigmoid", self.sigmoid_view, area.BottomDockWidgetArea, "Ctrl+5"),
             "sweep": self._dock("Sweep", self.sweep_view, area.RightDockWidgetArea, "Ctrl+6"),
+            "equations": self._dock("Equations", self.equations_view, area.RightDockWidgetArea, "Ctrl+7"),
         }
-        self.tabifyDockWidget(self.docks["landscape"], self.docks["sweep"])
-        self.docks["sweep"].hide()
         self.splitDockWidget(self.docks["runs"], self.docks["landscape"], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.docks["landscape"], self.docks["sweep"])
+        self.tabifyDockWidget(self.docks["landscape"], self.docks["equations"])
+        self.docks["sweep"].hide()
+        self.docks["equations"].hide()
         self.splitDockWidget(self.docks["loss"], self.docks["sigmoid"], Qt.Orientation.Horizontal)
         width, height = self.width(), self.height()
         self.resizeDocks([self.docks["panel"]], [self.panel.minimumWidth()], Qt.Orientation.Horizontal)
@@ -200,6 +205,12 @@ class MainWindow(QMainWindow):
                                 lambda: c.cycle_optimizer(1)),
             "previous_optimizer": a("Previous optimizer", "Shift+O", "The previous optimizer for the selected run",
                                     lambda: c.cycle_optimizer(-1)),
+            "internals": a("Optimizer &internals", "I", "Draw the selected run's next update on the landscape: "
+                           "−∇J, the step, the velocity, the step sizes, the search direction or Newton's model",
+                           lambda on: c.set_view(internals=bool(on)), checkable=True),
+            "equations": a("Live &equations", "Ctrl+Shift+E", "Show the selected run's model, cost, gradient and "
+                           "update with the numbers of the epoch shown (click a point for its share)",
+                           self.show_equations),
             "equal_aspect": a("&Equal axis scales", "E", "One unit as long on both axes of the data plane",
                               lambda on: c.set_view(equal_aspect=bool(on)), checkable=True),
             "frame": a("&Fit every view", "F", "Frame all the points, the whole loss curve and the whole "
@@ -236,7 +247,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
-        for key in ("equal_aspect", "frame", "fullscreen", "restore"):
+        for key in ("equations", "internals", "equal_aspect", "frame", "fullscreen", "restore"):
             view.addAction(a[key])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a["shortcuts"])
@@ -271,6 +282,8 @@ class MainWindow(QMainWindow):
         p.moveStarted.connect(c.begin_move)
         p.moveRequested.connect(c.move_point)
         p.moveFinished.connect(c.end_move)
+        p.focusRequested.connect(c.focus_point)
+        self.docks["equations"].visibilityChanged.connect(self._equations_shown)
         self.sigmoid_view.thresholdChanged.connect(lambda t: c.set_view(threshold=t))
         self.landscape_view.axesChanged.connect(lambda i, j: c.set_view(landscape_axes=(i, j)))
         self.landscape_view.startRequested.connect(self._start_from_landscape)
@@ -293,10 +306,13 @@ class MainWindow(QMainWindow):
         self.loss_view.show_snapshot(snap)
         self.sigmoid_view.show_snapshot(snap)
         self.landscape_view.show_snapshot(snap)
+        if self.docks["equations"].isVisible():
+            self.equations_view.show_snapshot(snap)
         self.runs_table.show_snapshot(snap, self._distances)
         self.panel.show_playing(snap.playing)
         self.actions["play"].setText("&Pause" if snap.playing else "&Play")
         self.actions["equal_aspect"].setChecked(snap.view.equal_aspect)
+        self.actions["internals"].setChecked(snap.view.internals)
         self._show_run(snap)
 
     def _distances(self, snap) -> dict:
@@ -500,6 +516,19 @@ class MainWindow(QMainWindow):
     def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
         self.actions["fullscreen"].setChecked(self.isFullScreen())
+
+    def _equations_shown(self, visible: bool) -> None:
+        """While the equations are in view, a click on a point takes it apart instead of adding one
+        (and the point taken apart is let go when they are hidden)."""
+        self.plane.picking = visible
+        self.controller.set_inspecting(visible)
+        if not visible and self.controller.focus is not None:
+            self.controller.focus_point(None)
+
+    def show_equations(self) -> None:
+        dock = self.docks["equations"]
+        dock.show()
+        dock.raise_()
 
     def show_shortcuts(self) -> None:
         dialog = QDialog(self)

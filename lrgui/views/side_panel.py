@@ -350,11 +350,15 @@ class SidePanel(QWidget):
                                        "Show |∂ℓ/∂z| of every point in the sigmoid view: how much it pulls on θ. "
                                        "Under squared error it carries σ′(z) and vanishes for confidently wrong points",
                                        o.gradient_terms)
+        self.internals = checkbox("Landscape: optimizer internals",
+                                  "Draw the selected run's next update on the landscape: −∇J, the step taken, the "
+                                  "velocity, the per-coordinate step sizes, the search direction or Newton's "
+                                  "quadratic model (I)", o.internals)
         self.equal_aspect = checkbox("Equal axis scales", "One unit is as long on both axes of the data plane "
                                      "(circles look round)", o.equal_aspect)
         self.threshold = NumberEdit(THRESHOLD, o.threshold)
         for widget in (self.shading, self.contours, self.misclassified, self.log_loss, self.show_lr,
-                       self.compare_losses, self.gradient_terms, self.equal_aspect):
+                       self.compare_losses, self.gradient_terms, self.internals, self.equal_aspect):
             form.addRow("", widget)
         form.addRow("Threshold", self.threshold)
         c = self.controller
@@ -365,6 +369,7 @@ class SidePanel(QWidget):
         self.show_lr.clicked.connect(lambda on: c.set_view(show_lr=bool(on)))
         self.compare_losses.clicked.connect(lambda on: c.set_view(compare_losses=bool(on)))
         self.gradient_terms.clicked.connect(lambda on: c.set_view(gradient_terms=bool(on)))
+        self.internals.clicked.connect(lambda on: c.set_view(internals=bool(on)))
         self.equal_aspect.clicked.connect(lambda on: c.set_view(equal_aspect=bool(on)))
         self.threshold.committed.connect(lambda t: c.set_view(threshold=t))
         return w
@@ -398,7 +403,7 @@ class SidePanel(QWidget):
     def show_view(self, o) -> None:
         for box, on in ((self.shading, o.shading), (self.contours, o.contours), (self.misclassified, o.misclassified),
                         (self.log_loss, o.log_loss), (self.show_lr, o.show_lr), (self.compare_losses, o.compare_losses),
-                        (self.gradient_terms, o.gradient_terms),
+                        (self.gradient_terms, o.gradient_terms), (self.internals, o.internals),
                         (self.equal_aspect, o.equal_aspect)):
             box.setChecked(on)
         self.threshold.set_value(o.threshold)

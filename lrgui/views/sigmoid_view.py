@@ -39,6 +39,9 @@ class SigmoidView(pg.PlotWidget):
         self.points = [Dots(theme.class_colors[c], theme.point_size * 0.8) for c in (0, 1)]
         for item in self.points:
             plot.addItem(item)
+        self.focus_ring = Dots(theme.focus_color, theme.point_size * 2.4, hollow=True, ring_width=theme.line_width * 1.5)
+        self.focus_ring.setZValue(20)
+        plot.addItem(self.focus_ring)
         self.threshold_line = pg.InfiniteLine(pos=0.5, angle=0, movable=True,
                                               pen=pen(theme.boundary_color, theme.line_width * 0.7, Qt.PenStyle.DashLine),
                                               label="threshold {value:.2f}",
@@ -96,7 +99,7 @@ class SigmoidView(pg.PlotWidget):
         X, y = snap.data.X[self._shown], snap.data.y[self._shown]
         if (run is None or not run.trained or len(X) == 0
                 or len(run.theta) != theta_length(snap.data.d, run.state.degree)):
-            for item in (*self.points, *self.terms):
+            for item in (*self.points, *self.terms, self.focus_ring):
                 item.setData(EMPTY, EMPTY)
             self._draw_curve(NICE[0])
             set_text(self.note, "" if run is None or run.trained else run.status_text(snap.playing, snap.position))
@@ -112,6 +115,7 @@ class SigmoidView(pg.PlotWidget):
             sel = y == c
             item.setData(clipped[sel], y[sel] + self._jitter[sel])
         self._draw_curve(half)
+        self._draw_focus(snap, run, half)
         self._show_terms(snap.view.gradient_terms)
         if snap.view.gradient_terms:
             self._draw_terms(run.spec.config.loss, z, clipped, y, half)
@@ -120,6 +124,21 @@ class SigmoidView(pg.PlotWidget):
         edge = f"{beyond} points beyond ±{half:g} drawn at the edge" if beyond else ""
         set_text(self.note, " · ".join(s for s in (f"{run.spec.label}, epoch {run.epoch}", shown, edge) if s))
         self.note.setPos(-half, 1.12)
+
+    def _draw_focus(self, snap, run, half: float) -> None:
+        """The ring around the point taken apart, at its z and label."""
+        f = snap.focus
+        if f is None or f >= snap.data.n:
+            self.focus_ring.setData(EMPTY, EMPTY)
+            return
+        with np.errstate(all="ignore"):
+            z = decision_in_original_units(run.theta, snap.data.X[f:f + 1], run.state.degree)
+        z = float(np.clip(np.nan_to_num(z, nan=0.0, posinf=half, neginf=-half)[0], -half, half))
+        self.focus_ring.setData([z], [float(snap.data.y[f])])
+
+    def focus_position(self) -> np.ndarray:
+        """(m, 2) where the focus ring is drawn (m is 0 or 1)."""
+        return _positions(self.focus_ring)
 
     def _show_terms(self, on: bool) -> None:
         if on != self._terms_shown:

@@ -19,6 +19,7 @@ class Theme:
     accuracy_color: str = "#56B4E9"
     lr_color: str = "#999933"
     path_color: str = "#D55E00"
+    focus_color: str = "#000000"      # the point taken apart in the equations, in every view
     background: str = "#FFFFFF"
     foreground: str = "#202020"
     font_size: float = 10.0

@@ -418,7 +418,7 @@ def test_separable_classes_are_named_and_no_optimum_is_drawn(driver, tmp_path):
     view = w.landscape_view
     driver.qtbot.waitUntil(lambda: view.result is not None and view.result.key[0] is snap.data, timeout=20000)
     assert view.optimum.data.size == 0 and "separable" in view.status.text()
-    assert w.runs_table.item(0, 6).text() == "∞"
+    driver.qtbot.waitUntil(lambda: w.runs_table.item(0, 6).text() == "∞", timeout=5000)
 
 
 def test_an_oscillating_loss_says_the_learning_rate_is_too_large(driver):

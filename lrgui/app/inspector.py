@@ -1,0 +1,96 @@
+"""The selected run's next update taken apart, for the equations dock and the landscape.
+
+Each frame, ``poll`` compares what is shown (the selected run, its epoch on the timeline, its
+settings, the focused point) with what was last asked for, and asks the training process again
+when they differ: the trainer holds the optimizer's exact state and answers with a core Anatomy.
+One question is out at a time, and while the timeline moves at most ``RATE`` a second, so the
+trainer spends little time on it. The answer is kept with the update drawn on the landscape's
+slice (``internals``), computed here once per answer or grid, never per frame.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ..core.anatomy import Anatomy, SliceInternals, on_slice
+from ..core.problem import model_key
+
+RATE = 8.0            # questions a second at most while the shown epoch moves
+
+
+class Inspector:
+    """Only the GUI thread uses it. ``send`` queues a command for the training process."""
+
+    def __init__(self, send):
+        self._send = send
+        self.wanted = False               # a view shows the anatomy (the dock, the internals)
+        self.anatomy: Anatomy | None = None
+        self.run_id: str | None = None    # whose anatomy it is
+        self.message = ""                 # why there is none, when the trainer said so
+        self.internals: SliceInternals | None = None
+        self._landscape = None
+        self._asked = None                # the key of the question out, or answered last
+        self._token = 0
+        self._waiting = False
+        self._last = 0.0
+
+    def poll(self, snap, focus: int | None) -> None:
+        """Ask again if what is shown has changed (called every frame)."""
+        if not self.wanted or snap is None or self._waiting:
+            return
+        run = snap.selected
+        if run is None or not run.trained:
+            self.anatomy, self.internals, self.run_id = None, None, None
+            return
+        if focus is not None and not 0 <= focus < snap.data.n:
+            focus = None
+        key = (run.id, run.rows_version, run.epoch, run.spec, focus)
+        if self._asked is not None and self._asked[0] == key and self._asked[1] is snap.data:
+            return
+        now = time.perf_counter()
+        if self._asked is not None and self._asked[0][0] == run.id and now - self._last < 1.0 / RATE:
+            return
+        point = None if focus is None else (snap.data.X[focus], float(snap.data.y[focus]))
+        self._token += 1
+        self._asked, self._waiting, self._last = (key, snap.data), True, now
+        self._send("anatomy", self._token, run.id, run.epoch, point)
+
+    def receive(self, token: int, answer) -> None:
+        """The trainer's answer to question ``token``."""
+        if token != self._token:
+            return
+        self._waiting = False
+        if isinstance(answer, Anatomy):
+            self.anatomy, self.message = answer, ""
+            self.run_id = self._asked[0][0]
+        else:
+            self.anatomy, self.message = None, str(answer)
+        self._update_internals()
+
+    def forget(self) -> None:
+        """Ask afresh at the next frame (the trainer restarted, the views were hidden)."""
+        self._asked, self._waiting = None, False
+
+    def set_landscape(self, result) -> None:
+        self._landscape = result
+        self._update_internals()
+
+    def internals_for_run(self, run) -> SliceInternals | None:
+        """The internals when they belong to ``run`` (a RunView) and to the grid shown, else None."""
+        if (run is None or self.internals is None or self.run_id != run.id
+                or self._landscape is None or self._landscape.key[1] != model_key(run.spec.config)):
+            return None
+        return self.internals
+
+    def _update_internals(self) -> None:
+        a, land = self.anatomy, self._landscape
+        self.internals = None
+        if a is None or land is None or not a.current or len(land.landscape.theta) != len(a.theta):
+            return
+        u, v = land.landscape.u, land.landscape.v
+        span = float(min(u[-1] - u[0], v[-1] - v[0]))
+        with np.errstate(all="ignore"):
+            self.internals = on_slice(a, land.axes, span, u, v)
+

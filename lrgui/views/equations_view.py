@@ -1,0 +1,165 @@
+"""Live equations: the selected run's model, cost, gradient and next update with the numbers of
+the epoch shown, and the focused point's share of them, in large rich text (Unicode mathematics,
+no LaTeX). The numbers come whole from the snapshot's Anatomy; nothing is computed here but the
+text.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QTextBrowser
+
+from ..core.anatomy import Anatomy
+from ..core.objective import LOSSES, PENALTIES
+
+VECTOR_SHOWN = 8          # longer vectors show their first entries and the last
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def number(x) -> str:
+    """A number in four significant digits with a true minus sign."""
+    x = float(x)
+    if not np.isfinite(x):
+        return "NaN" if np.isnan(x) else ("∞" if x > 0 else "−∞")
+    return f"{x:.4g}".replace("-", "−").replace("e+0", "e").replace("e+", "e").replace("e−0", "e−")
+
+
+def vector(v) -> str:
+    v = np.asarray(v, dtype=np.float64).reshape(-1)
+    parts = [number(x) for x in v]
+    if len(parts) > VECTOR_SHOWN:
+        parts = parts[:VECTOR_SHOWN - 1] + ["…", parts[-1]]
+    return "(" + ", ".join(parts) + ")"
+
+
+def matrix(m) -> str:
+    """A small matrix as rows in brackets (larger ones as their diagonal)."""
+    m = np.asarray(m, dtype=np.float64)
+    if m.shape[0] > 4:
+        return f"{m.shape[0]}×{m.shape[1]}, diagonal {vector(np.diag(m))}"
+    rows = "".join(f"<tr><td>[</td>{''.join(f'<td align=right>&nbsp;{number(x)}&nbsp;</td>' for x in row)}"
+                   f"<td>]</td></tr>" for row in m)
+    return f"<table cellspacing=0 cellpadding=0>{rows}</table>"
+
+
+def value_text(value) -> str:
+    value = np.asarray(value)
+    if value.ndim == 0:
+        return number(value)
+    if value.ndim == 1:
+        return vector(value)
+    return matrix(value)
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def weight_names(k: int) -> list[str]:
+    """b, w₁, w₂ … for θ of length k."""
+    return ["b"] + [f"w{str(j).translate(SUBSCRIPTS)}" for j in range(1, k)]
+
+
+def model_line(a: Anatomy) -> str:
+    """z = b + w₁x₁ + … written out with θ in original units."""
+    k = len(a.theta_original)
+    names = weight_names(k)
+    columns = list(a.names)[: k - 1]
+    symbolic = " + ".join([names[0]] + [f"{names[j]}·{columns[j - 1]}" for j in range(1, min(k, 4))])
+    numeric = number(a.theta_original[0])
+    for j in range(1, min(k, VECTOR_SHOWN)):
+        w = float(a.theta_original[j])
+        numeric += f" {'−' if w < 0 else '+'} {number(abs(w))}·{columns[j - 1]}"
+    if k > 4:
+        symbolic += " + …"
+    if k > VECTOR_SHOWN:
+        numeric += " + …"
+    return f"z = {_e(symbolic)} = {_e(numeric)}"
+
+
+class EquationsView(QTextBrowser):
+    """Shows ``snapshot.anatomy`` for the selected run. Ctrl+wheel zooms the text."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        font = QFont(self.font())
+        # a serif face that places combining accents (m̂, v̂) where they belong
+        font.setFamilies(["DejaVu Serif", "Cambria Math", "Cambria", "STIX Two Text", "Times New Roman", "Serif"])
+        font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.45)
+        self.setFont(font)
+        self.setOpenLinks(False)
+        self.setToolTip("The selected run at the epoch shown: its model, cost, gradient and next update "
+                        "with the numbers plugged in. Click a point in the data plane to see its share. "
+                        "Ctrl+wheel zooms.")
+        self._shown_key = None
+        self.setHtml(self._placeholder("Select a run and train it to see its equations."))
+
+    @staticmethod
+    def _placeholder(text: str) -> str:
+        return f"<p style='color:#666'>{_e(text)}</p>"
+
+    def show_snapshot(self, snap) -> None:
+        a = snap.anatomy
+        run = snap.selected
+        key = (id(a), run.spec.label if run is not None else None, snap.anatomy_note)
+        if key == self._shown_key:
+            return
+        self._shown_key = key
+        if a is None:
+            note = snap.anatomy_note or ("No run is selected." if run is None else "Waiting for the trainer…")
+            self.setHtml(self._placeholder(note))
+            return
+        self.setHtml(self.render(a, run.spec.label if run is not None else ""))
+
+    def render(self, a: Anatomy, label: str) -> str:
+        loss = LOSSES.get(a.loss_name)
+        penalty = PENALTIES.get(a.penalty)
+        k = len(a.theta)
+        rows: list[tuple[str, str]] = []
+        rows.append(("Model", model_line(a) + "<br>p = σ(z) = 1 / (1 + e<sup>−z</sup>)"))
+        cost = _e(loss.formula) + (f" + {_e(penalty.formula)}" if penalty.formula else "")
+        lam = f", λ = {number(a.lam)}" if penalty.formula else ""
+        rows.append(("Cost", f"{cost} = <b>{number(a.loss)}</b> &nbsp;(n = {a.n:,}{lam})"))
+        grad = _e(loss.gradient_formula) + (f" + {_e(penalty.gradient_formula)}" if penalty.gradient_formula else "")
+        rows.append(("Gradient", f"{grad}<br>∇J = <b>{vector(a.gradient)}</b> &nbsp;‖∇J‖ = {number(a.gradient_norm)}"
+                     + ("<br><i>∇J and the update are over the standardised columns</i>" if a.standardized else "")))
+        update = "<br>".join(_e(line) for line in a.update.rule)
+        terms = "".join(self._term(_e(t.symbol), value_text(t.value), t.meaning) for t in a.update.terms)
+        step = a.step
+        if step is not None:
+            terms += self._term("Δθ", f"<b>{vector(step)}</b>", "θ(t+1) − θ(t), as trained")
+            terms += self._term("θ<sub>t+1</sub>", vector(a.next_theta), "")
+        note = f"<br><i>{_e(a.update.note)}</i>" if a.update.note else ""
+        if step is None:
+            note += "<br><i>no further update: the run has nowhere to go from here</i>"
+        rows.append(("Update", f"{update}<table cellspacing=2>{terms}</table>{note}"))
+        if a.point is not None:
+            rows.append(("Point", self._point(a, loss)))
+        body = "".join(f"<tr><td valign=top style='color:#555; padding-right:12px'><b>{name}</b></td>"
+                       f"<td valign=top style='padding-bottom:10px'>{text}</td></tr>" for name, text in rows)
+        theta = ", ".join(f"{n} = {number(x)}" for n, x in zip(weight_names(k), a.theta[:VECTOR_SHOWN]))
+        head = (f"<p><b>{_e(label)}</b> · {_e(a.optimizer)} · the update after epoch <b>{a.epoch}</b><br>"
+                f"<span style='color:#555'>θ<sub>t</sub>: {_e(theta)}</span></p>")
+        if not a.current:
+            head += "<p><i>This epoch trained on earlier data or settings than the run has now.</i></p>"
+        return f"{head}<table cellspacing=0>{body}</table>"
+
+    @staticmethod
+    def _term(symbol: str, value: str, meaning: str) -> str:
+        """One row of the update's numbers: the symbol, its value, what it is (in grey)."""
+        what = f" <span style='color:#777'>&nbsp;{_e(meaning)}</span>" if meaning else ""
+        return f"<tr><td valign=top>{symbol}&nbsp;</td><td>= {value}{what}</td></tr>"
+
+    @staticmethod
+    def _point(a: Anatomy, loss) -> str:
+        pt = a.point
+        y = int(pt.y)
+        return (f"x = {vector(pt.x)}, &nbsp;y = {y}<br>"
+                f"z = θᵀφ(x) = <b>{number(pt.z)}</b>, &nbsp;p = σ(z) = <b>{number(pt.p)}</b><br>"
+                f"{_e(loss.term_formula)} = {number(pt.loss)}<br>"
+                f"{_e(loss.slope_formula)} = {number(pt.slope)}<br>"
+                f"∂ℓ/∂θ = (∂ℓ/∂z) φ(x) = {vector(pt.gradient)}"
+                f"<br><span style='color:#666'>its share of ∇J is (1/n) of that</span>")
