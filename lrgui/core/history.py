@@ -336,17 +336,21 @@ class History:
         out[indices == self._length - 1] = self._last[name]
         return out
 
+    def spread_rows(self, stop: int, count: int) -> np.ndarray:
+        """At most about ``count`` row numbers evenly spread over 0…``stop − 1``, the last one
+        always among them."""
+        stop = max(0, min(int(stop), self._length))
+        if stop <= count:
+            return np.arange(stop)
+        indices = np.arange(0, stop, -(-stop // count))
+        return indices if indices[-1] == stop - 1 else np.append(indices, stop - 1)
+
     def spread(self, name: str, stop: int, count: int) -> np.ndarray:
-        """At most about ``count`` rows of column ``name`` evenly spread over rows 0…``stop − 1``,
-        the last one always among them."""
+        """Rows of column ``name`` at ``spread_rows(stop, count)``."""
         stop = max(0, min(int(stop), self._length))
         if stop <= count:
             return np.array(self.rows(name, 0, stop))
-        step = -(-stop // count)
-        indices = np.arange(0, stop, step)
-        if indices[-1] != stop - 1:
-            indices = np.append(indices, stop - 1)
-        return self.take(name, indices)
+        return self.take(name, self.spread_rows(stop, count))
 
     def at(self, name: str, i: int):
         """Row ``i`` (negative counts from the end) of column ``name``: a float, int or (k,) copy

@@ -24,6 +24,7 @@ from .theme import DEFAULT, Theme
 LEVELS = 12
 LOSS_TITLES = {"cross-entropy": "cross-entropy", "squared": "squared error ½(σ(z) − y)²"}
 PATH_VERTICES = 512       # at most this many points of a path are stroked (plus the newest)
+EPOCH_DOTS = 24           # the selected run's path carries this many dots coloured by epoch
 
 
 class PathSeries(ColumnFeed):
@@ -38,15 +39,17 @@ class PathSeries(ColumnFeed):
 
 
 class Surface:
-    """One grid of J drawn in ``plot``: the colours (log(1 + J − min J)) and contours at levels
-    spaced evenly on a log scale above the minimum, which show the flat stretches of a cost as
-    well as its bowl."""
+    """One grid of J drawn in ``plot``: the colours (log(1 + J − min J)), contours at levels spaced
+    evenly on a log scale above the minimum, which show the flat stretches of a cost as well as its
+    bowl, and a colour bar labelled in J at every other contour level."""
 
     def __init__(self, plot: pg.PlotItem):
         self.image = pg.ImageItem()
-        self.image.setLookupTable(pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256))
         self.image.setZValue(-10)
         plot.addItem(self.image)
+        self.bar = pg.ColorBarItem(colorMap=pg.colormap.get("viridis"), interactive=False, width=14,
+                                   label="J", colorMapMenu=False)
+        self.bar.setImageItem(self.image, insert_in=plot)
         self.contours = Curve(pen=pen("#ffffff", 1.0))     # every level in one item
         self.contours.setOpacity(0.55)
         plot.addItem(self.contours)
@@ -54,6 +57,7 @@ class Surface:
         for item in (self.image, self.contours):
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.levels = np.empty(0)
+        self.ticks: list[tuple[float, str]] = []       # the colour bar's (position, J) marks
 
     def show(self, land) -> bool:
         """Draw ``land`` (a core Landscape); False if it holds no finite value."""
@@ -65,11 +69,18 @@ class Surface:
         shown = np.log1p(np.where(finite, values, values[finite].max()) - vmin)
         top = float(shown.max()) or 1.0
         self.image.setImage(shown.T, levels=(0.0, top), autoLevels=False)
+        self.bar.setLevels((0.0, top))
         u, v = land.u, land.v
         du, dv = (u[1] - u[0]) / 2, (v[1] - v[0]) / 2
         self.image.setRect(QRectF(u[0] - du, v[0] - dv, u[-1] - u[0] + 2 * du, v[-1] - v[0] + 2 * dv))
         self.levels = contour_levels(values[finite])
         set_contours(self.contours, u, v, values, self.levels)
+        self.ticks = []
+        for level in [vmin, *self.levels]:           # the levels, a tenth of the bar apart at least
+            at = float(np.log1p(level - vmin))
+            if not self.ticks or at - self.ticks[-1][0] >= 0.1 * top:
+                self.ticks.append((at, f"{level:.3g}"))
+        self.bar.axis.setTicks([self.ticks])
         return True
 
 
@@ -138,6 +149,12 @@ class LandscapeView(QWidget):
         self.handle.setZValue(9)
         plot.addItem(self.handle)
         self.handle.sigPositionChangeFinished.connect(self._on_handle_dropped)
+        # dots along the selected run's path from white (epoch 0) to its colour (the epoch shown)
+        self.epoch_dots = pg.ScatterPlotItem(size=theme.point_size * 0.8, pen=pg.mkPen("#000000", width=0.8))
+        self.epoch_dots.setZValue(8)
+        plot.addItem(self.epoch_dots)
+        ramp = pg.ColorMap([0.0, 1.0], ["#FFFFFF", theme.path_color])
+        self._dot_brushes = [pg.mkBrush(c) for c in ramp.getLookupTable(0.0, 1.0, EPOCH_DOTS + 1, alpha=False)]
         self.internals = InternalsLayer(plot, theme)
         self.result = None
         self.snap = None
@@ -183,6 +200,7 @@ class LandscapeView(QWidget):
             for s in self.paths.values():
                 s.item.setData(EMPTY, EMPTY)
             self.handle.setVisible(False)
+            self.epoch_dots.setData(EMPTY, EMPTY)
             self.internals.show(None)
             self.status.setText(snap.notice or (run.status_text(snap.playing, snap.position) if run else ""))
             return
@@ -231,7 +249,21 @@ class LandscapeView(QWidget):
             self.handle.setVisible(bool(np.all(np.isfinite(point))))
         else:
             self.handle.setVisible(False)
+        self._show_epoch_dots(run, features if fresh else None)
         self._show_internals(snap, fresh)
+
+    def _show_epoch_dots(self, run, features) -> None:
+        """Dots at epochs spread evenly over the selected run's path, coloured by epoch."""
+        if features is None or run.epoch == 0:
+            self.epoch_dots.setData(EMPTY, EMPTY)
+            return
+        epochs = run.history.spread_rows(run.epoch + 1, EPOCH_DOTS)
+        with np.errstate(all="ignore"):
+            xy = features.from_original(run.history.take("theta_original", epochs))[:, list(self.axes)]
+        keep = np.all(np.isfinite(xy), axis=1)
+        shade = np.rint(epochs[keep] / run.epoch * EPOCH_DOTS).astype(int)
+        self.epoch_dots.setData(xy[keep, 0], xy[keep, 1], brush=[self._dot_brushes[i] for i in shade])
+        self.epoch_dots.setToolTip(f"{run.spec.label}: dots from white at epoch 0 to its colour at epoch {run.epoch}")
 
     def _show_internals(self, snap, fresh: bool) -> None:
         internals = snap.internals if snap.view.internals and fresh else None

@@ -114,3 +114,24 @@ def test_newton_s_quadratic_model_is_drawn_with_the_landscape_s_levels(driver):
     x, _ = layer.model.getData()
     assert x is not None and len(x) > 10
     assert "Newton's quadratic model" in layer.legend.textItem.toPlainText()
+
+
+def test_the_landscape_has_a_colour_bar_in_j_and_the_path_dots_follow_the_epochs(driver):
+    w = driver.window
+    snap = driver.train(40)
+    view = w.landscape_view
+    driver.qtbot.waitUntil(lambda: view.result is not None and view.result.key[0] is snap.data, timeout=20000)
+    snap = driver.settle()
+    values = view.result.landscape.values
+    low = float(np.nanmin(values))
+    ticks = view.surface.ticks
+    assert len(ticks) >= 3 and ticks[0][1] == f"{low:.3g}"
+    for at, label in ticks:                      # each mark sits where its J is on the colour scale
+        assert abs(float(label) - (low + np.expm1(at))) <= 5e-3 * abs(float(label))   # 3 digits shown
+    assert view.surface.bar.levels() == (0.0, float(np.log1p(np.nanmax(values) - low)))
+    reference, thetas = _reference(snap, 40)
+    x, y = view.epoch_dots.getData()
+    epochs = snap.selected.history.spread_rows(41, 24)
+    np.testing.assert_allclose(np.column_stack([x, y]), thetas[epochs][:, [1, 2]], rtol=1e-9, atol=1e-12)
+    brushes = [b.color().name() for b in view.epoch_dots.data["brush"]]
+    assert brushes[0] == "#ffffff" and brushes[-1] == w.theme.path_color.lower()
