@@ -23,7 +23,9 @@ KEYS_HELP = """In the window:
   A                         add a run (a copy of the selected one) to the race
   Ctrl+Z / Ctrl+Shift+Z     undo / redo any change        Ctrl+O open a data file or session
   Ctrl+S / Ctrl+Shift+S     save the session (as)          F11 full screen   Ctrl+Q quit
-  Ctrl+Shift+W              learning-rate sweep            Ctrl+Shift+J why not squared error?"""
+  Ctrl+Shift+W              learning-rate sweep            Ctrl+Shift+J why not squared error?
+  Ctrl+Shift+E              live equations (then a click on a point takes it apart)
+  I                         optimizer internals on the loss landscape"""
 
 
 class _Parser(argparse.ArgumentParser):

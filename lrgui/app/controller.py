@@ -650,7 +650,7 @@ class Controller(QObject):
         configs = [replace(SQUARED_DEMO_RUN, loss=loss).validate() for loss in ("cross-entropy", "squared")]
         self._race("Why not squared error?", configs, refit=True, data=generate("gaussian", **SQUARED_DEMO_DATA),
                    origin=DataOrigin.generator("gaussian", SQUARED_DEMO_DATA),
-                   view=replace(self.session.view, compare_losses=True, landscape_axes=(1, 2)))
+                   view=replace(self.session.view, compare_losses=True, log_loss=True, landscape_axes=(1, 2)))
         self.message.emit("Squared error starts on a plateau (σ′(z) ≈ 0 where points are confidently wrong); "
                           "cross-entropy does not")
         self.play(True)
@@ -707,7 +707,9 @@ class Controller(QObject):
         return r is not None and r.made_for(self.session.data, self.sweep_base(r.grid.param, r.base.get("epochs")))
 
     def cancel_sweep(self) -> None:
-        self.sweep.cancel()
+        if self.sweep.running:
+            self.sweep.cancel()
+            self.message.emit("Sweep cancelled: the configurations finished so far are kept")
 
     def add_sweep_run(self, index: int) -> str | None:
         """Add configuration ``index`` of the last sweep to the race as a new, selected run."""

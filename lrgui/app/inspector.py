@@ -31,6 +31,7 @@ class Inspector:
         self.message = ""                 # why there is none, when the trainer said so
         self.internals: SliceInternals | None = None
         self._landscape = None
+        self._scale = (None, 1.0)         # (run, grid key, axes) and the arrows' magnification
         self._asked = None                # the key of the question out, or answered last
         self._token = 0
         self._waiting = False
@@ -91,6 +92,9 @@ class Inspector:
             return
         u, v = land.landscape.u, land.landscape.v
         span = float(min(u[-1] - u[0], v[-1] - v[0]))
+        # the arrows keep their magnification while they fit, for the same run on the same slice
+        kept = self._scale[1] if self._scale[0] == (self.run_id, land.key, land.axes) else None
         with np.errstate(all="ignore"):
-            self.internals = on_slice(a, land.axes, span, u, v)
+            self.internals = on_slice(a, land.axes, span, u, v, kept)
+        self._scale = ((self.run_id, land.key, land.axes), self.internals.scale)
 

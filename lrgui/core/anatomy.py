@@ -42,8 +42,9 @@ class UpdateRule:
     """What an optimizer's next update computes.
 
     ``rule`` are its formulas (Unicode), ``terms`` the numbers plugged into them, ``note`` what the
-    numbers do not show (mini-batches, the L1 step). The remaining fields are what the landscape
-    draws, each (k,) or None: ``velocity`` the momentum carried into the update; ``step_sizes`` the
+    numbers do not show (mini-batches, the L1 step); ``rate`` the learning rate η of the update
+    (NaN for methods without one). The remaining fields are what the landscape draws, each (k,) or
+    None: ``momentum`` the part of the step the velocity carries in (μv); ``step_sizes`` the
     per-coordinate step sizes ηᵢ and ``scaled`` the vector they multiply (the step is −ηᵢ·scaledᵢ);
     ``direction`` the search direction d of a line-search method and ``step_length`` the α of the
     step α·d; ``hessian`` (k, k) Newton's curvature (its quadratic model is drawn).
@@ -52,7 +53,8 @@ class UpdateRule:
     rule: tuple[str, ...]
     terms: tuple[Term, ...] = ()
     note: str = ""
-    velocity: np.ndarray | None = None
+    rate: float = float("nan")
+    momentum: np.ndarray | None = None
     step_sizes: np.ndarray | None = None
     scaled: np.ndarray | None = None
     direction: np.ndarray | None = None
@@ -82,9 +84,10 @@ class Anatomy:
 
     ``theta`` (k,) is θ then and ``next_theta`` θ one epoch later as the run trains it (None when
     the optimizer has no further iterate); ``loss`` and ``gradient`` are J(θ) and ∇J(θ) on the
-    rows that epoch trains on (n of them). ``current`` says whether the epoch trains on the run's
-    present data and model (else its units are those of earlier data). ``theta_original`` is θ over
-    ``names`` (the original columns, bias first).
+    rows the next epoch trains on (n of them); ``recorded_loss`` is J as the history recorded it
+    at ``epoch`` (it differs when the data were edited since). ``current`` says whether the epoch
+    trains on the run's present data and model (else its units are those of earlier data).
+    ``theta_original`` is θ over the original columns named ``names`` (after the bias).
     """
 
     epoch: int
@@ -103,6 +106,7 @@ class Anatomy:
     lam: float
     current: bool
     point: PointTerms | None = None
+    recorded_loss: float = float("nan")
 
     @property
     def step(self) -> np.ndarray | None:
@@ -196,26 +200,27 @@ def lbfgs_direction(objective, path: tuple, memory: int = LBFGS_PAIRS) -> np.nda
 # -- the update on a slice of θ ------------------------------------------------------------------
 @dataclass(frozen=True)
 class SliceInternals:
-    """An update seen in the two coordinates ``axes`` of θ (training units), each vector (2,).
+    """An update seen in the two coordinates ``axes`` of θ (training units), each vector (2,),
+    drawn from ``origin`` (θ there) magnified by ``scale`` — one factor for all, so their lengths
+    compare.
 
-    ``origin`` is θ there; ``gradient`` is −∇J's share, drawn as ``origin + gradient_scale ·
-    gradient``; ``step`` the step actually taken; ``velocity`` the momentum carried in;
-    ``ellipse_axes`` the semi-axes of the per-coordinate step sizes' ellipse (its step lies on
-    it); ``direction`` the search direction (the step is α·d). These four are drawn magnified by
-    ``step_scale`` (≥ 1, the same for all, so they keep their proportions). ``model`` is the
-    quadratic model's values on the grid ``u`` × ``v`` (Newton), laid out as ``quadratic_model``
+    ``gradient`` is the gradient's part of the update, −η∇J for a method with a learning rate and
+    −∇J otherwise (``gradient_label`` says which); ``step`` the step actually taken; ``momentum``
+    the part the velocity carries in (μv); ``ellipse_axes`` the semi-axes of the per-coordinate
+    step sizes' ellipse (the step lies on it); ``direction`` the search direction (the step is
+    α·d); ``model`` the values of Newton's quadratic model on the grid, as ``quadratic_model``
     gives them.
     """
 
     origin: np.ndarray
     gradient: np.ndarray
-    gradient_scale: float
+    gradient_label: str
+    scale: float
     step: np.ndarray | None = None
-    velocity: np.ndarray | None = None
+    momentum: np.ndarray | None = None
     ellipse_axes: np.ndarray | None = None
     direction: np.ndarray | None = None
     model: np.ndarray | None = None
-    step_scale: float = 1.0
 
 
 def nice_scale(length: float, target: float) -> float:
@@ -243,16 +248,19 @@ def quadratic_model(anatomy: Anatomy, axes: tuple[int, int], u: np.ndarray, v: n
             + 0.5 * (H[a, a] * DU**2 + 2 * H[a, b] * DU * DV + H[b, b] * DV**2))
 
 
-def on_slice(anatomy: Anatomy, axes: tuple[int, int], span: float,
-             u: np.ndarray | None = None, v: np.ndarray | None = None) -> SliceInternals:
-    """The update's internals in the coordinates ``axes``; ``span`` (training units) is the size
-    of the picture, which the −∇J arrow is scaled to a quarter of; with the grid ``u``, ``v`` the
-    quadratic model of Newton's method is evaluated on it."""
+def on_slice(anatomy: Anatomy, axes: tuple[int, int], span: float, u: np.ndarray | None = None,
+             v: np.ndarray | None = None, scale: float | None = None) -> SliceInternals:
+    """The update's internals in the coordinates ``axes``. ``span`` (training units) is the size of
+    the picture: the longest arrow is magnified to at most 30 % of it (by a factor of the 1–2–5
+    series), or by ``scale`` (the factor used before) while that keeps it between 15 % and 50 % of
+    it, so the arrows do not jump from epoch to epoch. With the grid ``u``, ``v`` Newton's quadratic model is evaluated on it."""
     idx = list(axes)
     rule = anatomy.update
-    down = -anatomy.gradient[idx]
-    scale = min(nice_scale(float(np.hypot(*down)), 0.25 * span), MAGNIFY_MAX)
+    has_rate = np.isfinite(rule.rate)
+    down = -(rule.rate if has_rate else 1.0) * anatomy.gradient[idx]
     step = None if anatomy.step is None else anatomy.step[idx]
+    momentum = None if rule.momentum is None else rule.momentum[idx]
+    direction = None if rule.direction is None else rule.direction[idx]
     ellipse = None
     if rule.step_sizes is not None and rule.scaled is not None:
         # The steps −ηᵢ uᵢ of every u as long as the scaled vector's share: the step lies on it.
@@ -260,10 +268,9 @@ def on_slice(anatomy: Anatomy, axes: tuple[int, int], span: float,
     model = None
     if rule.hessian is not None and u is not None and v is not None:
         model = quadratic_model(anatomy, axes, u, v)
-    velocity = None if rule.velocity is None else rule.velocity[idx]
-    direction = None if rule.direction is None else rule.direction[idx]
-    lengths = [float(np.hypot(*x)) for x in (step, velocity, direction) if x is not None]
-    lengths += [float(np.max(ellipse))] if ellipse is not None else []
+    lengths = [float(np.hypot(*x)) for x in (down, step, momentum, direction) if x is not None]
     longest = max((x for x in lengths if np.isfinite(x)), default=0.0)
-    magnify = min(max(1.0, nice_scale(longest, 0.25 * span)), MAGNIFY_MAX) if longest > 0 else 1.0
-    return SliceInternals(anatomy.theta[idx], down, scale, step, velocity, ellipse, direction, model, magnify)
+    if not (scale is not None and longest > 0 and 0.15 * span <= scale * longest <= 0.5 * span):
+        scale = min(nice_scale(longest, 0.3 * span), MAGNIFY_MAX) if longest > 0 else 1.0
+    return SliceInternals(anatomy.theta[idx], down, "−η∇J" if has_rate else "−∇J", float(scale), step,
+                          momentum, ellipse, direction, model)

@@ -177,7 +177,7 @@ class GradientMethod(Optimizer):
             notes.append("each update is followed by the L1 soft-threshold step")
         shown = (Term("η", "learning rate of this epoch", lr),) + tuple(
             Term(symbol, meaning, terms[name]) for name, symbol, meaning in self.shown_terms)
-        return UpdateRule(self.rule, shown, "; ".join(notes), velocity=terms.get("velocity"),
+        return UpdateRule(self.rule, shown, "; ".join(notes), lr, momentum=terms.get("carried"),
                           step_sizes=terms.get("step_sizes"), scaled=terms.get("scaled"))
 
 
@@ -225,7 +225,7 @@ class Momentum(GradientMethod):
         mu = self.hyper["momentum"]
         g = self._gradient_at(theta, gradient)
         if terms is not None:
-            terms.update(mu=mu, velocity=self.velocity, g=g)
+            terms.update(mu=mu, velocity=self.velocity, g=g, carried=mu * self.velocity)
         self.velocity = mu * self.velocity - lr * g
         if terms is not None:
             terms["new_velocity"] = self.velocity

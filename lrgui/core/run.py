@@ -388,7 +388,7 @@ class TrainingRun:
             epoch, optimizer.label, theta, problem.features.to_original(theta), problem.feature_names(),
             problem.features.standardized, float(loss), gradient, objective.n,
             following if moved else None, update, objective.loss_kind.name, objective.penalty.name,
-            objective.lam, problem is self.problem, terms)
+            objective.lam, problem is self.problem, terms, float(self.history.at("loss", epoch)))
 
     def step_back(self) -> bool:
         """Undo the last epoch exactly. Returns False at epoch 0."""

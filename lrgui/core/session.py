@@ -18,6 +18,7 @@ from .config import RunConfig
 from .dataset import Dataset
 from .errors import ConfigError
 from .optimizers import OPTIMIZERS
+from .schedules import SCHEDULE_PARAMS
 
 # Okabe–Ito colours (safe for every common colour-vision deficiency) in the order runs get them;
 # each run also has its own dash pattern, so colour is never the only cue.
@@ -87,14 +88,23 @@ def _short(value: float) -> str:
     return f"{value:g}"
 
 
+# settings a run's name shows in their own words (or not at all: a schedule's own settings)
+NAMED_APART = {"lr", "batch_size", *(p.name for p in SCHEDULE_PARAMS)}
+
+
 def describe(config: RunConfig) -> str:
-    """A readable name for a run from its settings: "Adam η = 0.05", "GD η = 0.5, L2 λ = 1"."""
+    """A readable name for a run from its settings: "Adam η = 0.05", "GD η = 0.5, L2 λ = 1",
+    "Momentum η = 0.05, μ = 0.5" (an optimizer's setting is named when it is not the default)."""
     cls = OPTIMIZERS.get(config.optimizer)
     parts = [cls.short + (f" η = {_short(config.hyper['lr'])}" if "lr" in config.hyper else "")]
     if config.hyper.get("batch_size"):
         parts.append(f"batch {config.hyper['batch_size']}")
     if config.hyper.get("schedule", "constant") != "constant":
         parts.append(f"{config.hyper['schedule']} schedule")
+    for p in cls.params:                # the optimizer's other settings where they are not its defaults
+        value = config.hyper.get(p.name, p.default)
+        if p.name not in NAMED_APART and value != p.default:
+            parts.append(f"{p.label.split()[-1]} = {_short(value)}")
     if config.penalty != "none":
         parts.append(f"{config.penalty.upper()} λ = {_short(config.lam)}")
     if config.loss != "cross-entropy":

@@ -17,14 +17,31 @@ from ..core.objective import LOSSES, PENALTIES
 
 VECTOR_SHOWN = 8          # longer vectors show their first entries and the last
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+GREY = "#444444"          # for words beside the numbers: still legible on a projector
 
 
 def number(x) -> str:
-    """A number in four significant digits with a true minus sign."""
+    """A number in four significant digits (trailing zeros kept), powers of ten written out
+    (7.590×10⁻⁵), with a true minus sign."""
     x = float(x)
     if not np.isfinite(x):
         return "NaN" if np.isnan(x) else ("∞" if x > 0 else "−∞")
-    return f"{x:.4g}".replace("-", "−").replace("e+0", "e").replace("e+", "e").replace("e−0", "e−")
+    if x.is_integer() and abs(x) < 1e6:
+        text = str(int(x))
+    else:
+        text = f"{x:#.4g}"
+        if "e" in text:
+            mantissa, exponent = text.split("e")
+            text = f"{mantissa.rstrip('.')}×10{str(int(exponent)).translate(SUPERSCRIPTS)}"
+        text = text.rstrip(".")
+    return text.replace("-", "−")
+
+
+def column_name(name: str) -> str:
+    """x1 → x₁ (a column named by a letter and a number), other names as they are."""
+    head = name.rstrip("0123456789")
+    return head + name[len(head):].translate(SUBSCRIPTS) if head and len(head) < len(name) else name
 
 
 def vector(v) -> str:
@@ -67,7 +84,7 @@ def model_line(a: Anatomy) -> str:
     """z = b + w₁x₁ + … written out with θ in original units."""
     k = len(a.theta_original)
     names = weight_names(k)
-    columns = list(a.names)[: k - 1]
+    columns = [column_name(n) for n in a.names[: k - 1]]
     symbolic = " + ".join([names[0]] + [f"{names[j]}·{columns[j - 1]}" for j in range(1, min(k, 4))])
     numeric = number(a.theta_original[0])
     for j in range(1, min(k, VECTOR_SHOWN)):
@@ -119,10 +136,17 @@ class EquationsView(QTextBrowser):
         penalty = PENALTIES.get(a.penalty)
         k = len(a.theta)
         rows: list[tuple[str, str]] = []
-        rows.append(("Model", model_line(a) + "<br>p = σ(z) = 1 / (1 + e<sup>−z</sup>)"))
+        units = f"<br><span style='color:{GREY}'>θ in the data's units</span>" if a.standardized else ""
+        rows.append(("Model", model_line(a) + "<br>p = σ(z) = 1 / (1 + e<sup>−z</sup>)" + units))
+        if a.point is not None:
+            rows.append(("Point", self._point(a, loss)))
         cost = _e(loss.formula) + (f" + {_e(penalty.formula)}" if penalty.formula else "")
         lam = f", λ = {number(a.lam)}" if penalty.formula else ""
-        rows.append(("Cost", f"{cost} = <b>{number(a.loss)}</b> &nbsp;(n = {a.n:,}{lam})"))
+        edited = ""
+        if np.isfinite(a.recorded_loss) and number(a.recorded_loss) != number(a.loss):
+            edited = (f"<br><i>the data or settings changed after epoch {a.epoch}: J was "
+                      f"{number(a.recorded_loss)} then; the numbers here are what the next epoch trains on</i>")
+        rows.append(("Cost", f"{cost} = <b>{number(a.loss)}</b> &nbsp;(n = {a.n:,}{lam}){edited}"))
         grad = _e(loss.gradient_formula) + (f" + {_e(penalty.gradient_formula)}" if penalty.gradient_formula else "")
         rows.append(("Gradient", f"{grad}<br>∇J = <b>{vector(a.gradient)}</b> &nbsp;‖∇J‖ = {number(a.gradient_norm)}"
                      + ("<br><i>∇J and the update are over the standardised columns</i>" if a.standardized else "")))
@@ -133,16 +157,15 @@ class EquationsView(QTextBrowser):
             terms += self._term("Δθ", f"<b>{vector(step)}</b>", "θ(t+1) − θ(t), as trained")
             terms += self._term("θ<sub>t+1</sub>", vector(a.next_theta), "")
         note = f"<br><i>{_e(a.update.note)}</i>" if a.update.note else ""
-        if step is None:
+        if step is None and not a.update.note:
             note += "<br><i>no further update: the run has nowhere to go from here</i>"
         rows.append(("Update", f"{update}<table cellspacing=2>{terms}</table>{note}"))
-        if a.point is not None:
-            rows.append(("Point", self._point(a, loss)))
-        body = "".join(f"<tr><td valign=top style='color:#555; padding-right:12px'><b>{name}</b></td>"
+        body = "".join(f"<tr><td valign=top style='color:{GREY}; padding-right:12px'><b>{name}</b></td>"
                        f"<td valign=top style='padding-bottom:10px'>{text}</td></tr>" for name, text in rows)
         theta = ", ".join(f"{n} = {number(x)}" for n, x in zip(weight_names(k), a.theta[:VECTOR_SHOWN]))
+        where = " over the standardised columns" if a.standardized else ""
         head = (f"<p><b>{_e(label)}</b> · {_e(a.optimizer)} · the update after epoch <b>{a.epoch}</b><br>"
-                f"<span style='color:#555'>θ<sub>t</sub>: {_e(theta)}</span></p>")
+                f"<span style='color:{GREY}'>θ<sub>t</sub>{where}: {_e(theta)}</span></p>")
         if not a.current:
             head += "<p><i>This epoch trained on earlier data or settings than the run has now.</i></p>"
         return f"{head}<table cellspacing=0>{body}</table>"
@@ -150,16 +173,17 @@ class EquationsView(QTextBrowser):
     @staticmethod
     def _term(symbol: str, value: str, meaning: str) -> str:
         """One row of the update's numbers: the symbol, its value, what it is (in grey)."""
-        what = f" <span style='color:#777'>&nbsp;{_e(meaning)}</span>" if meaning else ""
+        what = f" <span style='color:{GREY}'>&nbsp;{_e(meaning)}</span>" if meaning else ""
         return f"<tr><td valign=top>{symbol}&nbsp;</td><td>= {value}{what}</td></tr>"
 
     @staticmethod
     def _point(a: Anatomy, loss) -> str:
         pt = a.point
         y = int(pt.y)
-        return (f"x = {vector(pt.x)}, &nbsp;y = {y}<br>"
+        columns = " (standardised)" if a.standardized else ""
+        return (f"x = {vector(pt.x)}, &nbsp;y = {y}, &nbsp;φ(x) = {vector(pt.phi)}{columns}<br>"
                 f"z = θᵀφ(x) = <b>{number(pt.z)}</b>, &nbsp;p = σ(z) = <b>{number(pt.p)}</b><br>"
                 f"{_e(loss.term_formula)} = {number(pt.loss)}<br>"
                 f"{_e(loss.slope_formula)} = {number(pt.slope)}<br>"
                 f"∂ℓ/∂θ = (∂ℓ/∂z) φ(x) = {vector(pt.gradient)}"
-                f"<br><span style='color:#666'>its share of ∇J is (1/n) of that</span>")
+                f"<br><span style='color:{GREY}'>its share of ∇J is (1/n) of that</span>")

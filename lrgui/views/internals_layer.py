@@ -15,9 +15,10 @@ from PySide6.QtGui import QFont
 
 from .plot_helpers import EMPTY, Curve, pen, set_contours
 
-GRADIENT, STEP, VELOCITY, DIRECTION, ELLIPSE, MODEL = (
-    "#FFFFFF", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#F0E442")
+GRADIENT, STEP, MOMENTUM, DIRECTION, ELLIPSE, MODEL = (
+    "#FFFFFF", "#FF3B3B", "#00E5FF", "#FF66FF", "#F0E442", "#F0E442")
 ELLIPSE_POINTS = 96
+SAME = 0.01               # arrows within this share of the longer one's length are drawn as one
 
 
 class Arrow:
@@ -51,22 +52,29 @@ class Arrow:
         self.head.setVisible(True)
 
 
+def _same(a, b) -> bool:
+    return a is not None and b is not None and \
+        float(np.hypot(*(a - b))) <= SAME * max(float(np.hypot(*a)), float(np.hypot(*b)))
+
+
 class InternalsLayer:
-    """The items on ``plot``; ``show(internals)`` draws one SliceInternals (or hides for None)."""
+    """The items on ``plot``; ``show(internals)`` draws one SliceInternals (or hides for None).
+    Arrows that coincide (gradient descent's step is −η∇J; a unit step length makes the step the
+    search direction) are drawn once, with both names in the legend."""
 
     def __init__(self, plot: pg.PlotItem, theme):
         self.plot = plot
         w = theme.line_width
-        self.gradient = Arrow(plot, GRADIENT, w * 1.2)
-        self.velocity = Arrow(plot, VELOCITY, w * 1.2)
-        self.direction = Arrow(plot, DIRECTION, w * 1.1, Qt.PenStyle.DashLine)
+        self.gradient = Arrow(plot, GRADIENT, w * 1.3)
+        self.momentum = Arrow(plot, MOMENTUM, w * 1.3)
+        self.direction = Arrow(plot, DIRECTION, w * 1.2, Qt.PenStyle.DashLine)
         self.step = Arrow(plot, STEP, w * 1.6)
         self.ellipse = Curve(pen=pen(ELLIPSE, w))
         self.model = Curve(pen=pen(MODEL, w * 0.7, Qt.PenStyle.DashLine))
         for item in (self.ellipse, self.model):
             item.setZValue(10)
             plot.addItem(item, ignoreBounds=True)
-        self.legend = pg.TextItem(anchor=(0, 0), fill=pg.mkBrush(0, 0, 0, 150))
+        self.legend = pg.TextItem(anchor=(0, 0), fill=pg.mkBrush(0, 0, 0, 160))
         font = QFont(self.legend.textItem.font())
         font.setPointSizeF(theme.font_size)
         self.legend.textItem.setFont(font)
@@ -78,46 +86,50 @@ class InternalsLayer:
         """Draw ``internals`` (core.anatomy.SliceInternals); ``levels`` are the landscape's
         contour levels and ``grid`` its (u, v), for Newton's model."""
         self.shown = internals
-        pixel = self.plot.getViewBox().viewPixelSize()
+        box = self.plot.getViewBox()
+        pixel = box.viewPixelSize()
+        arrows = (self.gradient, self.momentum, self.direction, self.step)
         if internals is None or not all(p > 0 for p in pixel):
-            for arrow in (self.gradient, self.velocity, self.direction, self.step):
+            for arrow in arrows:
                 arrow.set(None, None, (1, 1))
             self.ellipse.setData(EMPTY, EMPTY)
             self.model.setData(EMPTY, EMPTY)
             self.legend.setVisible(False)
             return
-        o = internals.origin
-        entries = []
-        self.gradient.set(o, o + internals.gradient_scale * internals.gradient, pixel)
-        entries.append((GRADIENT, f"−∇J × {internals.gradient_scale:g}"))
-        m = internals.step_scale
-        times = f" × {m:g}" if m != 1 else ""
-        step = internals.step
-        self.step.set(o, None if step is None else o + m * step, pixel)
-        if step is not None:
-            entries.append((STEP, "step taken" + times))
-        v = internals.velocity
-        self.velocity.set(o, None if v is None else o + m * v, pixel)
-        if v is not None:
-            entries.append((VELOCITY, "velocity carried in" + times))
-        d = internals.direction
-        self.direction.set(o, None if d is None else o + m * d, pixel)
-        if d is not None:
-            entries.append((DIRECTION, "search direction d (α = 1)" + times))
-        a = None if internals.ellipse_axes is None else m * internals.ellipse_axes
+        o, m = internals.origin, internals.scale
+        entries: list[list] = []          # [colour, names]
+        drawn: list = []                  # (vector, entry) of the arrows drawn
+        for arrow, vector, colour, name in (
+                (self.gradient, internals.gradient, GRADIENT, internals.gradient_label),
+                (self.momentum, internals.momentum, MOMENTUM, "μv, the velocity carried in"),
+                (self.direction, internals.direction, DIRECTION, "search direction d"),
+                (self.step, internals.step, STEP, "step taken")):
+            twin = next((entry for v, entry in drawn if _same(v, vector)), None)
+            if vector is None or twin is not None:
+                arrow.set(None, None, pixel)
+                if twin is not None:
+                    twin[1] += f" = {name}"
+                continue
+            arrow.set(o, o + m * vector, pixel)
+            entry = [colour, name]
+            entries.append(entry)
+            drawn.append((vector, entry))
+        (x0, x1), (y0, y1) = box.viewRange()
+        a = internals.ellipse_axes
         if a is not None and np.all(np.isfinite(a)):
+            a = np.minimum(m * a, 2 * max(x1 - x0, y1 - y0))     # a needle, not a line across the screen
             t = np.linspace(0.0, 2.0 * np.pi, ELLIPSE_POINTS)
             self.ellipse.setData(o[0] + a[0] * np.cos(t), o[1] + a[1] * np.sin(t))
-            entries.append((ELLIPSE, "per-coordinate step sizes" + times))
+            entries.append([ELLIPSE, "per-coordinate step sizes ηᵢ (the step ends on it)"])
         else:
             self.ellipse.setData(EMPTY, EMPTY)
         if internals.model is not None and grid is not None and levels is not None and len(levels):
             set_contours(self.model, grid[0], grid[1], internals.model, levels)
-            entries.append((MODEL, "Newton's quadratic model"))
+            entries.append([MODEL, "Newton's quadratic model (dashed)"])
         else:
             self.model.setData(EMPTY, EMPTY)
-        self.legend.setHtml("<br>".join(f"<span style='color:{c}'>━</span> "
-                                         f"<span style='color:#fff'>{t}</span>" for c, t in entries))
-        (x0, _), (_, y1) = self.plot.getViewBox().viewRange()
+        scale = f"<span style='color:#fff'>arrows × {m:g}</span><br>" if m != 1 else ""
+        self.legend.setHtml(scale + "<br>".join(f"<span style='color:{c}'>━━</span> "
+                                                f"<span style='color:#fff'>{t}</span>" for c, t in entries))
         self.legend.setPos(x0, y1)
         self.legend.setVisible(True)

@@ -43,13 +43,15 @@ class Surface:
     evenly on a log scale above the minimum, which show the flat stretches of a cost as well as its
     bowl, and a colour bar labelled in J at every other contour level."""
 
-    def __init__(self, plot: pg.PlotItem):
+    def __init__(self, plot: pg.PlotItem, theme: Theme = DEFAULT):
         self.image = pg.ImageItem()
         self.image.setZValue(-10)
         plot.addItem(self.image)
         self.bar = pg.ColorBarItem(colorMap=pg.colormap.get("viridis"), interactive=False, width=14,
-                                   label="J", colorMapMenu=False)
+                                   colorMapMenu=False)
         self.bar.setImageItem(self.image, insert_in=plot)
+        self.bar.getAxis("top").setLabel("J", color=theme.foreground)
+        self.bar.axis.setTextPen(theme.foreground)
         self.contours = Curve(pen=pen("#ffffff", 1.0))     # every level in one item
         self.contours.setOpacity(0.55)
         plot.addItem(self.contours)
@@ -79,7 +81,7 @@ class Surface:
         for level in [vmin, *self.levels]:           # the levels, a tenth of the bar apart at least
             at = float(np.log1p(level - vmin))
             if not self.ticks or at - self.ticks[-1][0] >= 0.1 * top:
-                self.ticks.append((at, f"{level:.3g}"))
+                self.ticks.append((at, f"{level:#.3g}".rstrip(".")))
         self.bar.axis.setTicks([self.ticks])
         return True
 
@@ -121,14 +123,14 @@ class LandscapeView(QWidget):
 
         plot = self.plot_widget.getPlotItem()
         style_axes(plot, theme)
-        self.surface = Surface(plot)
+        self.surface = Surface(plot, theme)
         # the same slice under the other cost, beside it (View tab: side by side), same axes
         self.twin_widget = pg.PlotWidget(background=theme.background)
         twin = self.twin_widget.getPlotItem()
         style_axes(twin, theme)
         twin.setXLink(plot)
         twin.setYLink(plot)
-        self.twin = Surface(twin)
+        self.twin = Surface(twin, theme)
         self.twin_paths: dict[str, Curve] = {}
         self.twin_widget.setVisible(False)
         layout.removeWidget(self.plot_widget)

@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         toggle = dock.toggleViewAction()
         toggle.setShortcut(QKeySequence(key))
         toggle.setToolTip(f"Show or hide the {title.lower()} ({key})")
+        toggle.triggered.connect(lambda on: on and dock.raise_())    # in front of the docks tabbed with it
         return dock
 
     def _make_docks(self) -> None:

@@ -421,3 +421,14 @@ class Dots(pg.GraphicsObject):
         f[:, 2:6] = [0, 0, pixmap.width(), pixmap.height()]  # the whole picture (device pixels)
         f[:, 6:10] = [1 / ratio, 1 / ratio, 0.0, 1.0]        # scale, rotation, opacity
         painter.drawPixmapFragments(*self._fragments.drawargs(), pixmap)
+
+
+class LogAxis(pg.AxisItem):
+    """A log-scale axis labelled in plain numbers (0.001 … 10), only at 1, 2 and 5 × 10ᵏ when a
+    decade would hold more labels than fit (0.02, 0.05, 0.1 rather than every one of 0.02 … 0.09)."""
+
+    def logTickStrings(self, values, scale, spacing):          # noqa: N802 (pyqtgraph's name)
+        mantissas = [round(10 ** (v % 1.0), 6) if np.isfinite(v) else 0.0 for v in values]
+        crowded = len(values) > 6
+        return ["" if not np.isfinite(v) or (crowded and m not in (1.0, 2.0, 5.0, 10.0)) else f"{10 ** v:g}"
+                for v, m in zip(values, mantissas)]

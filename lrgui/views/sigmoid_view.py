@@ -122,7 +122,7 @@ class SigmoidView(pg.PlotWidget):
         beyond = np.count_nonzero(np.abs(z) > half)
         shown = f"showing {len(X):,} of {snap.data.n:,} points" if snap.data.n > len(X) else ""
         edge = f"{beyond} points beyond ±{half:g} drawn at the edge" if beyond else ""
-        set_text(self.note, " · ".join(s for s in (f"{run.spec.label}, epoch {run.epoch}", shown, edge) if s))
+        set_text(self.note, " · ".join(s for s in (f"epoch {run.epoch}", shown, edge) if s))
         self.note.setPos(-half, 1.12)
 
     def _draw_focus(self, snap, run, half: float) -> None:

@@ -30,7 +30,7 @@ from ..core.config import MAX_EPOCHS_LIMIT
 from ..core.session import RUN_COLORS
 from ..core.sweep import sweepable
 from .controls import mind_manners
-from .plot_helpers import style_axes
+from .plot_helpers import LogAxis, style_axes
 from .theme import DEFAULT, Theme
 
 # what the plot shows: label → (entry field, axis label)
@@ -107,10 +107,11 @@ class SweepView(QWidget):
         show.addWidget(self.layout_box)
         form.addRow("Show", show)
 
-        self.plot = pg.PlotWidget(background=theme.background)
+        self.plot = pg.PlotWidget(background=theme.background, axisItems={"bottom": LogAxis("bottom")})
         item = self.plot.getPlotItem()
         style_axes(item, theme)
         item.setLogMode(x=True, y=False)
+        item.setXRange(-3, 1, padding=0.02)             # 0.001 … 10 until there are results
         item.setLabel("bottom", "learning rate η (log scale)")
         item.showGrid(x=True, y=True, alpha=0.2)
         self.legend = item.addLegend(offset=(-10, 10), labelTextColor=theme.foreground)

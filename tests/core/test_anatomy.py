@@ -87,11 +87,13 @@ def test_adam_moments_and_bias_correction_as_worked_by_hand():
 
 @pytest.mark.parametrize("optimizer", ["momentum", "nesterov"])
 def test_the_velocity_carried_in_is_the_last_step(optimizer):
-    """θ ← θ + v: the velocity an update starts from is the step the previous one took."""
-    run = _run(optimizer, 12)
+    """θ ← θ + v: the velocity an update starts from is the step the previous one took, and μ of
+    it is the momentum part of the next step."""
+    run = _run(optimizer, 12, hyper={"lr": 0.05, "momentum": 0.8})
     thetas = _thetas(run)
     a = run.anatomy(9)
-    np.testing.assert_allclose(a.update.velocity, thetas[9] - thetas[8], rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(_term(a, "v"), thetas[9] - thetas[8], rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(a.update.momentum, 0.8 * (thetas[9] - thetas[8]), rtol=1e-9, atol=1e-15)
     np.testing.assert_allclose(_term(a, "v′"), thetas[10] - thetas[9], rtol=1e-9, atol=1e-15)
 
 
@@ -111,6 +113,21 @@ def test_per_coordinate_step_sizes_as_worked_by_hand(optimizer, accumulate):
     sizes = hyper["lr"] / (np.sqrt(s) + hyper["eps"])
     np.testing.assert_allclose(a.update.step_sizes, sizes, rtol=1e-12)
     np.testing.assert_allclose(a.step, -sizes * objective.gradient(thetas[7]), rtol=1e-10)
+
+
+def test_without_a_learning_rate_the_arrow_is_the_gradient_itself():
+    run = _run("newton", 2)
+    internals = on_slice(run.anatomy(1), (1, 2), span=4.0)
+    np.testing.assert_array_equal(internals.gradient, -run.anatomy(1).gradient[[1, 2]])
+    assert internals.gradient_label == "−∇J"
+
+
+def test_the_loss_recorded_at_an_epoch_is_kept_beside_the_loss_on_edited_data():
+    run = _run("gd", 5)
+    recorded = run.history.at("loss", 5)
+    run.set_data(DATA.with_point(np.array([9.0, 0.0]), 0))
+    a = run.anatomy(5)
+    assert a.recorded_loss == recorded and a.loss == run.problem.objective.loss(a.theta) != recorded
 
 
 def test_newton_hessian_matches_finite_differences_and_its_step_is_the_solved_one():
@@ -193,10 +210,15 @@ def test_on_slice_draws_the_gradient_and_puts_the_step_on_the_step_size_ellipse(
     run = _run("rmsprop", 8)
     a = run.anatomy(5)
     internals = on_slice(a, (1, 2), span=4.0)
-    np.testing.assert_array_equal(internals.gradient, -a.gradient[[1, 2]])
+    lr = run.optimizer.hyper["lr"]
+    np.testing.assert_array_equal(internals.gradient, -lr * a.gradient[[1, 2]])
+    assert internals.gradient_label == "−η∇J"
     np.testing.assert_array_equal(internals.origin, a.theta[[1, 2]])
-    reach = internals.gradient_scale * np.hypot(*internals.gradient)
-    assert 0.1 * 4.0 < reach <= 0.25 * 4.0 + 1e-12
+    longest = max(np.hypot(*internals.gradient), np.hypot(*internals.step))
+    assert 0.12 * 4.0 < internals.scale * longest <= 0.3 * 4.0 + 1e-12
+    # a magnification that still fits is kept; one that no longer does is chosen again
+    assert on_slice(a, (1, 2), 4.0, scale=internals.scale * 1.2).scale == internals.scale * 1.2
+    assert on_slice(a, (1, 2), 4.0, scale=internals.scale * 100).scale == internals.scale
     # the step −ηᵢ gᵢ lies on the ellipse with semi-axes ηᵢ ‖g‖ (g on the slice)
     ratio = internals.step / internals.ellipse_axes
     assert float(ratio @ ratio) == pytest.approx(1.0, rel=1e-9)
