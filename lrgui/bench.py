@@ -1,5 +1,7 @@
 """Benchmarks, not part of the test run: ``python -m lrgui.bench core`` (``gui`` comes with the
-window; ``sweep`` times a learning-rate sweep on one process and on every core). Figures are printed; nothing is asserted. ``python -m lrgui.bench soak --minutes 10``
+window; ``sweep`` times a learning-rate sweep on one process and on every core; ``equations``
+compares training speed in the window with the live equations hidden and shown). Figures are
+printed; nothing is asserted. ``python -m lrgui.bench soak --minutes 10``
 trains in the window for that long and ends with PASS or FAIL (exit status 0 or 1) against its
 goals for memory and frame rate (see lrgui.views.soak)."""
 
@@ -111,7 +113,7 @@ def print_sweep(rows) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lrgui.bench", description=__doc__)
-    parser.add_argument("what", choices=["core", "gui", "soak", "sweep"])
+    parser.add_argument("what", choices=["core", "gui", "soak", "sweep", "equations"])
     parser.add_argument("--seconds", type=float, default=None,
                         help="time per measurement (core: 1 s; gui: 10 s of full-speed racing, at least 3)")
     parser.add_argument("--long-epochs", type=int, default=100_000,
@@ -123,6 +125,10 @@ def main(argv=None) -> int:
         from lrgui.views.soak import soak
 
         return soak(args.minutes)
+    if args.what == "equations":
+        from lrgui.views.bench import main_inspecting
+
+        return main_inspecting(args.seconds or 5.0)
     if args.what == "core":
         print_core(bench_core(seconds=args.seconds or 1.0))
     elif args.what == "sweep":

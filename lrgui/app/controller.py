@@ -709,7 +709,9 @@ class Controller(QObject):
     def cancel_sweep(self) -> None:
         if self.sweep.running:
             self.sweep.cancel()
-            self.message.emit("Sweep cancelled: the configurations finished so far are kept")
+            done = 0 if self.sweep.results is None else self.sweep.results.done
+            self.message.emit(f"Sweep cancelled: the {done} configurations finished are kept" if done
+                              else "Sweep cancelled before any configuration finished")
 
     def add_sweep_run(self, index: int) -> str | None:
         """Add configuration ``index`` of the last sweep to the race as a new, selected run."""

@@ -3,8 +3,9 @@
 Each frame, ``poll`` compares what is shown (the selected run, its epoch on the timeline, its
 settings, the focused point) with what was last asked for, and asks the training process again
 when they differ: the trainer holds the optimizer's exact state and answers with a core Anatomy.
-One question is out at a time, and while the timeline moves at most ``RATE`` a second, so the
-trainer spends little time on it. The answer is kept with the update drawn on the landscape's
+One question is out at a time, and while the timeline moves at most ``RATE`` a second and no
+more often than keeps answering to ``SHARE`` of the trainer's time (a question on a million
+points costs a few passes over them), so training goes on at nearly its speed. The answer is kept with the update drawn on the landscape's
 slice (``internals``), computed here once per answer or grid, never per frame.
 """
 
@@ -18,6 +19,7 @@ from ..core.anatomy import Anatomy, SliceInternals, on_slice
 from ..core.problem import model_key
 
 RATE = 8.0            # questions a second at most while the shown epoch moves
+SHARE = 0.2           # … and at most this share of the time goes to waiting for answers
 
 
 class Inspector:
@@ -36,6 +38,7 @@ class Inspector:
         self._token = 0
         self._waiting = False
         self._last = 0.0
+        self._gap = 1.0 / RATE            # seconds between questions while the epoch moves
 
     def poll(self, snap, focus: int | None) -> None:
         """Ask again if what is shown has changed (called every frame)."""
@@ -51,7 +54,7 @@ class Inspector:
         if self._asked is not None and self._asked[0] == key and self._asked[1] is snap.data:
             return
         now = time.perf_counter()
-        if self._asked is not None and self._asked[0][0] == run.id and now - self._last < 1.0 / RATE:
+        if self._asked is not None and self._asked[0][0] == run.id and now - self._last < self._gap:
             return
         point = None if focus is None else (snap.data.X[focus], float(snap.data.y[focus]))
         self._token += 1
@@ -63,6 +66,7 @@ class Inspector:
         if token != self._token:
             return
         self._waiting = False
+        self._gap = max(1.0 / RATE, (time.perf_counter() - self._last) / SHARE)
         if isinstance(answer, Anatomy):
             self.anatomy, self.message = answer, ""
             self.run_id = self._asked[0][0]

@@ -136,19 +136,20 @@ def _affordable(objective, iterates: int) -> bool:
     return objective.n * objective.k * max(iterates, 1) <= REPLAY_BUDGET
 
 
-def cg_direction(objective, path: tuple) -> np.ndarray | None:
+def cg_direction(objective, path: tuple) -> tuple[np.ndarray | None, float]:
     """The Polak–Ribière (PR+) direction scipy's CG takes from ``path[-1]``, the solve having
-    started at ``path[0]``: d₀ = −g₀, dₖ = −gₖ + max(0, gₖ·(gₖ − gₖ₋₁)/‖gₖ₋₁‖²) dₖ₋₁."""
+    started at ``path[0]``: d₀ = −g₀, dₖ = −gₖ + βₖ dₖ₋₁ with βₖ = max(0, gₖ·(gₖ − gₖ₋₁)/‖gₖ₋₁‖²);
+    returns (d, its β; 0 for the first), or (None, NaN) when that would cost too much."""
     if not _affordable(objective, len(path)):
-        return None
+        return None, float("nan")
     g_prev = objective.gradient(path[0])
-    d = -g_prev
+    d, beta = -g_prev, 0.0
     for theta in path[1:]:
         g = objective.gradient(theta)
         beta = max(0.0, float(np.dot(g - g_prev, g) / np.dot(g_prev, g_prev)))
         d = -g + beta * d
         g_prev = g
-    return d
+    return d, beta
 
 
 def _pairs(objective, path: tuple) -> tuple[list, list, np.ndarray]:

@@ -41,6 +41,9 @@ def _batch(default: int) -> Param:
                  "int", 0, 1_000_000)
 
 
+# the settings that appear in an update rule, shown with its numbers (μ, ρ, β₁, β₂, ε)
+RULE_SETTINGS = ("momentum", "rho", "beta1", "beta2", "eps")
+
 EPS = Param("eps", 1e-8, "ε", "Added to the denominator for numerical safety", "float", 1e-12, 1.0, log=True)
 
 
@@ -175,7 +178,9 @@ class GradientMethod(Optimizer):
                          f"{-(-self.objective.n // size)} updates on mini-batches of {size}")
         if not self.objective.smooth:
             notes.append("each update is followed by the L1 soft-threshold step")
-        shown = (Term("η", "learning rate of this epoch", lr),) + tuple(
+        settings = tuple(Term(p.label.split()[-1], p.help, self.hyper[p.name]) for p in self.params
+                         if p.name in RULE_SETTINGS)
+        shown = (Term("η", "learning rate of this epoch", lr), *settings) + tuple(
             Term(symbol, meaning, terms[name]) for name, symbol, meaning in self.shown_terms)
         return UpdateRule(self.rule, shown, "; ".join(notes), lr, momentum=terms.get("carried"),
                           step_sizes=terms.get("step_sizes"), scaled=terms.get("scaled"))
@@ -211,8 +216,8 @@ class Momentum(GradientMethod):
 
     state_attributes = Optimizer.state_attributes + ("velocity",)
     rule = ("v ← μ v − η ∇J(θ)", "θ ← θ + v")
-    shown_terms = (("mu", "μ", "momentum"), ("velocity", "v", "velocity carried in"),
-                   ("g", "∇J", "the gradient it adds"), ("new_velocity", "v′", "new velocity: the step"))
+    shown_terms = (("velocity", "v", "velocity carried in"), ("g", "∇J", "the gradient it adds"),
+                   ("new_velocity", "v′", "new velocity: the step"))
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
@@ -225,7 +230,7 @@ class Momentum(GradientMethod):
         mu = self.hyper["momentum"]
         g = self._gradient_at(theta, gradient)
         if terms is not None:
-            terms.update(mu=mu, velocity=self.velocity, g=g, carried=mu * self.velocity)
+            terms.update(velocity=self.velocity, g=g, carried=mu * self.velocity)
         self.velocity = mu * self.velocity - lr * g
         if terms is not None:
             terms["new_velocity"] = self.velocity
@@ -238,7 +243,7 @@ class Nesterov(Momentum):
 
     name, label, short = "nesterov", "Nesterov accelerated gradient", "Nesterov"
     rule = ("v ← μ v − η ∇J(θ + μ v)", "θ ← θ + v")
-    shown_terms = (("mu", "μ", "momentum"), ("velocity", "v", "velocity carried in"),
+    shown_terms = (("velocity", "v", "velocity carried in"),
                    ("g", "∇J(θ + μv)", "the gradient at the look-ahead point"),
                    ("new_velocity", "v′", "new velocity: the step"))
 
@@ -345,6 +350,7 @@ class Adam(GradientMethod):
 # -- second order --------------------------------------------------------------------------------
 # Newton's method forms the k × k Hessian: beyond this many bytes it is refused.
 HESSIAN_LIMIT = 1 << 30
+HESSIAN_SHOWN = 64          # the live equations and the landscape get Newton's Hessian up to this k
 
 
 def _second_order_reason(objective: Objective) -> str | None:
@@ -397,9 +403,11 @@ class Newton(Optimizer):
     def anatomy(self, theta):
         twin = self.copy()
         twin.epoch(theta)
+        step = Term("Δ", "Newton step H⁻¹∇J", twin.last_step)
+        if self.objective.k > HESSIAN_SHOWN:        # a large matrix is neither read nor sent
+            return UpdateRule(self.rule, (step,), f"the {self.objective.k} × {self.objective.k} Hessian is not shown")
         H = self.objective.hessian(theta)
-        return UpdateRule(self.rule, (Term("H", "Hessian", H), Term("Δ", "Newton step H⁻¹∇J", twin.last_step)),
-                          hessian=H)
+        return UpdateRule(self.rule, (Term("H", "Hessian", H), step), hessian=H)
 
 
 # -- scipy.optimize ------------------------------------------------------------------------------
@@ -491,9 +499,9 @@ class ScipyMethod(Optimizer):
                 self._restarts += 1
         return theta
 
-    def direction(self, path: tuple) -> np.ndarray | None:
-        """The search direction taken from ``path[-1]`` by a solve through ``path`` (or None when
-        rebuilding it would cost too much)."""
+    def direction(self, path: tuple) -> tuple[np.ndarray | None, tuple[Term, ...]]:
+        """The search direction taken from ``path[-1]`` by a solve through ``path`` (None when
+        rebuilding it would cost too much), and the method's own terms of it."""
         raise NotImplementedError
 
     def anatomy(self, theta):
@@ -503,13 +511,14 @@ class ScipyMethod(Optimizer):
         if not twin._left:
             return UpdateRule(self.rule, note="the method has no further iterate")
         path = twin._path[:twin._at + 1]
-        d = self.direction(path)
+        d, own = self.direction(path)
         if d is None:
             return UpdateRule(self.rule, note="the search direction is not rebuilt for this many "
                                               "rows, weights and iterates")
         s = twin._path[twin._at + 1] - path[-1]
         alpha = float(np.dot(s, d) / np.dot(d, d)) if np.dot(d, d) > 0 else float("nan")
-        return UpdateRule(self.rule, (Term("d", "search direction", d), Term("α", "step length of the line search", alpha)),
+        return UpdateRule(self.rule, (*own, Term("d", "search direction", d),
+                                      Term("α", "step length of the line search", alpha)),
                           direction=d, step_length=alpha)
 
 
@@ -520,24 +529,26 @@ class ConjugateGradient(ScipyMethod):
             "θ ← θ + α d   (α from a Wolfe line search)")
 
     def direction(self, path):
-        return cg_direction(self.objective, path)
+        d, beta = cg_direction(self.objective, path)
+        return d, (Term("β", "0 restarts along −∇J", beta),) if d is not None else ()
 
 
 @OPTIMIZERS.register("bfgs")
 class BFGS(ScipyMethod):
     name, label, short, method = "bfgs", "BFGS (scipy)", "BFGS", "BFGS"
-    rule = ("d = −H̃ ∇J(θ)   (H̃: inverse-Hessian estimate from every step s and gradient change y)",
-            "θ ← θ + α d   (α from a Wolfe line search)", "H̃ ← (I − ρ s yᵀ) H̃ (I − ρ y sᵀ) + ρ s sᵀ,   ρ = 1 / yᵀs")
+    rule = ("d = −H̃ ∇J(θ)   (H̃: inverse-Hessian estimate from every step s and gradient change Δg)",
+            "θ ← θ + α d   (α from a Wolfe line search)",
+            "H̃ ← (I − ρ s Δgᵀ) H̃ (I − ρ Δg sᵀ) + ρ s sᵀ,   ρ = 1 / Δgᵀs")
 
     def direction(self, path):
-        return bfgs_direction(self.objective, path)
+        return bfgs_direction(self.objective, path), ()
 
 
 @OPTIMIZERS.register("lbfgs")
 class LBFGS(ScipyMethod):
     name, label, short, method = "lbfgs", "L-BFGS (scipy)", "L-BFGS", "L-BFGS-B"
-    rule = ("d = −H̃ ∇J(θ)   (H̃ from the last 10 pairs s, y by the two-loop recursion)",
-            "θ ← θ + α d   (α from a line search)")
+    rule = ("d = −H̃ ∇J(θ)   (H̃ from up to the last 10 steps s and gradient changes Δg, by the "
+            "two-loop recursion)", "θ ← θ + α d   (α from a line search)")
 
     def direction(self, path):
-        return lbfgs_direction(self.objective, path)
+        return lbfgs_direction(self.objective, path), ()

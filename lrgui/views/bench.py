@@ -37,10 +37,10 @@ def _specs(optimizers):
     return specs
 
 
-def _data():
+def _data(n: int = N):
     from ..core.generators import generate
 
-    return generate("gaussian", n0=N // 2, n1=N - N // 2, seed=1)
+    return generate("gaussian", n0=n // 2, n1=n - n // 2, seed=1)
 
 
 def headless_rate(optimizers, seconds: float) -> float:
@@ -88,8 +88,8 @@ class _Meter:
         return busy, self.frames - frames0, time.perf_counter() - start
 
 
-def racing_window(optimizers):
-    """A shown 1600 × 1000 window whose runs (one per optimizer name) train on the N Gaussian
+def racing_window(optimizers, n: int = N):
+    """A shown 1600 × 1000 window whose runs (one per optimizer name) train on ``n`` Gaussian
     points, with a meter of its frames: (app, controller, window, meter). Its settings are kept
     in a temporary file, not the user's."""
     from PySide6.QtCore import QSettings
@@ -101,7 +101,7 @@ def racing_window(optimizers):
 
     app = QApplication.instance() or QApplication([])
     session = Session.default()
-    session.update(data=_data(), origin=DataOrigin.generator("gaussian"), runs=tuple(_specs(optimizers)),
+    session.update(data=_data(n), origin=DataOrigin.generator("gaussian"), runs=tuple(_specs(optimizers)),
                    selected="r0")
     controller = Controller(session)
     settings = QSettings(os.path.join(tempfile.mkdtemp(), "lrgui-bench.ini"), QSettings.Format.IniFormat)
@@ -148,6 +148,51 @@ def measure(optimizers, seconds: float, long_epochs: int) -> dict:
     app.processEvents()
     return {"runs": len(optimizers), "fps": fps, "animated": animated, "early_ms": 1e3 * early,
             "late_ms": 1e3 * late, "late_epoch": reached}
+
+
+def measure_inspecting(n: int, seconds: float) -> dict:
+    """Epochs per second of one Adam run at full speed with the equations and the internals
+    hidden, then shown (the trainer then also answers what the update is, several times a
+    second), in the same window; and the answers per second."""
+    app, controller, window, meter = racing_window(("adam",), n)
+    position = lambda: controller.latest.position if controller.latest else 0     # noqa: E731
+    controller.set_speed(None)
+    controller.play(True)
+    meter.spin(until=lambda: position() >= 20)
+    rates = {}
+    for shown in (False, True):
+        if shown:
+            window.show_equations()
+            controller.set_view(internals=True)
+        meter.spin(1.0)
+        e0, q0 = position(), controller.inspector._token
+        _busy, _frames, wall = meter.spin(seconds)
+        rates[shown] = (position() - e0) / wall
+        answers = (controller.inspector._token - q0) / wall
+    controller.play(False)
+    controller.undo_stack.setClean()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return {"n": n, "hidden": rates[False], "shown": rates[True], "answers": answers}
+
+
+def main_inspecting(seconds: float = 5.0) -> int:
+    """``python -m lrgui.bench equations``: training speed with the live equations shown."""
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance() or QApplication([])
+    print("one Adam run at full speed in the window: epochs/s with the equations dock and the internals")
+    print(f"{'n':>9} {'hidden':>9} {'shown':>9} {'ratio':>6} {'answers/s':>10}")
+    for n in (10_000, 1_000_000):
+        r = measure_inspecting(n, seconds)
+        print(f"{r['n']:>9,} {r['hidden']:>9.0f} {r['shown']:>9.0f} {r['shown'] / r['hidden']:>6.0%} "
+              f"{r['answers']:>10.1f}")
+    print("goal: shown ≥ 75 % of hidden (the trainer answers at most 8 times a second, and with at "
+          "most a fifth of its time)")
+    return 0
 
 
 def main(seconds: float = 3.0, long_epochs: int = 100_000) -> int:

@@ -186,7 +186,9 @@ class NumberEdit(QLineEdit):
         try:
             return self.param.validate(self.text().strip()), None
         except LrguiError as exc:
-            return None, str(exc)
+            # the window names the field by its label ("Class 0: mean x₁"), not by its key
+            text, p = str(exc), self.param
+            return None, p.label + text[len(p.name):] if text.startswith(p.name) else text
 
     def _mark(self, error: str | None) -> None:
         self.setStyleSheet(INVALID_STYLE if error else "")

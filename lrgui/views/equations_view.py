@@ -137,7 +137,10 @@ class EquationsView(QTextBrowser):
         k = len(a.theta)
         rows: list[tuple[str, str]] = []
         units = f"<br><span style='color:{GREY}'>θ in the data's units</span>" if a.standardized else ""
-        rows.append(("Model", model_line(a) + "<br>p = σ(z) = 1 / (1 + e<sup>−z</sup>)" + units))
+        columns = ", ".join(column_name(n) for n in a.names[:VECTOR_SHOWN])
+        phi = (f"<br>φ(x) = (1, {_e(columns)}{', …' if len(a.names) > VECTOR_SHOWN else ''}): the model columns"
+               + (" (standardised)" if a.standardized else ""))
+        rows.append(("Model", model_line(a) + "<br>p = σ(z) = 1 / (1 + e<sup>−z</sup>)" + units + phi))
         if a.point is not None:
             rows.append(("Point", self._point(a, loss)))
         cost = _e(loss.formula) + (f" + {_e(penalty.formula)}" if penalty.formula else "")
@@ -154,7 +157,7 @@ class EquationsView(QTextBrowser):
         terms = "".join(self._term(_e(t.symbol), value_text(t.value), t.meaning) for t in a.update.terms)
         step = a.step
         if step is not None:
-            terms += self._term("Δθ", f"<b>{vector(step)}</b>", "θ(t+1) − θ(t), as trained")
+            terms += self._term("Δθ", f"<b>{vector(step)}</b>", "θₜ₊₁ − θₜ, as trained")
             terms += self._term("θ<sub>t+1</sub>", vector(a.next_theta), "")
         note = f"<br><i>{_e(a.update.note)}</i>" if a.update.note else ""
         if step is None and not a.update.note:

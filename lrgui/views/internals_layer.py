@@ -19,17 +19,18 @@ GRADIENT, STEP, MOMENTUM, DIRECTION, ELLIPSE, MODEL = (
     "#FFFFFF", "#FF3B3B", "#00E5FF", "#FF66FF", "#F0E442", "#F0E442")
 ELLIPSE_POINTS = 96
 SAME = 0.01               # arrows within this share of the longer one's length are drawn as one
+VISIBLE_PIXELS = 10       # an arrow shorter than this hides under the run's marker: the legend says so
 
 
 class Arrow:
     """A line from a start to an end with a head at the end, in data coordinates."""
 
-    def __init__(self, plot: pg.PlotItem, color: str, width: float, style=None):
+    def __init__(self, plot: pg.PlotItem, color: str, width: float, style=None, z: float = 11):
         self.line = Curve(pen=pen(color, width, style))
         self.head = pg.ArrowItem(angle=0, headLen=14, tipAngle=32, tailLen=0,
                                  pen=pg.mkPen(color), brush=pg.mkBrush(color))
         for item in (self.line, self.head):
-            item.setZValue(11)
+            item.setZValue(z)
             plot.addItem(item, ignoreBounds=True)
         self.start = self.end = None
 
@@ -60,13 +61,14 @@ def _same(a, b) -> bool:
 class InternalsLayer:
     """The items on ``plot``; ``show(internals)`` draws one SliceInternals (or hides for None).
     Arrows that coincide (gradient descent's step is −η∇J; a unit step length makes the step the
-    search direction) are drawn once, with both names in the legend."""
+    search direction) are drawn once, with both names in the legend. With momentum, −η∇J is drawn
+    from the tip of μv, so the two add up to the step before the eye."""
 
     def __init__(self, plot: pg.PlotItem, theme):
         self.plot = plot
         w = theme.line_width
         self.gradient = Arrow(plot, GRADIENT, w * 1.3)
-        self.momentum = Arrow(plot, MOMENTUM, w * 1.3)
+        self.momentum = Arrow(plot, MOMENTUM, w * 0.9, z=12)      # thinner, over the step along it
         self.direction = Arrow(plot, DIRECTION, w * 1.2, Qt.PenStyle.DashLine)
         self.step = Arrow(plot, STEP, w * 1.6)
         self.ellipse = Curve(pen=pen(ELLIPSE, w))
@@ -99,19 +101,22 @@ class InternalsLayer:
         o, m = internals.origin, internals.scale
         entries: list[list] = []          # [colour, names]
         drawn: list = []                  # (vector, entry) of the arrows drawn
-        for arrow, vector, colour, name in (
-                (self.gradient, internals.gradient, GRADIENT, internals.gradient_label),
-                (self.momentum, internals.momentum, MOMENTUM, "μv, the velocity carried in"),
-                (self.direction, internals.direction, DIRECTION, "search direction d"),
-                (self.step, internals.step, STEP, "step taken")):
+        tail = o if internals.momentum is None else o + m * internals.momentum
+        for arrow, start, vector, colour, name in (
+                (self.momentum, o, internals.momentum, MOMENTUM, "μv, the velocity carried in"),
+                (self.gradient, tail, internals.gradient, GRADIENT, internals.gradient_label),
+                (self.direction, o, internals.direction, DIRECTION, "search direction d"),
+                (self.step, o, internals.step, STEP, "step taken")):
             twin = next((entry for v, entry in drawn if _same(v, vector)), None)
             if vector is None or twin is not None:
                 arrow.set(None, None, pixel)
                 if twin is not None:
                     twin[1] += f" = {name}"
                 continue
-            arrow.set(o, o + m * vector, pixel)
+            arrow.set(start, start + m * vector, pixel)
             entry = [colour, name]
+            if np.hypot(m * vector[0] / pixel[0], m * vector[1] / pixel[1]) < VISIBLE_PIXELS:
+                entry[1] += " (too short to see)"
             entries.append(entry)
             drawn.append((vector, entry))
         (x0, x1), (y0, y1) = box.viewRange()

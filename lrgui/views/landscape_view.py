@@ -269,6 +269,11 @@ class LandscapeView(QWidget):
 
     def _show_internals(self, snap, fresh: bool) -> None:
         internals = snap.internals if snap.view.internals and fresh else None
+        # the run's marker is a ring while arrows start under it
+        hollow = snap.view.internals
+        if getattr(self, "_hollow", None) != hollow:
+            self._hollow = hollow
+            self.handle.setBrush(pg.mkBrush(None) if hollow else pg.mkBrush(self.theme.path_color))
         if internals is not None and self.result is not None and self.result.axes == self.axes:
             land = self.result.landscape
             self.internals.show(internals, self.surface.levels, (land.u, land.v))

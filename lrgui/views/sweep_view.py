@@ -279,6 +279,7 @@ class SweepView(QWidget):
         self.failed_label.setText("" if heat else " / ".join(sorted(reasons)))
         if fx:
             self.failed_label.setPos(math.log10(min(r.grid.lrs)), mark)
+        item.enableAutoRange()              # frame the results (the empty plot showed 0.001 … 10)
         self._mark_stale()
 
     @property

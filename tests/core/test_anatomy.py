@@ -7,6 +7,7 @@ import pytest
 
 from lrgui.core.anatomy import lbfgs_direction, on_slice, point_terms, quadratic_model
 from lrgui.core.config import RunConfig
+from lrgui.core.dataset import Dataset
 from lrgui.core.generators import generate
 from lrgui.core.numerics import sigmoid
 from lrgui.core.optimizers import OPTIMIZERS
@@ -230,3 +231,32 @@ def test_a_converged_scipy_run_says_it_has_no_further_iterate():
     a = run.anatomy(run.epoch)
     assert a.next_theta is None and a.update.direction is None
     assert "no further iterate" in a.update.note
+
+
+def test_a_large_hessian_is_neither_shown_nor_sent():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 70))
+    data = Dataset(X, (X[:, 0] + rng.normal(size=300) > 0).astype(float))
+    run = TrainingRun(data, RunConfig(optimizer="newton", penalty="l2", lam=1.0, max_epochs=5))
+    run.step(1)
+    a = run.anatomy(0)
+    assert len(a.theta) == 71
+    assert a.update.hessian is None and "71 × 71 Hessian is not shown" in a.update.note
+    np.testing.assert_allclose(a.step, -np.linalg.solve(run.problem.objective.hessian(a.theta), a.gradient),
+                               rtol=1e-6, atol=1e-9)
+
+
+def test_cg_shows_its_beta_and_starts_along_minus_the_gradient():
+    run = _run("cg", 10, tol=1e-8)
+    thetas, objective = _thetas(run), run.problem.objective
+    first = run.anatomy(0)
+    assert _term(first, "β") == 0.0
+    np.testing.assert_array_equal(first.update.direction, -first.gradient)
+    g0, g1 = objective.gradient(thetas[2]), objective.gradient(thetas[3])
+    assert _term(run.anatomy(3), "β") == pytest.approx(max(0.0, (g1 - g0) @ g1 / (g0 @ g0)), rel=1e-9)
+
+
+def test_the_settings_in_a_rule_are_shown_with_their_values():
+    run = _run("rmsprop", 3, hyper={"lr": 0.01, "rho": 0.8, "eps": 1e-6})
+    a = run.anatomy(2)
+    assert _term(a, "ρ") == 0.8 and _term(a, "ε") == 1e-6 and _term(a, "η") == 0.01

@@ -88,12 +88,14 @@ def test_the_gradient_arrow_on_the_landscape_is_the_core_gradient_on_the_slice(d
     driver.qtbot.waitUntil(lambda: layer.gradient.start is not None, timeout=5000)
     m = layer.shown.scale
     gradient = reference.problem.objective.gradient(thetas[9])[[1, 2]]
-    np.testing.assert_array_equal(layer.gradient.start, thetas[9][[1, 2]])
-    np.testing.assert_allclose(layer.gradient.end - layer.gradient.start, -m * 0.05 * gradient,
-                               rtol=1e-12, atol=1e-15)
-    # momentum: μ times the velocity carried in (the last step), and the step taken next
+    # momentum: μ times the velocity carried in (the last step) from θ, −η∇J from its tip, and
+    # the step taken next
+    np.testing.assert_array_equal(layer.momentum.start, thetas[9][[1, 2]])
     np.testing.assert_allclose(layer.momentum.end - layer.momentum.start, m * 0.8 * (thetas[9] - thetas[8])[[1, 2]],
                                rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(layer.gradient.start, layer.momentum.end, rtol=1e-12)
+    np.testing.assert_allclose(layer.gradient.end - layer.gradient.start, -m * 0.05 * gradient,
+                               rtol=1e-12, atol=1e-15)
     _, after = _reference(snap, 10)
     np.testing.assert_allclose(layer.step.end - layer.step.start, m * (after[10] - thetas[9])[[1, 2]],
                                rtol=1e-9, atol=1e-15)

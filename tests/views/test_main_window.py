@@ -769,3 +769,34 @@ def test_a_two_setting_sweep_as_a_heat_map(driver):
         [a for a, e in zip(accuracies, results.entries) if e["status"] != "diverged"]
     view.layout_box.setCurrentText("curves")
     assert not view.heat.isVisible() and view.curves[0].isVisible()
+
+
+def test_the_sweep_plot_frames_the_learning_rates_swept(driver):
+    c, w = driver.controller, driver.window
+    w.show_sweep()
+    assert c.start_sweep("1:100:3", "", 10)
+    _wait_sweep(driver)
+    driver.qtbot.waitUntil(lambda: w.sweep_view.curves and len(w.sweep_view.curves[0].getData()[0]) == 3,
+                           timeout=10000)
+    vb = w.sweep_view.plot.getPlotItem().vb
+
+    def framed():                                                 # log10 of 1 … 100
+        (x0, x1), _ = vb.viewRange()
+        return x0 <= 0.0 and x1 >= 2.0 and x1 - x0 < 3.0
+
+    driver.qtbot.waitUntil(framed, timeout=5000)
+    labels = w.sweep_view.plot.getPlotItem().getAxis("bottom").logTickStrings([0.0, 1.0, 2.0], 1, 1)
+    assert labels == ["1", "10", "100"]
+
+
+def test_a_refused_value_names_its_field_as_the_panel_does(driver):
+    w = driver.window
+    field = w.panel.generator_form.controls["mean0_x1"]
+    label = next(p.label for p in w.panel.generator_form._params if p.name == "mean0_x1")
+    field.setFocus()
+    field.selectAll()
+    driver.key(Qt.Key.Key_Delete, widget=field)
+    assert field.text() == ""
+    driver.key(Qt.Key.Key_Return, widget=field)
+    text = w.message_label.text()
+    assert text.startswith(f"Not taken: {label} must be") and "mean0_x1" not in text
