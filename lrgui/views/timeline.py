@@ -33,7 +33,9 @@ class Timeline(QWidget):
             self.buttons[key] = self._button(actions[key], SYMBOLS[key])
             row.addWidget(self.buttons[key])
         self.label = ElidedLabel()
-        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("epoch 000,000,000 of 000,000,000") + 8)
+        # room for most runs; a longer text is elided (its whole is in the tooltip) rather than
+        # pushing the row past a narrow window's edge
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("epoch 00,000 of 00,000") + 8)
         self.label.setToolTip("The epoch shown, of the epochs recorded")
         row.addWidget(self.label)
         self.slider.valueChanged.connect(self._moved)
