@@ -5,8 +5,9 @@ settings, the focused point) with what was last asked for, and asks the training
 when they differ: the trainer holds the optimizer's exact state and answers with a core Anatomy.
 One question is out at a time, and while the timeline moves at most ``RATE`` a second and no
 more often than keeps answering to ``SHARE`` of the trainer's time (a question on a million
-points costs a few passes over them), so training goes on at nearly its speed. The answer is kept with the update drawn on the landscape's
-slice (``internals``), computed here once per answer or grid, never per frame.
+points costs a few passes over them), so training goes on at nearly its speed. The answer is
+kept with the update drawn on the landscape's slice (``internals``), computed here once per
+answer or grid, never per frame.
 """
 
 from __future__ import annotations
@@ -101,4 +102,3 @@ class Inspector:
         with np.errstate(all="ignore"):
             self.internals = on_slice(a, land.axes, span, u, v, kept)
         self._scale = ((self.run_id, land.key, land.axes), self.internals.scale)
-

@@ -254,7 +254,8 @@ def on_slice(anatomy: Anatomy, axes: tuple[int, int], span: float, u: np.ndarray
     """The update's internals in the coordinates ``axes``. ``span`` (training units) is the size of
     the picture: the longest arrow is magnified to at most 30 % of it (by a factor of the 1–2–5
     series), or by ``scale`` (the factor used before) while that keeps it between 15 % and 50 % of
-    it, so the arrows do not jump from epoch to epoch. With the grid ``u``, ``v`` Newton's quadratic model is evaluated on it."""
+    it, so the arrows do not jump from epoch to epoch. With the grid ``u``, ``v`` Newton's
+    quadratic model is evaluated on it."""
     idx = list(axes)
     rule = anatomy.update
     has_rate = np.isfinite(rule.rate)

@@ -151,7 +151,8 @@ class EquationsView(QTextBrowser):
                       f"{number(a.recorded_loss)} then; the numbers here are what the next epoch trains on</i>")
         rows.append(("Cost", f"{cost} = <b>{number(a.loss)}</b> &nbsp;(n = {a.n:,}{lam}){edited}"))
         grad = _e(loss.gradient_formula) + (f" + {_e(penalty.gradient_formula)}" if penalty.gradient_formula else "")
-        rows.append(("Gradient", f"{grad}<br>∇J = <b>{vector(a.gradient)}</b> &nbsp;‖∇J‖ = {number(a.gradient_norm)}"
+        rows.append(("Gradient", f"{grad}<br>∇J = <b>{vector(a.gradient)}</b> "
+                                 f"&nbsp;‖∇J‖ = {number(a.gradient_norm)}"
                      + ("<br><i>∇J and the update are over the standardised columns</i>" if a.standardized else "")))
         update = "<br>".join(_e(line) for line in a.update.rule)
         terms = "".join(self._term(_e(t.symbol), value_text(t.value), t.meaning) for t in a.update.terms)

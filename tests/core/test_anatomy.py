@@ -5,7 +5,7 @@ point."""
 import numpy as np
 import pytest
 
-from lrgui.core.anatomy import lbfgs_direction, on_slice, point_terms, quadratic_model
+from lrgui.core.anatomy import on_slice, point_terms, quadratic_model
 from lrgui.core.config import RunConfig
 from lrgui.core.dataset import Dataset
 from lrgui.core.generators import generate
