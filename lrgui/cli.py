@@ -4,7 +4,6 @@ trains headless."""
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
@@ -25,7 +24,9 @@ KEYS_HELP = """In the window:
   Ctrl+S / Ctrl+Shift+S     save the session (as)          F11 full screen   Ctrl+Q quit
   Ctrl+Shift+W              learning-rate sweep            Ctrl+Shift+J why not squared error?
   Ctrl+Shift+E              live equations (then a click on a point takes it apart)
-  I                         optimizer internals on the loss landscape"""
+  I                         optimizer internals on the loss landscape
+  Ctrl+Shift+P              export a picture of the window or a view (PNG, SVG, any size)
+  Ctrl+Shift+H / T          export the selected run's history (CSV) / θ (JSON)"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -172,13 +173,9 @@ def _load_data(args):
 
 
 def _write_history(run, path: str) -> None:
-    from .core.fileio import atomic_writer
+    from .core.history import write_history_csv
 
-    rows = run.history.records()
-    with atomic_writer(path, "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_history_csv(run.history, path)
 
 
 def _summary(result: dict, source: str, n: int) -> str:

@@ -10,6 +10,7 @@ up.
 
 from __future__ import annotations
 
+import json
 import time
 import weakref
 from dataclasses import replace
@@ -22,6 +23,8 @@ from PySide6.QtGui import QUndoStack
 from ..core.config import RunConfig
 from ..core.dataset import Dataset
 from ..core.errors import ConfigError, LrguiError
+from ..core.fileio import atomic_writer
+from ..core.history import write_history_csv
 from ..core.generators import generate
 from ..core.numerics import column_means
 from ..core.optimizers import OPTIMIZERS
@@ -536,6 +539,44 @@ class Controller(QObject):
         except (LrguiError, OSError) as exc:
             return self._refuse(f"Cannot save {path}: {getattr(exc, 'strerror', None) or exc}")
         self.message.emit(f"Saved {self.session.data.n} points to {path}")
+        return True
+
+    def _shown_run(self):
+        """The selected run as the window shows it, or None with the reason said."""
+        run = self.latest.selected if self.latest is not None else None
+        if run is None or not run.trained:
+            self._refuse("The selected run has no recorded epoch yet: train it first")
+            return None
+        return run
+
+    def export_history(self, path) -> bool:
+        """Write the selected run's history (epoch, θ in original units, loss, accuracy, ‖∇J‖,
+        learning rate …) as CSV."""
+        run = self._shown_run()
+        if run is None:
+            return False
+        try:
+            write_history_csv(run.history, path)
+        except (LrguiError, OSError) as exc:
+            return self._refuse(f"Cannot save {path}: {getattr(exc, 'strerror', None) or exc}")
+        self.message.emit(f"Saved {len(run.history):,} epochs of {run.spec.label} to {path}")
+        return True
+
+    def export_theta(self, path) -> bool:
+        """Write the selected run's θ at the epoch shown, in original units, as JSON."""
+        run = self._shown_run()
+        if run is None:
+            return False
+        record = {"run": run.spec.label, "optimizer": run.spec.config.optimizer, "epoch": int(run.epoch),
+                  "theta_names": list(run.state.theta_names), "theta": [float(x) for x in run.theta],
+                  "loss": float(run.loss)}
+        try:
+            with atomic_writer(path, "w") as fh:
+                json.dump(record, fh, indent=2, allow_nan=False)
+                fh.write("\n")
+        except (ValueError, OSError) as exc:          # ValueError: a θ beyond floating point
+            return self._refuse(f"Cannot save {path}: {getattr(exc, 'strerror', None) or exc}")
+        self.message.emit(f"Saved θ of {run.spec.label} at epoch {run.epoch:,} to {path}")
         return True
 
     def title(self) -> str:

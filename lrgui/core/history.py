@@ -413,3 +413,16 @@ class History:
             row.update({name: float(values[name][i]) for name in SCALARS})
             out.append(row)
         return out
+
+
+def write_history_csv(history: "History", path) -> None:
+    """Write every row of ``history`` (see ``History.records``) as CSV to ``path``, atomically."""
+    import csv
+
+    from .fileio import atomic_writer
+
+    rows = history.records()
+    with atomic_writer(path, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ..app.controller import Controller
 from ..core.diagnose import SEPARABLE_REASON
+from ..core.errors import LrguiError
 from ..core.numerics import norm
 from ..core.session_file import SUFFIX
 from .controls import ElidedLabel, mind_manners
@@ -38,6 +39,8 @@ from .runs_table import RunsTable
 from .side_panel import SidePanel
 from .sigmoid_view import SigmoidView
 from .equations_view import EquationsView
+from .picture import save_picture
+from .picture_dialog import PictureDialog
 from .sweep_view import SweepView
 from .theme import DEFAULT, Theme
 from .timeline import Timeline
@@ -160,6 +163,15 @@ class MainWindow(QMainWindow):
             "save": a("&Save session", "Ctrl+S", "Save the session: data, runs, views and histories", self.save),
             "save_as": a("Save session &as…", "Ctrl+Shift+S", "Save the session to a new file", self.save_as),
             "export": a("&Export data as CSV…", "Ctrl+E", "Write the points to a CSV file", self.export_data),
+            "export_history": a("Export run &history as CSV…", "Ctrl+Shift+H",
+                                "Write the selected run's history (epoch, θ in the data's units, loss, accuracy, "
+                                "‖∇J‖, learning rate) to a CSV file", self.export_history),
+            "export_theta": a("Export &θ as JSON…", "Ctrl+Shift+T",
+                              "Write the selected run's θ at the epoch shown, in the data's units, to a JSON file",
+                              self.export_theta),
+            "export_picture": a("Export &picture…", "Ctrl+Shift+P",
+                                "Save the whole window or one view as PNG or SVG at a chosen size (for slides)",
+                                self.export_picture),
             "histories": a("Include &histories when saving", "Ctrl+Alt+H",
                            "Save what every run recorded, so that the session reopens at the same epoch",
                            lambda on: self.settings.setValue("session/histories", bool(on)), checkable=True),
@@ -232,7 +244,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.setToolTipsVisible(True)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        for key in ("save", "save_as", "export", "histories", None, "quit"):
+        for key in ("save", "save_as", None, "export", "export_history", "export_theta", "export_picture", None,
+                    "histories", None, "quit"):
             file_menu.addSeparator() if key is None else file_menu.addAction(a[key])
         for title, keys in (("&Edit", ("undo", "redo", None, "delete", "clear", None, "class0", "class1")),
                             ("&Run", ("play", "step", "step_back", "reset", None, "first", "page_back",
@@ -442,6 +455,45 @@ class MainWindow(QMainWindow):
                               str(Path(self._folder()) / "data.csv"), "CSV files (*.csv);;All files (*)")
         if path and not self.controller.export_data(path):
             self._modal(QMessageBox.warning, self, "Cannot export the data", self.controller.last_error)
+
+    def _save_as(self, title: str, name: str, filters: str) -> str:
+        path, _ = self._modal(QFileDialog.getSaveFileName, self, title, str(Path(self._folder()) / name), filters)
+        return path
+
+    def export_history(self) -> None:
+        path = self._save_as("Export the run's history", "history.csv", "CSV files (*.csv);;All files (*)")
+        if path and not self.controller.export_history(path):
+            self._modal(QMessageBox.warning, self, "Cannot export the history", self.controller.last_error)
+
+    def export_theta(self) -> None:
+        path = self._save_as("Export θ", "theta.json", "JSON files (*.json);;All files (*)")
+        if path and not self.controller.export_theta(path):
+            self._modal(QMessageBox.warning, self, "Cannot export θ", self.controller.last_error)
+
+    def picture_views(self) -> dict:
+        """What a picture can show, by name."""
+        return {"Whole window": self, "Data plane": self.plane, "Loss curve": self.loss_view,
+                "Sigmoid": self.sigmoid_view, "Loss landscape": self.landscape_view,
+                "Equations": self.equations_view, "Sweep": self.sweep_view}
+
+    def export_picture(self) -> None:
+        dialog = PictureDialog(self.picture_views(), self)
+        if self._modal(dialog.exec) != QDialog.DialogCode.Accepted:
+            return
+        name = dialog.what.currentText().lower().replace(" ", "-")
+        path = self._save_as("Export picture", f"{name}.png", "PNG pictures (*.png);;SVG pictures (*.svg)")
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".png"
+        try:
+            save_picture(dialog.widget(), path, dialog.picture_size())
+        except (LrguiError, OSError) as exc:
+            why = f"Cannot save {path}: {getattr(exc, 'strerror', None) or exc}"
+            self.show_message(why)
+            self._modal(QMessageBox.warning, self, "Cannot export the picture", why)
+            return
+        self.show_message(f"Saved the picture to {path}")
 
     def _remember(self, path: str) -> None:
         path = str(Path(path).resolve())
