@@ -60,7 +60,7 @@ def run_explorer(path: str | None = None, on_ready=None) -> int:
     app.setApplicationName("lrgui")
     app.setOrganizationName("lrgui")
     pg.setConfigOptions(antialias=True)
-    controller = Controller(session, recording)
+    controller = Controller(session, recording, autosave=True)
     window = MainWindow(controller)
     guard = FaultGuard(controller)
     guard.faulted.connect(window.show_fault)
@@ -68,6 +68,9 @@ def run_explorer(path: str | None = None, on_ready=None) -> int:
     if layout:
         window.apply_layout(layout)
     window.show()
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, window.offer_recovery)      # after a crash: the work autosaved, offered back
     if on_ready is not None:
         on_ready(window)
     try:

@@ -1,10 +1,14 @@
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 if not os.environ.get("DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Autosaves and other user data of the windows the tests open go to a folder of their own, never
+# to the user's (the test processes started from here inherit it).
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="lrgui-tests-data-")
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

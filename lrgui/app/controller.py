@@ -41,6 +41,7 @@ from ..core.session_file import (
 from ..core.sweep import SweepGrid, parse_lr_range, parse_param
 from ..core.table_io import read_table, write_table
 from .analysis import AnalysisJobs
+from .autosave import Autosaved, Autosaver
 from .commands import PointEdit, SessionEdit, held_bytes
 from .inspector import Inspector
 from .snapshot import RunView, Snapshot
@@ -69,10 +70,12 @@ class Controller(QObject):
     sessionChanged = Signal(object)      # core.session.Change (for the panel and the runs table)
     trainerFault = Signal(str)           # the training process met an unexpected error (details)
 
-    def __init__(self, session: Session | None = None, recording: Recording | None = None, parent=None):
+    def __init__(self, session: Session | None = None, recording: Recording | None = None, parent=None,
+                 autosave: bool = False):
         super().__init__(parent)
         self.session = session or Session.default()
         self.undo_stack = QUndoStack(self)
+        self.autosaver = Autosaver(self) if autosave else None
         self.undo_stack.setUndoLimit(500)
         self.click_class = 0
         self.speed: float | None = 30.0
@@ -497,6 +500,19 @@ class Controller(QObject):
         self.message.emit(f"Saved the session to {path}")
         return True
 
+    def restore_autosave(self, left: Autosaved) -> bool:
+        """Take back the session a window left when it did not close cleanly: it comes back with
+        unsaved changes, under the name of the file it came from (never written to here)."""
+        if not self.open_session(left.session_file):
+            return False
+        self.session.update(path=left.path)
+        self.undo_stack.resetClean()            # unsaved until the user saves it
+        self.titleChanged.emit()
+        if self.autosaver is None or self.autosaver.save():
+            left.discard()
+        self.message.emit(f"Restored the session autosaved at {left.when}: save it to keep it")
+        return True
+
     def recording(self, timeout: float = 20.0) -> Recording | None:
         """What every run recorded, asked of the training process (waits up to ``timeout``)."""
         token = object()
@@ -822,6 +838,9 @@ class Controller(QObject):
             return
         self._closed = True
         self._frame_timer.stop()
+        if self.autosaver is not None:          # a clean exit: nothing is left to restore
+            self.autosaver.stop()
+            self.autosaver.remove()
         self.client.close()
         self.analysis.shutdown()
         self.sweep.shutdown()

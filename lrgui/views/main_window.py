@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..app.autosave import orphans
 from ..app.controller import Controller
 from ..core.diagnose import SEPARABLE_REASON
 from ..core.errors import LrguiError
@@ -455,6 +456,33 @@ class MainWindow(QMainWindow):
                               str(Path(self._folder()) / "data.csv"), "CSV files (*.csv);;All files (*)")
         if path and not self.controller.export_data(path):
             self._modal(QMessageBox.warning, self, "Cannot export the data", self.controller.last_error)
+
+    def offer_recovery(self) -> bool:
+        """After a crash or a kill: offer the newest session a window left behind (Restore,
+        Discard, or Not now: asked again at the next start). Returns whether it was restored."""
+        left = orphans()
+        if not left:
+            return False
+        answer = self._ask_restore(left[0], len(left) - 1)
+        if answer == "restore":
+            return self.controller.restore_autosave(left[0])
+        if answer == "discard":
+            left[0].discard()
+        return False
+
+    def _ask_restore(self, left, older: int) -> str:
+        came = f" (from {Path(left.path).name})" if left.path else ""
+        more = f"\n\n{older} older autosaved session(s) will be offered afterwards." if older else ""
+        box = QMessageBox(QMessageBox.Icon.Question, "Restore unsaved work?",
+                          f"lrgui did not close cleanly. Your unsaved session{came} was autosaved at "
+                          f"{left.when}: its points, runs and settings. Restore it?{more}", parent=self)
+        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore)
+        self._modal(box.exec)
+        clicked = box.clickedButton()
+        return "restore" if clicked is restore else "discard" if clicked is discard else "later"
 
     def _save_as(self, title: str, name: str, filters: str) -> str:
         path, _ = self._modal(QFileDialog.getSaveFileName, self, title, str(Path(self._folder()) / name), filters)
