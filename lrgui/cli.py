@@ -26,7 +26,8 @@ KEYS_HELP = """In the window:
   Ctrl+Shift+E              live equations (then a click on a point takes it apart)
   I                         optimizer internals on the loss landscape
   Ctrl+Shift+P              export a picture of the window or a view (PNG, SVG, any size)
-  Ctrl+Shift+H / T          export the selected run's history (CSV) / θ (JSON)"""
+  Ctrl+Shift+H / T          export the selected run's history (CSV) / θ (JSON)
+  F1 or ?                   every shortcut, over the window"""
 
 
 class _Parser(argparse.ArgumentParser):

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from .. import __version__
 from ..app.autosave import orphans
 from ..app.controller import Controller
 from ..core.diagnose import SEPARABLE_REASON
@@ -42,6 +42,7 @@ from .sigmoid_view import SigmoidView
 from .equations_view import EquationsView
 from .picture import save_picture
 from .picture_dialog import PictureDialog
+from .shortcut_overlay import ShortcutOverlay
 from .sweep_view import SweepView
 from .theme import DEFAULT, Theme
 from .timeline import Timeline
@@ -49,6 +50,18 @@ from .timeline import Timeline
 APP_NAME = "lrgui"
 RECENT_KEPT = 8
 OPEN_FILTER = "Data files and sessions (*.csv *.txt *.tsv *.dat *.json);;Sessions (*.lrgui.json);;All files (*)"
+FIRST_STEPS = (
+    "<ol>"
+    "<li><b>Space</b> trains every run; Space again pauses. <b>→</b> trains one epoch, <b>←</b> goes back one.</li>"
+    "<li><b>Click</b> the plane to add a point (keys <b>0</b> / <b>1</b> choose the class; right click adds the "
+    "other); drag a point to move it. Training goes on from where it is.</li>"
+    "<li><b>]</b> and <b>[</b> double and halve the learning rate; <b>O</b> changes the optimizer.</li>"
+    "<li><b>A</b> adds a run to race; <b>Ctrl+Shift+O</b> races four optimizers at once.</li>"
+    "<li>Drag the timeline under the plane to see any epoch again, in every view.</li>"
+    "<li><b>Ctrl+Shift+E</b> shows the equations with their numbers; <b>I</b> draws the optimizer's update on "
+    "the landscape.</li>"
+    "<li><b>Ctrl+Z</b> undoes any change; <b>Ctrl+S</b> saves the session. <b>F1</b> lists every key.</li>"
+    "</ol>")
 
 
 def _fmt(v: float) -> str:
@@ -62,6 +75,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self.settings = settings if settings is not None else QSettings()
         self.theme = theme
+        self.shortcut_overlay = None          # made when first shown
         self.setObjectName("lrgui-main")
         available = self.screen().availableGeometry()
         self.resize(min(1800, int(available.width() * 0.95)), min(1000, int(available.height() * 0.92)))
@@ -232,7 +246,10 @@ class MainWindow(QMainWindow):
             "fullscreen": a("F&ull screen", "F11", "Full screen on or off", self.toggle_full_screen, checkable=True),
             "restore": a("Restore &layout", "Ctrl+Alt+L", "Put every view back in its place",
                          self.restore_default_layout),
-            "shortcuts": a("&Keyboard shortcuts", "F1", "Every action and its key", self.show_shortcuts),
+            "shortcuts": a("&Keyboard shortcuts", [QKeySequence("F1"), QKeySequence("?")],
+                           "Every action and its key, over the window (Esc closes)", self.show_shortcuts),
+            "first_steps": a("&First steps", "Shift+F1", "What to do first: a short tour", self.show_first_steps),
+            "about": a("&About lrgui", "Ctrl+F1", "The program's version and what it is for", self.show_about),
         }
         actions["histories"].setChecked(self.settings.value("session/histories", True, type=bool))
         return actions
@@ -265,7 +282,8 @@ class MainWindow(QMainWindow):
         for key in ("equations", "internals", "equal_aspect", "frame", "fullscreen", "restore"):
             view.addAction(a[key])
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(a["shortcuts"])
+        for key in ("shortcuts", "first_steps", "about"):
+            help_menu.addAction(a[key])
 
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
@@ -612,20 +630,20 @@ class MainWindow(QMainWindow):
         dock.raise_()
 
     def show_shortcuts(self) -> None:
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Keyboard shortcuts")
-        text = QPlainTextEdit()
-        text.setReadOnly(True)
-        lines = []
-        for action in [*self.actions.values(), *(d.toggleViewAction() for d in self.docks.values())]:
-            keys = " / ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
-            if keys:
-                lines.append(f"{keys:<22} {action.text().replace('&', '')}")
-        text.setPlainText("\n".join(lines))
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(text)
-        dialog.resize(520, 560)
-        self._modal(dialog.exec)
+        """Show (or hide) every shortcut over the window."""
+        if self.shortcut_overlay is None:
+            self.shortcut_overlay = ShortcutOverlay(self, self.theme.font_size * 1.3)
+        self.shortcut_overlay.toggle()
+
+    def show_first_steps(self) -> None:
+        self._modal(QMessageBox.information, self, "First steps", FIRST_STEPS)
+
+    def show_about(self) -> None:
+        self._modal(QMessageBox.about, self, "About lrgui",
+                    f"<p><b>lrgui {__version__}</b></p><p>Watch logistic regression learn: the decision "
+                    "boundary, the loss, the sigmoid and the loss landscape, epoch by epoch, for every "
+                    "optimizer raced side by side.</p><p>Python, PySide6, pyqtgraph, numpy, scipy and "
+                    "scikit-learn.</p>")
 
     # -- layout memory -----------------------------------------------------------------------------------
     def layout_state(self) -> dict:

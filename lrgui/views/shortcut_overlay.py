@@ -1,0 +1,101 @@
+"""Every shortcut of the window over the window itself, grouped as the menus group them, large
+enough to read from the back of a room. F1 or ? shows it; Esc, F1, ? or a click hides it."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QKeySequence, QPainter
+from PySide6.QtWidgets import QLabel, QMenuBar, QVBoxLayout, QWidget
+
+COLUMNS = 3
+
+
+def menu_shortcuts(bar: QMenuBar) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(menu title, [(keys, action text)]) for every menu of ``bar`` and every action in it that
+    has a shortcut (submenus such as Open recent, whose entries are files, are left out)."""
+    groups = []
+    for menu_action in bar.actions():
+        menu = menu_action.menu()
+        if menu is None:
+            continue
+        rows = []
+        for action in menu.actions():
+            if action.isSeparator() or action.menu() is not None:
+                continue
+            keys = " / ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+            if keys:
+                rows.append((keys, action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")))
+        groups.append((menu.title().replace("&", ""), rows))
+    return groups
+
+
+class ShortcutOverlay(QWidget):
+    """A child of the main window that covers it while shown."""
+
+    def __init__(self, window, font_size: float = 13.0):
+        super().__init__(window)
+        self.window_ = window
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.label.font()
+        font.setPointSizeF(font_size)
+        self.label.setFont(font)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        self.hide()
+        window.installEventFilter(self)
+
+    def text(self) -> str:
+        """What the overlay shows, as plain text (for tests)."""
+        return self.label.text()
+
+    def _html(self) -> str:
+        groups = menu_shortcuts(self.window_.menuBar())
+        cells = []
+        for title, rows in groups:
+            body = "".join(f"<tr><td align=right style='color:#ffd54a; padding-right:10px'><b>{html.escape(k)}</b></td>"
+                           f"<td style='color:#ffffff'>{html.escape(t)}</td></tr>" for k, t in rows)
+            cells.append(f"<td valign=top style='padding:0 24px'><p style='color:#9ecbff; font-size:large'>"
+                         f"<b>{html.escape(title)}</b></p><table cellspacing=3>{body}</table></td>")
+        table = "".join("<tr>" + "".join(cells[i:i + COLUMNS]) + "</tr>" for i in range(0, len(cells), COLUMNS))
+        return (f"<p style='color:#ffffff; font-size:x-large'><b>Keyboard shortcuts</b></p>"
+                f"<table>{table}</table><p style='color:#cccccc'>Esc, F1 or ? closes this</p>")
+
+    def toggle(self) -> None:
+        self.close_overlay() if self.isVisible() else self.open_overlay()
+
+    def open_overlay(self) -> None:
+        self.label.setText(self._html())
+        self.setGeometry(self.window_.rect())
+        self.show()
+        self.raise_()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def close_overlay(self) -> None:
+        if self.isVisible():
+            self.hide()
+            focus_home = getattr(self.window_, "focus_home", None)
+            if callable(focus_home):
+                focus_home()
+
+    def paintEvent(self, event) -> None:        # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(20, 20, 28, 225))
+
+    def keyPressEvent(self, event) -> None:     # noqa: N802
+        if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F1, Qt.Key.Key_Question):
+            self.close_overlay()
+            return
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event) -> None:   # noqa: N802
+        self.close_overlay()
+
+    def eventFilter(self, watched, event) -> bool:   # noqa: N802
+        if watched is self.window_ and event.type() == QEvent.Type.Resize and self.isVisible():
+            self.setGeometry(self.window_.rect())
+        return False
