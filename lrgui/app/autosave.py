@@ -44,6 +44,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _remove(*files: Path) -> None:
+    for f in files:
+        try:
+            f.unlink()
+        except FileNotFoundError:
+            pass
+
+
 @dataclass(frozen=True)
 class Autosaved:
     """A session left by a window that did not close cleanly: ``session_file``, the time it was
@@ -55,11 +63,7 @@ class Autosaved:
     path: str
 
     def discard(self) -> None:
-        for f in (self.session_file, self.meta_file):
-            try:
-                f.unlink()
-            except FileNotFoundError:
-                pass
+        _remove(self.session_file, self.meta_file)
 
     @property
     def when(self) -> str:
@@ -128,11 +132,7 @@ class Autosaver(QObject):
 
     def remove(self) -> None:
         """Remove this process's autosave (a clean exit, or nothing unsaved)."""
-        for f in (self.session_file, self.meta_file):
-            try:
-                f.unlink()
-            except FileNotFoundError:
-                pass
+        _remove(self.session_file, self.meta_file)
 
     def stop(self) -> None:
         self._quiet.stop()
