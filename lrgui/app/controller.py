@@ -23,6 +23,7 @@ from PySide6.QtGui import QUndoStack
 from ..core.config import RunConfig
 from ..core.dataset import Dataset
 from ..core.errors import ConfigError, LrguiError
+from ..core.examples import COMPARED_OPTIMIZERS, EXAMPLES, SQUARED_DEMO_DATA, SQUARED_DEMO_RUN
 from ..core.fileio import atomic_writer
 from ..core.history import write_history_csv
 from ..core.generators import generate
@@ -50,14 +51,6 @@ from .worker import TrainingClient
 
 FRAME_MS = 16                       # aim: about 60 frames a second when drawing is quick
 UNDO_BUDGET = 256 << 20             # the undo stack keeps whole data sets of at most this many bytes
-COMPARED_OPTIMIZERS = ("gd", "momentum", "adam", "lbfgs")
-# "Why not squared error?": two overlapping clouds and a start on the wrong side of every point,
-# |z| up to about 40. Squared error's gradient carries the factor σ'(z) ≈ e^(−|z|) and all but
-# vanishes there, so gradient descent on it sits on a plateau for about a thousand epochs, while
-# on cross-entropy it converges in about 340.
-SQUARED_DEMO_DATA = {"n0": 50, "n1": 50, "mean0_x1": -1.5, "mean0_x2": -1.5, "mean1_x1": 1.5, "mean1_x2": 1.5,
-                     "std0_x1": 1.2, "std0_x2": 1.2, "std1_x1": 1.2, "std1_x2": 1.2, "seed": 0}
-SQUARED_DEMO_RUN = RunConfig(optimizer="gd", hyper={"lr": 1.0}, init=[0.0, -6.0, -6.0], max_epochs=3000, tol=1e-5)
 
 
 class Controller(QObject):
@@ -498,6 +491,17 @@ class Controller(QObject):
             self.session.update(path=str(path))
         self.undo_stack.setClean()
         self.message.emit(f"Saved the session to {path}")
+        return True
+
+    def open_example(self, name: str) -> bool:
+        """Open a shipped example session (one undoable step); saving it asks for a file name, so
+        the example itself is never written over."""
+        example = EXAMPLES.get(name)
+        if not self.open_session(example.path):
+            return False
+        self.session.update(path="")
+        self.titleChanged.emit()
+        self.message.emit(f"Example: {example.title}. {example.description}")
         return True
 
     def restore_autosave(self, left: Autosaved) -> bool:

@@ -137,6 +137,22 @@ def _circles(n_samples, noise, factor, seed) -> Dataset:
 
 
 @_add(
+    "exams",
+    "Exam scores: admitted or not (like the classic admissions exercise)",
+    (_count("n_samples", 100, "Count"),
+     Param("noise", 8.0, "Noise", "Spread of the admission score around its line, in points", "float", 0, 100),
+     _seed()),
+)
+def _exams(n_samples, noise, seed) -> Dataset:
+    """Two exam scores between 30 and 100; admitted (1) when their sum, blurred by ``noise``,
+    passes 130: classes a line separates nearly, on features that want standardising."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(30.0, 100.0, (n_samples, 2))
+    admitted = X.sum(axis=1) + rng.normal(0.0, noise, n_samples) > 130.0
+    return Dataset(X, admitted.astype(float), ("exam1", "exam2"))
+
+
+@_add(
     "xor",
     "XOR: four clouds, opposite corners alike",
     (_count("n_samples", 200, "Count"),

@@ -29,6 +29,7 @@ from .. import __version__
 from ..app.autosave import orphans
 from ..app.controller import Controller
 from ..core.diagnose import SEPARABLE_REASON
+from ..core.examples import EXAMPLES
 from ..core.errors import LrguiError
 from ..core.numerics import norm
 from ..core.session_file import SUFFIX
@@ -262,6 +263,13 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.setToolTipsVisible(True)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.examples_menu = file_menu.addMenu("E&xamples")
+        self.examples_menu.setToolTipsVisible(True)
+        for name, example in EXAMPLES.items():
+            action = self.examples_menu.addAction(example.title)
+            action.setToolTip(example.description)
+            action.setObjectName(f"example-{name}")
+            action.triggered.connect(lambda _checked=False, name=name: self.open_example(name))
         for key in ("save", "save_as", None, "export", "export_history", "export_theta", "export_picture", None,
                     "histories", None, "quit"):
             file_menu.addSeparator() if key is None else file_menu.addAction(a[key])
@@ -426,6 +434,15 @@ class MainWindow(QMainWindow):
                               OPEN_FILTER)
         if path:
             self.open_path(path)
+
+    def open_example(self, name: str) -> bool:
+        """Open a shipped example (asks first about unsaved changes, as opening a session does)."""
+        if not self._may_discard("opening an example"):
+            return False
+        if not self.controller.open_example(name):
+            self._modal(QMessageBox.warning, self, "Cannot open the example", self.controller.last_error)
+            return False
+        return True
 
     def open_path(self, path: str) -> bool:
         from ..core.session_file import looks_like_session

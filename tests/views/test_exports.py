@@ -102,3 +102,16 @@ def test_the_export_picture_action_saves_the_view_chosen_at_the_size_chosen(driv
     assert chosen["widget"] is w.loss_view and (image.width(), image.height()) == (800, 500)
     assert "Saved the picture" in w.message_label.text()
     assert w.actions["export_picture"].shortcut().toString() == "Ctrl+Shift+P"
+
+
+def test_file_examples_opens_a_lecture_session_that_undo_takes_back(driver):
+    w, c = driver.window, driver.controller
+    titles = [a.text() for a in w.examples_menu.actions()]
+    assert len(titles) == 6 and "Circles: polynomial features" in titles
+    before = c.session.data
+    w.examples_menu.actions()[titles.index("Circles: polynomial features")].trigger()
+    snap = driver.settle()
+    assert [r.config.degree for r in c.session.runs] == [2, 1] and c.session.origin.name == "circles"
+    assert c.session.path == "" and not c.dirty and snap.data.n == 200
+    c.undo_stack.undo()
+    assert c.session.data is before
