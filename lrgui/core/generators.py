@@ -138,7 +138,7 @@ def _circles(n_samples, noise, factor, seed) -> Dataset:
 
 @_add(
     "exams",
-    "Exam scores: admitted or not (like the classic admissions exercise)",
+    "Exam scores (admitted or not)",
     (_count("n_samples", 100, "Count"),
      Param("noise", 8.0, "Noise", "Spread of the admission score around its line, in points", "float", 0, 100),
      _seed()),
