@@ -27,6 +27,8 @@ KEYS_HELP = """In the window:
   I                         optimizer internals on the loss landscape
   Ctrl+Shift+P              export a picture of the window or a view (PNG, SVG, any size)
   Ctrl+Shift+H / T          export the selected run's history (CSV) / θ (JSON)
+  S / C / M / L             shading / p contours / misclassified rings / log-scale loss
+  G                         new data from the same generator (the next seed)
   F1 or ?                   every shortcut, over the window"""
 
 

@@ -432,6 +432,16 @@ class Controller(QObject):
         self.inspecting = bool(on)
         self.redraw()
 
+    def new_data(self) -> bool:
+        """The same generator with the next seed: new points of the same kind (one undoable
+        step). Data from a file have no next draw: said so, nothing changes."""
+        origin = self.session.origin
+        if origin.kind != "generator":
+            return self._refuse("New data come from a generator; these points came from a file")
+        params = dict(origin.params)
+        params["seed"] = int(params.get("seed", 0)) + 1
+        return self.generate(origin.name, params)
+
     def set_click_class(self, label: int) -> None:
         self.click_class = int(label)
         self.clickClassChanged.emit(self.click_class)

@@ -242,6 +242,16 @@ class MainWindow(QMainWindow):
                            self.show_equations),
             "equal_aspect": a("&Equal axis scales", "E", "One unit as long on both axes of the data plane",
                               lambda on: c.set_view(equal_aspect=bool(on)), checkable=True),
+            "shading": a("Probability &shading", "S", "Shade the plane by p = σ(θᵀx) of the selected run",
+                         lambda on: c.set_view(shading=bool(on)), checkable=True),
+            "contours": a("p = 0.25 / 0.75 &contours", "C", "Dashed lines where p is 0.25 and 0.75",
+                          lambda on: c.set_view(contours=bool(on)), checkable=True),
+            "misclassified": a("&Mark misclassified points", "M", "Ring the points on the wrong side of the "
+                               "threshold", lambda on: c.set_view(misclassified=bool(on)), checkable=True),
+            "log_loss": a("&Log-scale loss", "L", "The loss curves on a logarithmic axis",
+                          lambda on: c.set_view(log_loss=bool(on)), checkable=True),
+            "new_data": a("&New data", "G", "Draw new points from the same generator (the next seed)",
+                          c.new_data),
             "frame": a("&Fit every view", "F", "Frame all the points, the whole loss curve and the whole "
                                              "landscape (after zooming with the wheel)", self.frame_views),
             "fullscreen": a("F&ull screen", "F11", "Full screen on or off", self.toggle_full_screen, checkable=True),
@@ -273,7 +283,7 @@ class MainWindow(QMainWindow):
         for key in ("save", "save_as", None, "export", "export_history", "export_theta", "export_picture", None,
                     "histories", None, "quit"):
             file_menu.addSeparator() if key is None else file_menu.addAction(a[key])
-        for title, keys in (("&Edit", ("undo", "redo", None, "delete", "clear", None, "class0", "class1")),
+        for title, keys in (("&Edit", ("undo", "redo", None, "delete", "clear", "new_data", None, "class0", "class1")),
                             ("&Run", ("play", "step", "step_back", "reset", None, "first", "page_back",
                                       "page_forward", "last", None, "add_run", "remove_run", "mute_run",
                                       "next_run", "previous_run", "compare_optimizers", "compare_rates", "sweep", "squared_demo", None,
@@ -287,8 +297,9 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
-        for key in ("equations", "internals", "equal_aspect", "frame", "fullscreen", "restore"):
-            view.addAction(a[key])
+        for key in ("equations", "internals", None, "shading", "contours", "misclassified", "log_loss",
+                    "equal_aspect", None, "frame", "fullscreen", "restore"):
+            view.addSeparator() if key is None else view.addAction(a[key])
         help_menu = bar.addMenu("&Help")
         for key in ("shortcuts", "first_steps", "about"):
             help_menu.addAction(a[key])
@@ -352,7 +363,8 @@ class MainWindow(QMainWindow):
         self.runs_table.show_snapshot(snap, self._distances)
         self.panel.show_playing(snap.playing)
         self.actions["play"].setText("&Pause" if snap.playing else "&Play")
-        self.actions["equal_aspect"].setChecked(snap.view.equal_aspect)
+        for key in ("equal_aspect", "shading", "contours", "misclassified", "log_loss"):
+            self.actions[key].setChecked(getattr(snap.view, key))
         self.actions["internals"].setChecked(snap.view.internals)
         self._show_run(snap)
 

@@ -1,5 +1,6 @@
 """The shortcut overlay: every action of every menu has a key, and the overlay lists them all."""
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -43,3 +44,33 @@ def test_help_has_first_steps_and_about(driver, monkeypatch):
     w.actions["about"].trigger()
     assert [title for title, _text in shown] == ["First steps", "About lrgui"]
     assert "Space" in shown[0][1] and "0.1.0" in shown[1][1]
+
+
+def test_lecture_keys_toggle_the_view_options_and_draw_new_data(driver):
+    w, c = driver.window, driver.controller
+    before = c.session.view
+    for key, name in ((Qt.Key.Key_S, "shading"), (Qt.Key.Key_C, "contours"), (Qt.Key.Key_M, "misclassified"),
+                      (Qt.Key.Key_L, "log_loss")):
+        was = getattr(c.session.view, name)
+        driver.key(key, widget=w.plane)
+        driver.settle()
+        assert getattr(c.session.view, name) is (not was) and w.actions[name].isChecked() is (not was)
+    assert not c.session.view.shading and not w.plane.shading.isVisible()     # S turned it off
+    for _ in range(4):
+        c.undo_stack.undo()
+    assert c.session.view == before
+    seed = dict(c.session.origin.params).get("seed", 0)
+    old = c.session.data
+    driver.key(Qt.Key.Key_G, widget=w.plane)
+    assert dict(c.session.origin.params)["seed"] == seed + 1 and not np.array_equal(c.session.data.X, old.X)
+    c.undo_stack.undo()
+    assert c.session.data is old
+
+
+def test_new_data_from_a_file_says_it_cannot(driver, tmp_path):
+    c = driver.controller
+    path = tmp_path / "points.csv"
+    path.write_text("x1,x2,label\n0,0,0\n1,1,1\n2,0,0\n3,1,1\n")
+    assert c.open_path(path)
+    assert not c.new_data() and "from a file" in c.last_error
+    assert c.session.data.n == 4
