@@ -226,7 +226,7 @@ class Controller(QObject):
             self.landscapeReady.emit(landscape)
             self._dirty_frame = self._dirty_frame or self.inspector.wanted    # internals on the new grid
         self.inspector.wanted = self.inspecting or self.session.view.internals
-        self.inspector.poll(self.latest, self.focus)
+        self.inspector.poll(self.latest)
 
     def snapshot(self) -> Snapshot:
         """The picture of this moment (see Snapshot)."""
@@ -424,7 +424,6 @@ class Controller(QObject):
         data = self.session.data
         index = None if index is None or not 0 <= index < data.n or index == self.focus else int(index)
         self.focus = index
-        self.inspecting = self.inspecting or index is not None
         self.redraw()
 
     def set_inspecting(self, on: bool) -> None:

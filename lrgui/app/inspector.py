@@ -35,42 +35,43 @@ class Inspector:
         self.internals: SliceInternals | None = None
         self._landscape = None
         self._scale = (None, 1.0)         # (run, grid key, axes) and the arrows' magnification
-        self._asked = None                # the key of the question out, or answered last
-        self._token = 0
+        self._asked = None                # what the question out, or answered last, was about
+        self._asked_data = None           # … and on which data set (compared by identity)
+        self.questions = 0                # questions asked so far (the last one's token)
         self._waiting = False
         self._last = 0.0
         self._gap = 1.0 / RATE            # seconds between questions while the epoch moves
 
-    def poll(self, snap, focus: int | None) -> None:
-        """Ask again if what is shown has changed (called every frame)."""
+    def poll(self, snap) -> None:
+        """Ask again if what is shown (the snapshot's selected run and focused point) has changed
+        (called every frame)."""
         if not self.wanted or snap is None or self._waiting:
             return
         run = snap.selected
         if run is None or not run.trained:
             self.anatomy, self.internals, self.run_id = None, None, None
             return
-        if focus is not None and not 0 <= focus < snap.data.n:
-            focus = None
-        key = (run.id, run.rows_version, run.epoch, run.spec, focus)
-        if self._asked is not None and self._asked[0] == key and self._asked[1] is snap.data:
+        key = (run.id, run.rows_version, run.epoch, run.spec, snap.focus)
+        if key == self._asked and snap.data is self._asked_data:
             return
         now = time.perf_counter()
-        if self._asked is not None and self._asked[0][0] == run.id and now - self._last < self._gap:
+        if self._asked is not None and self._asked[0] == run.id and now - self._last < self._gap:
             return
-        point = None if focus is None else (snap.data.X[focus], float(snap.data.y[focus]))
-        self._token += 1
-        self._asked, self._waiting, self._last = (key, snap.data), True, now
-        self._send("anatomy", self._token, run.id, run.epoch, point)
+        f = snap.focus
+        point = None if f is None else (snap.data.X[f], float(snap.data.y[f]))
+        self.questions += 1
+        self._asked, self._asked_data, self._waiting, self._last = key, snap.data, True, now
+        self._send("anatomy", self.questions, run.id, run.epoch, point)
 
     def receive(self, token: int, answer) -> None:
         """The trainer's answer to question ``token``."""
-        if token != self._token:
+        if token != self.questions:
             return
         self._waiting = False
         self._gap = max(1.0 / RATE, (time.perf_counter() - self._last) / SHARE)
         if isinstance(answer, Anatomy):
             self.anatomy, self.message = answer, ""
-            self.run_id = self._asked[0][0]
+            self.run_id = self._asked[0]
         else:
             self.anatomy, self.message = None, str(answer)
         self._update_internals()

@@ -103,7 +103,8 @@ class Optimizer:
         raise NotImplementedError
 
     def anatomy(self, theta: np.ndarray) -> UpdateRule:
-        """The next update from ``theta`` taken apart; the state is not changed."""
+        """The next update from ``theta`` taken apart. The trajectory is not changed (a method may
+        compute ahead what its next epoch would: scipy's solve)."""
         raise NotImplementedError
 
     def copy(self) -> "Optimizer":
@@ -383,31 +384,35 @@ class Newton(Optimizer):
 
     rule = ("H = ∇²J(θ) = (1/n) Σ pᵢ(1 − pᵢ) φᵢ φᵢᵀ  (+ λ/n on w)", "solve  H Δ = ∇J(θ)", "θ ← θ − Δ")
 
-    def epoch(self, theta):
+    def _step(self, theta) -> tuple[np.ndarray, np.ndarray | None, str]:
+        """(H, the step H⁻¹∇J or None, why there is none) at ``theta``."""
         g = self.objective.gradient(theta)
         H = self.objective.hessian(theta)
-        self.epochs_done += 1
         if not (np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
-            self.message = "the curvature (Hessian) exceeds the range of floating point"
-            return np.full_like(theta, np.nan)
+            return H, None, "the curvature (Hessian) exceeds the range of floating point"
         try:
-            self.last_step = np.linalg.solve(H, g)
+            return H, np.linalg.solve(H, g), ""
         except np.linalg.LinAlgError:   # singular: separable data without a penalty
             try:
-                self.last_step = np.linalg.lstsq(H, g, rcond=None)[0]
+                return H, np.linalg.lstsq(H, g, rcond=None)[0], ""
             except np.linalg.LinAlgError:
-                self.message = "the Newton system cannot be solved (its scales differ too much)"
-                return np.full_like(theta, np.nan)
-        return theta - self.last_step
+                return H, None, "the Newton system cannot be solved (its scales differ too much)"
+
+    def epoch(self, theta):
+        self.epochs_done += 1
+        _H, step, why = self._step(theta)
+        if step is None:
+            self.message = why
+            return np.full_like(theta, np.nan)
+        self.last_step = step
+        return theta - step
 
     def anatomy(self, theta):
-        twin = self.copy()
-        twin.epoch(theta)
-        step = Term("Δ", "Newton step H⁻¹∇J", twin.last_step)
-        if self.objective.k > HESSIAN_SHOWN:        # a large matrix is neither read nor sent
-            return UpdateRule(self.rule, (step,), f"the {self.objective.k} × {self.objective.k} Hessian is not shown")
-        H = self.objective.hessian(theta)
-        return UpdateRule(self.rule, (Term("H", "Hessian", H), step), hessian=H)
+        H, step, why = self._step(theta)
+        terms = () if step is None else (Term("Δ", "Newton step H⁻¹∇J", step),)
+        if self.objective.k > HESSIAN_SHOWN:        # a large matrix is neither shown nor sent
+            return UpdateRule(self.rule, terms, why or f"the {self.objective.k} × {self.objective.k} Hessian is not shown")
+        return UpdateRule(self.rule, (Term("H", "Hessian", H), *terms), why, hessian=H)
 
 
 # -- scipy.optimize ------------------------------------------------------------------------------
@@ -505,17 +510,16 @@ class ScipyMethod(Optimizer):
         raise NotImplementedError
 
     def anatomy(self, theta):
-        twin = self.copy()
-        if not twin._left and not twin.finished:
-            twin._solve(theta)
-        if not twin._left:
+        if not self._left and not self.finished:
+            self._solve(theta)          # what the next epoch would do first: it then takes these iterates
+        if not self._left:
             return UpdateRule(self.rule, note="the method has no further iterate")
-        path = twin._path[:twin._at + 1]
+        path = self._path[:self._at + 1]
         d, own = self.direction(path)
         if d is None:
             return UpdateRule(self.rule, note="the search direction is not rebuilt for this many "
                                               "rows, weights and iterates")
-        s = twin._path[twin._at + 1] - path[-1]
+        s = self._path[self._at + 1] - path[-1]
         alpha = float(np.dot(s, d) / np.dot(d, d)) if np.dot(d, d) > 0 else float("nan")
         return UpdateRule(self.rule, (*own, Term("d", "search direction", d),
                                       Term("α", "step length of the line search", alpha)),

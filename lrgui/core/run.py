@@ -20,11 +20,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .anatomy import Anatomy, point_terms
 from .config import RunConfig
 from .dataset import Dataset
 from .diagnose import SEPARABLE_REASON, OscillationWatch, penalised, separable
 from .errors import ConfigError, DatasetError
-from .anatomy import Anatomy, point_terms
 from .history import History
 from .metrics import accuracy_at
 from .numerics import sigmoid
@@ -372,17 +372,17 @@ class TrainingRun:
         epoch = max(0, min(int(epoch), self.epoch))
         s = self.segment_at(epoch)
         problem = self.problem_of(s)
+        optimizer = self.optimizer.copy()
         if epoch == self.epoch and self.status != DIVERGED and s == len(self.segments) - 1:
-            optimizer, theta = self.optimizer.copy(), self.theta.copy()
+            theta = self.theta.copy()
         else:
-            optimizer = self.optimizer.copy()
             theta = self._replay(optimizer, epoch)
+        objective = problem.objective
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            loss, gradient = problem.objective.loss_gradient(theta)
+            loss, gradient = objective.loss_gradient(theta)
             update = optimizer.anatomy(theta)
             following = optimizer.copy().epoch(theta)
         moved = np.all(np.isfinite(following)) and not np.array_equal(following, theta)
-        objective = problem.objective
         terms = None if point is None else point_terms(problem.features, objective.loss_kind, theta, *point)
         return Anatomy(
             epoch, optimizer.label, theta, problem.features.to_original(theta), problem.feature_names(),

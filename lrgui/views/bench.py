@@ -165,10 +165,10 @@ def measure_inspecting(n: int, seconds: float) -> dict:
             window.show_equations()
             controller.set_view(internals=True)
         meter.spin(1.0)
-        e0, q0 = position(), controller.inspector._token
+        e0, q0 = position(), controller.inspector.questions
         _busy, _frames, wall = meter.spin(seconds)
         rates[shown] = (position() - e0) / wall
-        answers = (controller.inspector._token - q0) / wall
+        answers = (controller.inspector.questions - q0) / wall
     controller.play(False)
     controller.undo_stack.setClean()
     window.close()

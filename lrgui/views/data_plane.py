@@ -293,7 +293,7 @@ class DataPlaneView(pg.PlotWidget):
     def _draw_focus(self, focus: int | None) -> None:
         """The ring around the point taken apart (redrawn only when it changes)."""
         where = None
-        if focus is not None and focus < len(self._plane) and np.all(np.abs(self._plane[focus]) <= DRAWABLE):
+        if focus is not None and np.all(np.abs(self._plane[focus]) <= DRAWABLE):   # an index into the data shown
             where = self._plane[focus]
         key = None if where is None else (focus, float(where[0]), float(where[1]))
         if key == self._focus:

@@ -121,10 +121,11 @@ class EquationsView(QTextBrowser):
     def show_snapshot(self, snap) -> None:
         a = snap.anatomy
         run = snap.selected
-        key = (id(a), run.spec.label if run is not None else None, snap.anatomy_note)
-        if key == self._shown_key:
+        # the anatomy by identity (a new answer is a new object; an id could be reused)
+        key = (run.spec.label if run is not None else None, snap.anatomy_note)
+        if self._shown_key is not None and a is self._shown_key[0] and key == self._shown_key[1]:
             return
-        self._shown_key = key
+        self._shown_key = (a, key)
         if a is None:
             note = snap.anatomy_note or ("No run is selected." if run is None else "Waiting for the trainer…")
             self.setHtml(self._placeholder(note))

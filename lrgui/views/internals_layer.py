@@ -83,13 +83,19 @@ class InternalsLayer:
         self.legend.setZValue(30)
         plot.addItem(self.legend, ignoreBounds=True)
         self.shown = None
+        self._levels = None
+        self._drawn = None
 
     def show(self, internals, levels=None, grid=None) -> None:
         """Draw ``internals`` (core.anatomy.SliceInternals); ``levels`` are the landscape's
         contour levels and ``grid`` its (u, v), for Newton's model."""
-        self.shown = internals
         box = self.plot.getViewBox()
         pixel = box.viewPixelSize()
+        # drawn again only for a new answer or grid, or a moved or zoomed view (not every frame)
+        drawn = (pixel, tuple(map(tuple, box.viewRange())))
+        if internals is self.shown and levels is self._levels and drawn == self._drawn:
+            return
+        self.shown, self._levels, self._drawn = internals, levels, drawn
         arrows = (self.gradient, self.momentum, self.direction, self.step)
         if internals is None or not all(p > 0 for p in pixel):
             for arrow in arrows:

@@ -158,6 +158,7 @@ class LandscapeView(QWidget):
         ramp = pg.ColorMap([0.0, 1.0], ["#FFFFFF", theme.path_color])
         self._dot_brushes = [pg.mkBrush(c) for c in ramp.getLookupTable(0.0, 1.0, EPOCH_DOTS + 1, alpha=False)]
         self.internals = InternalsLayer(plot, theme)
+        self._hollow = False                   # the run's marker is a ring (while internals show)
         self.result = None
         self.snap = None
 
@@ -271,7 +272,7 @@ class LandscapeView(QWidget):
         internals = snap.internals if snap.view.internals and fresh else None
         # the run's marker is a ring while arrows start under it
         hollow = snap.view.internals
-        if getattr(self, "_hollow", None) != hollow:
+        if self._hollow != hollow:
             self._hollow = hollow
             self.handle.setBrush(pg.mkBrush(None) if hollow else pg.mkBrush(self.theme.path_color))
         if internals is not None and self.result is not None and self.result.axes == self.axes:

@@ -43,7 +43,7 @@ from .sigmoid_view import SigmoidView
 from .equations_view import EquationsView
 from .picture import save_picture
 from .picture_dialog import PictureDialog
-from .shortcut_overlay import ShortcutOverlay
+from .shortcut_overlay import ShortcutOverlay, keys_text
 from .sweep_view import SweepView
 from .theme import DEFAULT, Theme
 from .timeline import Timeline
@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut:
             action.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
-        keys = " / ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+        keys = keys_text(action)
         action.setToolTip(f"{tip} ({keys})" if keys else tip)
         action.setStatusTip(tip)
         action.setCheckable(checkable)
@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         for a, tip in ((undo, "Undo the last change of data, runs, settings or view options"),
                        (redo, "Redo the change undone last")):
-            keys = " / ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in a.shortcuts())
+            keys = keys_text(a)
             a.setToolTip(f"{tip} ({keys})")
             self.addAction(a)
         a = self._action

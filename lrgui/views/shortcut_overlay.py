@@ -12,6 +12,11 @@ from PySide6.QtWidgets import QLabel, QMenuBar, QVBoxLayout, QWidget
 COLUMNS = 3
 
 
+def keys_text(action) -> str:
+    """An action's shortcuts as the platform writes them ("Ctrl+Z / F14 / Undo"), or ""."""
+    return " / ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+
+
 def menu_shortcuts(bar: QMenuBar) -> list[tuple[str, list[tuple[str, str]]]]:
     """(menu title, [(keys, action text)]) for every menu of ``bar`` and every action in it that
     has a shortcut (submenus such as Open recent, whose entries are files, are left out)."""
@@ -24,7 +29,7 @@ def menu_shortcuts(bar: QMenuBar) -> list[tuple[str, list[tuple[str, str]]]]:
         for action in menu.actions():
             if action.isSeparator() or action.menu() is not None:
                 continue
-            keys = " / ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+            keys = keys_text(action)
             if keys:
                 rows.append((keys, action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")))
         groups.append((menu.title().replace("&", ""), rows))

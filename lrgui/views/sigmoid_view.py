@@ -127,8 +127,8 @@ class SigmoidView(pg.PlotWidget):
 
     def _draw_focus(self, snap, run, half: float) -> None:
         """The ring around the point taken apart, at its z and label."""
-        f = snap.focus
-        if f is None or f >= snap.data.n:
+        f = snap.focus                       # an index into snap.data, or None
+        if f is None:
             self.focus_ring.setData(EMPTY, EMPTY)
             return
         with np.errstate(all="ignore"):
