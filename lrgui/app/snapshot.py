@@ -17,7 +17,7 @@ from ..core.anatomy import Anatomy, SliceInternals
 from ..core.dataset import Dataset
 from ..core.history import History
 from ..core.race import RunState
-from ..core.session import RUN_COLORS, RUN_DASHES, RunSpec, ViewOptions
+from ..core.session import RUN_DASHES, RunSpec, ViewOptions
 
 STATUS_TEXT = {"ready": "paused", "converged": "converged", "max_epochs": "stopped at the maximum epochs",
                "diverged": "diverged", "blocked": "cannot train"}
@@ -60,10 +60,6 @@ class RunView:
         """η_t, the learning rate of the epoch after the shown one (NaN for an optimizer without
         one, or before the first row)."""
         return float(self.history.at("lr", self.epoch)) if self.trained else float("nan")
-
-    @property
-    def color(self) -> str:
-        return RUN_COLORS[self.spec.color % len(RUN_COLORS)]
 
     @property
     def dash(self) -> str:

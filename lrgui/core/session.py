@@ -20,10 +20,10 @@ from .errors import ConfigError
 from .optimizers import OPTIMIZERS
 from .schedules import SCHEDULE_PARAMS
 
-# Okabe–Ito colours (safe for every common colour-vision deficiency) in the order runs get them;
-# each run also has its own dash pattern, so colour is never the only cue.
-RUN_COLORS = ("#000000", "#D55E00", "#009E73", "#CC79A7", "#0072B2", "#E69F00", "#56B4E9", "#999999")
+# A run's colour is a number: the views' theme gives each number a colour (colour-blind safe).
+# Each run also has its own dash pattern, so colour is never the only cue.
 RUN_DASHES = ("solid", "dash", "dot", "dashdot", "dashdotdot", "dash", "dot", "dashdot")
+RUN_COLOR_COUNT = len(RUN_DASHES)
 SESSION_FIELDS = ("data", "origin", "runs", "selected", "view", "path")
 
 
@@ -183,8 +183,8 @@ class Events:
 def next_color(runs: tuple[RunSpec, ...]) -> int:
     """The first palette colour no run has (cycling when all are taken)."""
     used = [r.color for r in runs]
-    free = [c for c in range(len(RUN_COLORS)) if c not in used]
-    return free[0] if free else len(runs) % len(RUN_COLORS)
+    free = [c for c in range(RUN_COLOR_COUNT) if c not in used]
+    return free[0] if free else len(runs) % RUN_COLOR_COUNT
 
 
 def next_id(runs: tuple[RunSpec, ...]) -> str:

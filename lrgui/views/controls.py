@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import LrguiError
 from ..core.params import Param
+from .theme import DEFAULT
 
-INVALID_STYLE = "QLineEdit { border: 2px solid #CC0066; }"
+INVALID_STYLE = f"QLineEdit {{ border: 2px solid {DEFAULT.wrong_color}; }}"
 WHEEL_CONTROLS = (QComboBox, QAbstractSpinBox, QAbstractSlider, QTabBar)
 TYPING_CONTROLS = (QLineEdit, QAbstractSpinBox)
 

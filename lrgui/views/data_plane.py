@@ -32,7 +32,8 @@ from .plot_helpers import (
     run_pen,
     set_contours,
     set_text,
-    style_axes,
+    style_plot,
+    style_text,
     two_colour_lut,
 )
 from .theme import DEFAULT, Theme
@@ -44,7 +45,7 @@ SHADE_GRID = 120
 CONTOUR_GRID = 160
 P_LEVELS = (0.25, 0.75)
 HIT_PIXELS = 9.0
-HINT = ("<div style='font-size:13pt; padding:6px'><b>Space</b>: train &nbsp;·&nbsp; <b>→</b>: one epoch "
+HINT = ("<div style='font-size:{px}px; padding:6px'><b>Space</b>: train &nbsp;·&nbsp; <b>→</b>: one epoch "
         "&nbsp;·&nbsp; click: add a point &nbsp;·&nbsp; <b>A</b>: add a run to race</div>")
 
 
@@ -136,33 +137,22 @@ class DataPlaneView(pg.PlotWidget):
         self._wrong_mask: np.ndarray | None = None
 
         plot = self.getPlotItem()
-        style_axes(plot, theme)
         self.grid = Grid(plot, theme.foreground)
         plot.setLabel("bottom", "x₁")
         plot.setLabel("left", "x₂")
         self.shading = Raster()
-        self._shade_colors = lut_pixels(two_colour_lut(*theme.class_colors, theme.background))
         self.shading.setZValue(-10)
-        dash = Qt.PenStyle.DashLine
-        self.contours = [Curve(pen=pen(theme.contour_color, theme.line_width * 0.6, dash))
-                         for _ in P_LEVELS]
+        self.contours = [Curve() for _ in P_LEVELS]
         self.boundaries: dict[str, pg.PlotCurveItem] = {}
         self.ghosts: dict[str, pg.PlotCurveItem] = {}
         self._pens: dict = {}
-        self.scatters = [
-            PassiveScatter(symbol=theme.class_symbols[c], size=theme.point_size,
-                           brush=pg.mkBrush(theme.class_colors[c]), pen=pg.mkPen("#ffffff", width=0.8),
-                           name=f"class {c}")
-            for c in (0, 1)
-        ]
-        self.wrong = Dots(theme.wrong_color, theme.point_size * 1.9, hollow=True, ring_width=theme.line_width * 0.8)
-        self.focus_ring = Dots(theme.focus_color, theme.point_size * 2.8, hollow=True, ring_width=theme.line_width * 1.5)
+        self.scatters = [PassiveScatter(name=f"class {c}") for c in (0, 1)]
+        self.wrong = Dots(theme.wrong_color, theme.point_size)
+        self.focus_ring = Dots(theme.focus_color, theme.point_size)
         self.focus_ring.setZValue(20)
         self._focus = None
-        self.note = pg.TextItem(color=theme.foreground, anchor=(0, 0))
-        self.hint = pg.TextItem(color=theme.foreground, anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 215),
-                                border=pg.mkPen(theme.foreground, width=1))
-        self.hint.setHtml(HINT)
+        self.note = pg.TextItem(anchor=(0, 0))
+        self.hint = pg.TextItem(anchor=(0.5, 0.5))
         for item in [self.shading, *self.contours, self.wrong, *self.scatters, self.focus_ring]:
             plot.addItem(item)
         for item in self.scatters:
@@ -175,6 +165,7 @@ class DataPlaneView(pg.PlotWidget):
         for c in self.contours:
             c.setZValue(-5)
 
+        self.apply_theme(theme)
         self._vb.clicked.connect(self._on_click)
         self._vb.dragStarted.connect(self._on_drag_start)
         self._vb.dragMoved.connect(self._on_drag_move)
@@ -323,11 +314,33 @@ class DataPlaneView(pg.PlotWidget):
         with np.errstate(all="ignore"):
             return decision_in_original_units(theta, X, degree)
 
+    def apply_theme(self, theme: Theme) -> None:
+        """Every item in ``theme``'s colours and sizes (a theme or zoom change); drawn again."""
+        self.theme = theme
+        style_plot(self, theme, self.grid)
+        self._shade_colors = lut_pixels(two_colour_lut(*theme.class_colors, theme.background))
+        for item in self.contours:
+            item.use_pen(pen(theme.contour_color, theme.line_width * 0.6, Qt.PenStyle.DashLine))
+        for c, item in enumerate(self.scatters):
+            item.setSymbol(theme.class_symbols[c])
+            item.setSize(theme.point_size)
+            item.setBrush(pg.mkBrush(theme.class_colors[c]))
+            item.setPen(pg.mkPen(theme.point_outline, width=max(0.8, theme.line_width * 0.4)))
+        self.wrong.set_look(theme.wrong_color, theme.point_size * 1.9, hollow=True, ring_width=theme.line_width * 0.8)
+        self.focus_ring.set_look(theme.focus_color, theme.point_size * 2.8, hollow=True,
+                                 ring_width=theme.line_width * 1.5)
+        style_text(self.note, theme)
+        style_text(self.hint, theme, fill=theme.label_fill, border=True)
+        self.hint.setHtml(HINT.format(px=theme.px(1.3)))
+        self._pens.clear()
+        if self.snap is not None:
+            self._draw_model()
+
     def _pen(self, run, role: str):
-        key = (run.color, run.dash, role)
+        key = (run.spec.color, run.dash, role)
         if key not in self._pens:
             width, alpha = {"selected": (3.0, 1.0), "other": (2.0, 0.9), "ghost": (2.0, 0.3)}[role]
-            self._pens[key] = run_pen(run.color, run.dash if role != "ghost" else "dot", width * self.theme.line_width / 2,
+            self._pens[key] = run_pen(self.theme.run_color(run.spec.color), run.dash if role != "ghost" else "dot", width * self.theme.line_width / 2,
                                       alpha)
         return self._pens[key]
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QTextBrowser
 
 from ..core.anatomy import Anatomy
 from ..core.objective import LOSSES, PENALTIES
+from .plot_helpers import pixel_font
+from .theme import DEFAULT, Theme
 
 VECTOR_SHOWN = 8          # longer vectors show their first entries and the last
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-GREY = "#444444"          # for words beside the numbers: still legible on a projector
 
 
 def number(x) -> str:
@@ -100,25 +100,36 @@ def model_line(a: Anatomy) -> str:
 class EquationsView(QTextBrowser):
     """Shows ``snapshot.anatomy`` for the selected run. Ctrl+wheel zooms the text."""
 
-    def __init__(self, parent=None):
+    def __init__(self, theme: Theme = DEFAULT, parent=None):
         super().__init__(parent)
-        font = QFont(self.font())
-        # a serif face that places combining accents (m̂, v̂) where they belong
-        font.setFamilies(["DejaVu Serif", "Cambria Math", "Cambria", "STIX Two Text", "Times New Roman", "Serif"])
-        font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.45)
-        self.setFont(font)
         self.setOpenLinks(False)
         self.setToolTip("The selected run at the epoch shown: its model, cost, gradient and next update "
                         "with the numbers plugged in. Click a point in the data plane to see its share. "
                         "Ctrl+wheel zooms.")
         self._shown_key = None
-        self.setHtml(self._placeholder("Select a run and train it to see its equations."))
+        self._snap = None
+        self.apply_theme(theme)
+
+    def apply_theme(self, theme: Theme) -> None:
+        """The font (a serif face that places combining accents, m̂ and v̂, where they belong)
+        at 1.45 × the theme's size, and the colour of the words beside the numbers."""
+        font = pixel_font(theme.px(1.45), self.font())
+        font.setFamilies(["DejaVu Serif", "Cambria Math", "Cambria", "STIX Two Text", "Times New Roman", "Serif"])
+        self.setFont(font)
+        self.document().setDefaultFont(font)
+        self.document().setDefaultStyleSheet(f".muted {{ color: {theme.muted_color} }}")
+        self._shown_key = None
+        if self._snap is not None:
+            self.show_snapshot(self._snap)
+        else:
+            self.setHtml(self._placeholder("Select a run and train it to see its equations."))
 
     @staticmethod
     def _placeholder(text: str) -> str:
-        return f"<p style='color:#666'>{_e(text)}</p>"
+        return f"<p class=muted>{_e(text)}</p>"
 
     def show_snapshot(self, snap) -> None:
+        self._snap = snap
         a = snap.anatomy
         run = snap.selected
         # the anatomy by identity (a new answer is a new object; an id could be reused)
@@ -137,7 +148,7 @@ class EquationsView(QTextBrowser):
         penalty = PENALTIES.get(a.penalty)
         k = len(a.theta)
         rows: list[tuple[str, str]] = []
-        units = f"<br><span style='color:{GREY}'>θ in the data's units</span>" if a.standardized else ""
+        units = "<br><span class=muted>θ in the data's units</span>" if a.standardized else ""
         columns = ", ".join(column_name(n) for n in a.names[:VECTOR_SHOWN])
         phi = (f"<br>φ(x) = (1, {_e(columns)}{', …' if len(a.names) > VECTOR_SHOWN else ''}): the model columns"
                + (" (standardised)" if a.standardized else ""))
@@ -165,12 +176,12 @@ class EquationsView(QTextBrowser):
         if step is None and not a.update.note:
             note += "<br><i>no further update: the run has nowhere to go from here</i>"
         rows.append(("Update", f"{update}<table cellspacing=2>{terms}</table>{note}"))
-        body = "".join(f"<tr><td valign=top style='color:{GREY}; padding-right:12px'><b>{name}</b></td>"
+        body = "".join(f"<tr><td valign=top class=muted style='padding-right:12px'><b>{name}</b></td>"
                        f"<td valign=top style='padding-bottom:10px'>{text}</td></tr>" for name, text in rows)
         theta = ", ".join(f"{n} = {number(x)}" for n, x in zip(weight_names(k), a.theta[:VECTOR_SHOWN]))
         where = " over the standardised columns" if a.standardized else ""
         head = (f"<p><b>{_e(label)}</b> · {_e(a.optimizer)} · the update after epoch <b>{a.epoch}</b><br>"
-                f"<span style='color:{GREY}'>θ<sub>t</sub>{where}: {_e(theta)}</span></p>")
+                f"<span class=muted>θ<sub>t</sub>{where}: {_e(theta)}</span></p>")
         if not a.current:
             head += "<p><i>This epoch trained on earlier data or settings than the run has now.</i></p>"
         return f"{head}<table cellspacing=0>{body}</table>"
@@ -178,7 +189,7 @@ class EquationsView(QTextBrowser):
     @staticmethod
     def _term(symbol: str, value: str, meaning: str) -> str:
         """One row of the update's numbers: the symbol, its value, what it is (in grey)."""
-        what = f" <span style='color:{GREY}'>&nbsp;{_e(meaning)}</span>" if meaning else ""
+        what = f" <span class=muted>&nbsp;{_e(meaning)}</span>" if meaning else ""
         return f"<tr><td valign=top>{symbol}&nbsp;</td><td>= {value}{what}</td></tr>"
 
     @staticmethod
@@ -191,4 +202,4 @@ class EquationsView(QTextBrowser):
                 f"{_e(loss.term_formula)} = {number(pt.loss)}<br>"
                 f"{_e(loss.slope_formula)} = {number(pt.slope)}<br>"
                 f"∂ℓ/∂θ = (∂ℓ/∂z) φ(x) = {vector(pt.gradient)}"
-                f"<br><span style='color:{GREY}'>its share of ∇J is (1/n) of that</span>")
+                f"<br><span class=muted>its share of ∇J is (1/n) of that</span>")

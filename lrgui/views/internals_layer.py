@@ -11,12 +11,9 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 
-from .plot_helpers import EMPTY, Curve, pen, set_contours
+from .plot_helpers import EMPTY, Curve, pen, set_contours, style_text
 
-GRADIENT, STEP, MOMENTUM, DIRECTION, ELLIPSE, MODEL = (
-    "#FFFFFF", "#FF3B3B", "#00E5FF", "#FF66FF", "#F0E442", "#F0E442")
 ELLIPSE_POINTS = 96
 SAME = 0.01               # arrows within this share of the longer one's length are drawn as one
 VISIBLE_PIXELS = 10       # an arrow shorter than this hides under the run's marker: the legend says so
@@ -25,14 +22,18 @@ VISIBLE_PIXELS = 10       # an arrow shorter than this hides under the run's mar
 class Arrow:
     """A line from a start to an end with a head at the end, in data coordinates."""
 
-    def __init__(self, plot: pg.PlotItem, color: str, width: float, style=None, z: float = 11):
-        self.line = Curve(pen=pen(color, width, style))
-        self.head = pg.ArrowItem(angle=0, headLen=14, tipAngle=32, tailLen=0,
-                                 pen=pg.mkPen(color), brush=pg.mkBrush(color))
+    def __init__(self, plot: pg.PlotItem, style=None, z: float = 11):
+        self.style = style
+        self.line = Curve()
+        self.head = pg.ArrowItem(angle=0, headLen=14, tipAngle=32, tailLen=0)
         for item in (self.line, self.head):
             item.setZValue(z)
             plot.addItem(item, ignoreBounds=True)
         self.start = self.end = None
+
+    def set_look(self, color: str, width: float) -> None:
+        self.line.use_pen(pen(color, width, self.style))
+        self.head.setStyle(pen=pg.mkPen(color), brush=pg.mkBrush(color), headLen=round(5 + 4.5 * width))
 
     def set(self, start, end, pixel: tuple[float, float]) -> None:
         """Draw from ``start`` to ``end`` ((2,) each), or nothing when either is None or not
@@ -66,24 +67,34 @@ class InternalsLayer:
 
     def __init__(self, plot: pg.PlotItem, theme):
         self.plot = plot
-        w = theme.line_width
-        self.gradient = Arrow(plot, GRADIENT, w * 1.3)
-        self.momentum = Arrow(plot, MOMENTUM, w * 0.9, z=12)      # thinner, over the step along it
-        self.direction = Arrow(plot, DIRECTION, w * 1.2, Qt.PenStyle.DashLine)
-        self.step = Arrow(plot, STEP, w * 1.6)
-        self.ellipse = Curve(pen=pen(ELLIPSE, w))
-        self.model = Curve(pen=pen(MODEL, w * 0.7, Qt.PenStyle.DashLine))
+        self.gradient = Arrow(plot)
+        self.momentum = Arrow(plot, z=12)      # thinner, over the step along it
+        self.direction = Arrow(plot, Qt.PenStyle.DashLine)
+        self.step = Arrow(plot)
+        self.ellipse = Curve()
+        self.model = Curve()
         for item in (self.ellipse, self.model):
             item.setZValue(10)
             plot.addItem(item, ignoreBounds=True)
-        self.legend = pg.TextItem(anchor=(0, 0), fill=pg.mkBrush(0, 0, 0, 160))
-        font = QFont(self.legend.textItem.font())
-        font.setPointSizeF(theme.font_size)
-        self.legend.textItem.setFont(font)
+        self.legend = pg.TextItem(anchor=(0, 0))
         self.legend.setZValue(30)
         plot.addItem(self.legend, ignoreBounds=True)
         self.shown = None
         self._levels = None
+        self._drawn = None
+        self.apply_theme(theme)
+
+    def apply_theme(self, theme) -> None:
+        """Colours, widths and the legend's font from ``theme``; drawn again at the next show."""
+        self.theme = theme
+        w = theme.line_width
+        self.gradient.set_look(theme.gradient_color, w * 1.3)
+        self.momentum.set_look(theme.momentum_color, w * 0.9)
+        self.direction.set_look(theme.direction_color, w * 1.2)
+        self.step.set_look(theme.step_color, w * 1.6)
+        self.ellipse.use_pen(pen(theme.ellipse_color, w))
+        self.model.use_pen(pen(theme.ellipse_color, w * 0.7, Qt.PenStyle.DashLine))
+        style_text(self.legend, theme, color=theme.legend_text, fill=theme.legend_fill)
         self._drawn = None
 
     def show(self, internals, levels=None, grid=None) -> None:
@@ -104,15 +115,15 @@ class InternalsLayer:
             self.model.setData(EMPTY, EMPTY)
             self.legend.setVisible(False)
             return
-        o, m = internals.origin, internals.scale
+        o, m, t = internals.origin, internals.scale, self.theme
         entries: list[list] = []          # [colour, names]
         drawn: list = []                  # (vector, entry) of the arrows drawn
         tail = o if internals.momentum is None else o + m * internals.momentum
         for arrow, start, vector, colour, name in (
-                (self.momentum, o, internals.momentum, MOMENTUM, "μv, the velocity carried in"),
-                (self.gradient, tail, internals.gradient, GRADIENT, internals.gradient_label),
-                (self.direction, o, internals.direction, DIRECTION, "search direction d"),
-                (self.step, o, internals.step, STEP, "step taken")):
+                (self.momentum, o, internals.momentum, t.momentum_color, "μv, the velocity carried in"),
+                (self.gradient, tail, internals.gradient, t.gradient_color, internals.gradient_label),
+                (self.direction, o, internals.direction, t.direction_color, "search direction d"),
+                (self.step, o, internals.step, t.step_color, "step taken")):
             twin = next((entry for v, entry in drawn if _same(v, vector)), None)
             if vector is None or twin is not None:
                 arrow.set(None, None, pixel)
@@ -131,16 +142,15 @@ class InternalsLayer:
             a = np.minimum(m * a, 2 * max(x1 - x0, y1 - y0))     # a needle, not a line across the screen
             t = np.linspace(0.0, 2.0 * np.pi, ELLIPSE_POINTS)
             self.ellipse.setData(o[0] + a[0] * np.cos(t), o[1] + a[1] * np.sin(t))
-            entries.append([ELLIPSE, "per-coordinate step sizes ηᵢ (the step ends on it)"])
+            entries.append([t.ellipse_color, "per-coordinate step sizes ηᵢ (the step ends on it)"])
         else:
             self.ellipse.setData(EMPTY, EMPTY)
         if internals.model is not None and grid is not None and levels is not None and len(levels):
             set_contours(self.model, grid[0], grid[1], internals.model, levels)
-            entries.append([MODEL, "Newton's quadratic model (dashed)"])
+            entries.append([t.ellipse_color, "Newton's quadratic model (dashed)"])
         else:
             self.model.setData(EMPTY, EMPTY)
-        scale = f"<span style='color:#fff'>arrows × {m:g}</span><br>" if m != 1 else ""
-        self.legend.setHtml(scale + "<br>".join(f"<span style='color:{c}'>━━</span> "
-                                                f"<span style='color:#fff'>{t}</span>" for c, t in entries))
+        scale = f"arrows × {m:g}<br>" if m != 1 else ""
+        self.legend.setHtml(scale + "<br>".join(f"<span style='color:{c}'>━━</span> {t}" for c, t in entries))
         self.legend.setPos(x0, y1)
         self.legend.setVisible(True)

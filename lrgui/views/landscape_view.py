@@ -17,7 +17,7 @@ from ..core.landscape import axis_pairs, slice_axes
 from ..core.problem import model_key
 from .controls import ElidedLabel
 from .internals_layer import InternalsLayer
-from .plot_helpers import EMPTY, Curve, finite_xy, pen, run_pen, set_contours, style_axes
+from .plot_helpers import EMPTY, Curve, finite_xy, pen, run_pen, set_contours, style_axes, style_plot
 from .series import ColumnFeed, Thinned
 from .theme import DEFAULT, Theme
 
@@ -50,16 +50,20 @@ class Surface:
         self.bar = pg.ColorBarItem(colorMap=pg.colormap.get("viridis"), interactive=False, width=14,
                                    colorMapMenu=False)
         self.bar.setImageItem(self.image, insert_in=plot)
-        self.bar.getAxis("top").setLabel("J", color=theme.foreground)
-        self.bar.axis.setTextPen(theme.foreground)
-        self.contours = Curve(pen=pen("#ffffff", 1.0))     # every level in one item
+        self.bar.getAxis("top").setLabel("J")
+        self.contours = Curve()     # every level in one item
         self.contours.setOpacity(0.55)
         plot.addItem(self.contours)
+        self.apply_theme(theme)
         # The surface changes only with a new grid, the paths every frame: keep the surface's pixels.
         for item in (self.image, self.contours):
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.levels = np.empty(0)
         self.ticks: list[tuple[float, str]] = []       # the colour bar's (position, J) marks
+
+    def apply_theme(self, theme: Theme) -> None:
+        style_axes(None, theme, axes=(self.bar.axis, self.bar.getAxis("top")))
+        self.contours.use_pen(pen(theme.marker_color, max(1.0, theme.line_width / 2)))
 
     def show(self, land) -> bool:
         """Draw ``land`` (a core Landscape); False if it holds no finite value."""
@@ -122,12 +126,10 @@ class LandscapeView(QWidget):
         layout.addWidget(self.plot_widget, 1)
 
         plot = self.plot_widget.getPlotItem()
-        style_axes(plot, theme)
         self.surface = Surface(plot, theme)
         # the same slice under the other cost, beside it (View tab: side by side), same axes
         self.twin_widget = pg.PlotWidget(background=theme.background)
         twin = self.twin_widget.getPlotItem()
-        style_axes(twin, theme)
         twin.setXLink(plot)
         twin.setYLink(plot)
         self.twin = Surface(twin, theme)
@@ -140,27 +142,46 @@ class LandscapeView(QWidget):
         plots.addWidget(self.twin_widget, 1)
         layout.addLayout(plots, 1)
         self.paths: dict[str, PathSeries] = {}
-        self.optimum = pg.ScatterPlotItem(symbol="star", size=theme.point_size * 2.2,
-                                          brush=pg.mkBrush("#ffffff"), pen=pg.mkPen("#000000", width=1.2))
+        self.optimum = pg.ScatterPlotItem(symbol="star")
         self.optimum.setZValue(8)
         plot.addItem(self.optimum)
-        self.handle = pg.TargetItem(pos=(0, 0), size=theme.point_size * 1.8, movable=True,
-                                    pen=pg.mkPen(theme.path_color, width=theme.line_width),
-                                    brush=pg.mkBrush(theme.path_color))
+        self.handle = pg.TargetItem(pos=(0, 0), size=theme.point_size * 1.8, movable=True)
         self.handle.setToolTip("The selected run's θ: drag it to start that run from another point")
         self.handle.setZValue(9)
         plot.addItem(self.handle)
         self.handle.sigPositionChangeFinished.connect(self._on_handle_dropped)
         # dots along the selected run's path from white (epoch 0) to its colour (the epoch shown)
-        self.epoch_dots = pg.ScatterPlotItem(size=theme.point_size * 0.8, pen=pg.mkPen("#000000", width=0.8))
+        self.epoch_dots = pg.ScatterPlotItem()
         self.epoch_dots.setZValue(8)
         plot.addItem(self.epoch_dots)
-        ramp = pg.ColorMap([0.0, 1.0], ["#FFFFFF", theme.path_color])
-        self._dot_brushes = [pg.mkBrush(c) for c in ramp.getLookupTable(0.0, 1.0, EPOCH_DOTS + 1, alpha=False)]
         self.internals = InternalsLayer(plot, theme)
         self._hollow = False                   # the run's marker is a ring (while internals show)
         self.result = None
         self.snap = None
+        self.apply_theme(theme)
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Every item in ``theme``'s colours and sizes (a theme or zoom change)."""
+        self.theme = theme
+        for widget, surface in ((self.plot_widget, self.surface), (self.twin_widget, self.twin)):
+            style_plot(widget, theme)
+            surface.apply_theme(theme)
+        self.optimum.setSize(theme.point_size * 2.2)
+        self.optimum.setBrush(pg.mkBrush(theme.marker_color))
+        self.optimum.setPen(pg.mkPen(theme.marker_outline, width=max(1.2, theme.line_width * 0.6)))
+        self.handle.setPen(pg.mkPen(theme.path_color, width=theme.line_width))
+        self.handle.setBrush(pg.mkBrush(None) if self._hollow else pg.mkBrush(theme.path_color))
+        self.epoch_dots.setSize(theme.point_size * 0.8)
+        self.epoch_dots.setPen(pg.mkPen(theme.marker_outline, width=0.8))
+        ramp = pg.ColorMap([0.0, 1.0], [theme.marker_color, theme.path_color])
+        self._dot_brushes = [pg.mkBrush(c) for c in ramp.getLookupTable(0.0, 1.0, EPOCH_DOTS + 1, alpha=False)]
+        self.internals.apply_theme(theme)
+        for series in self.paths.values():
+            series._pen_key = None
+        if self.result is not None:
+            self.show_landscape(self.result)
+        elif self.snap is not None:
+            self.show_snapshot(self.snap)
 
     # -- axes --------------------------------------------------------------------------------------
     def _set_choices(self, k: int, names: tuple[str, ...], axes: tuple[int, int]) -> None:
@@ -228,9 +249,9 @@ class LandscapeView(QWidget):
                 self.plot_widget.getPlotItem().addItem(series.item)
                 self.paths[r.id] = series
             width = 3.0 if r.selected else 2.0
-            key = (r.color, r.dash, width)
+            key = (r.spec.color, r.dash, width)
             if getattr(series, "_pen_key", None) != key:
-                series.item.setPen(run_pen(r.color, r.dash, width * self.theme.line_width / 2))
+                series.item.setPen(run_pen(self.theme.run_color(r.spec.color), r.dash, width * self.theme.line_width / 2))
                 series.item.setZValue(7 if r.selected else 6)
                 series._pen_key = key
             series.feed(r.history, r.epoch + 1, r.rows_version)
@@ -292,9 +313,9 @@ class LandscapeView(QWidget):
         if compare:
             self.twin.show(result.other)
             plot = self.plot_widget.getPlotItem()
-            plot.setTitle(LOSS_TITLES.get(result.key[1][0], ""), color=self.theme.foreground)
-            self.twin_widget.getPlotItem().setTitle(LOSS_TITLES.get(result.other_loss, ""),
-                                                    color=self.theme.foreground)
+            title = {"color": self.theme.foreground, "size": f"{self.theme.px(1.1)}px"}
+            plot.setTitle(LOSS_TITLES.get(result.key[1][0], ""), **title)
+            self.twin_widget.getPlotItem().setTitle(LOSS_TITLES.get(result.other_loss, ""), **title)
         else:
             self.plot_widget.getPlotItem().setTitle(None)
         optimum = result.facts.optimum

@@ -13,7 +13,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from .plot_helpers import (
-    EMPTY, Curve, Grid, keep_pixels, nice_ceiling, overlay_view, pen, run_pen, set_text, style_axes,
+    EMPTY, Curve, Grid, keep_pixels, nice_ceiling, overlay_view, pen, run_pen, set_text, style_axes, style_plot,
+    style_text, tint_axis,
 )
 from .series import ColumnFeed, Envelope
 from .theme import DEFAULT, Theme
@@ -44,14 +45,13 @@ class LossCurveView(pg.PlotWidget):
         self.theme = theme
         self.snap = None
         plot = self.getPlotItem()
-        style_axes(plot, theme)
         self.grid = Grid(plot, theme.foreground)
         plot.setLabel("bottom", "epoch")
         plot.setLabel("left", "loss J(θ)")
-        self.legend = plot.addLegend(offset=(-10, 10), labelTextColor=theme.foreground)
+        self.legend = plot.addLegend(offset=(-10, 10))
         self.curves: dict[str, Series] = {}
         self.ghosts: dict[str, Series] = {}
-        self.test = Series(Curve(pen=pen(theme.test_color, theme.line_width, Qt.PenStyle.DashLine)), "test_loss")
+        self.test = Series(Curve(), "test_loss")
         plot.addItem(self.test.item)
         self._legend_names: dict = {}
         self.log = False
@@ -60,33 +60,51 @@ class LossCurveView(pg.PlotWidget):
         self._setting_range = False
         self._end_seen = 0
         plot.vb.sigRangeChangedManually.connect(self._range_changed_by_user)
-        self.marker = pg.InfiniteLine(angle=90, movable=False, pen=pen(theme.foreground, 1, Qt.PenStyle.DotLine))
+        self.marker = pg.InfiniteLine(angle=90, movable=False)
         plot.addItem(self.marker, ignoreBounds=True)
 
         # accuracy of the selected run on its own axis at the right, sharing the epoch axis
         plot.showAxis("right")
         self.acc_box = overlay_view(plot, plot.getAxis("right"), "accuracy", theme.accuracy_color)
         self.acc_box.setYRange(0.0, 1.0, padding=0.02)
-        self.accuracy = Series(Curve(pen=pen(theme.accuracy_color, theme.line_width * 0.7)), "accuracy")
+        self.accuracy = Series(Curve(), "accuracy")
         self.acc_box.addItem(self.accuracy.item)
 
         # the selected run's learning rate η_t on a third axis, outside the accuracy axis
         self.lr_axis = pg.AxisItem("right")
-        style_axes(plot, theme, axes=(self.lr_axis,))
-        self.lr_axis.setTextPen(theme.lr_color)
         plot.layout.addItem(self.lr_axis, 2, 3)
         self.lr_box = overlay_view(plot, self.lr_axis, "learning rate η", theme.lr_color)
-        self.lr = Series(Curve(pen=pen(theme.lr_color, theme.line_width * 0.7, Qt.PenStyle.DashDotLine)), "lr")
+        self.lr = Series(Curve(), "lr")
         self.lr_box.addItem(self.lr.item)
         self._lr_top = None
         self._show_lr_axis(False)
 
-        self.readout = pg.TextItem(color=theme.foreground, anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 200))
+        self.readout = pg.TextItem(anchor=(0, 1))
         plot.addItem(self.readout, ignoreBounds=True)
         self.readout.setVisible(False)
+        self.apply_theme(theme)
         self._hovered: tuple | None = None
         self.scene().sigMouseMoved.connect(self._hover)
         self.setToolTip(HOVER_TIP)
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Every item in ``theme``'s colours and sizes (a theme or zoom change)."""
+        self.theme = theme
+        plot = self.getPlotItem()
+        style_plot(self, theme, self.grid, self.legend)
+        style_axes(plot, theme, axes=(self.lr_axis,))
+        tint_axis(plot.getAxis("right"), theme.accuracy_color)
+        tint_axis(self.lr_axis, theme.lr_color)
+        self.test.item.use_pen(pen(theme.test_color, theme.line_width, Qt.PenStyle.DashLine))
+        self.accuracy.item.use_pen(pen(theme.accuracy_color, theme.line_width * 0.7))
+        self.lr.item.use_pen(pen(theme.lr_color, theme.line_width * 0.7, Qt.PenStyle.DashDotLine))
+        self.marker.setPen(pen(theme.foreground, max(1.0, theme.line_width / 2), Qt.PenStyle.DotLine))
+        style_text(self.readout, theme, fill=theme.label_fill)
+        for s in (*self.curves.values(), *self.ghosts.values()):
+            s._pen_key = None
+        self._legend_names = {}          # the labels are laid out again in the new colour and size
+        if self.snap is not None:
+            self.show_snapshot(self.snap)
 
     def _show_lr_axis(self, on: bool) -> None:
         if self.lr_axis.isVisible() != on:
@@ -130,9 +148,9 @@ class LossCurveView(pg.PlotWidget):
             store[run.id] = s
         width, alpha, dash = {"selected": (2.6, 1.0, run.dash), "other": (1.8, 0.9, run.dash),
                               "ghost": (1.8, 0.3, "dot")}[role]
-        key = (run.color, dash, width, alpha)
+        key = (run.spec.color, dash, width, alpha)
         if getattr(s, "_pen_key", None) != key:
-            s.item.use_pen(run_pen(run.color, dash, width * self.theme.line_width / 2, alpha))
+            s.item.use_pen(run_pen(self.theme.run_color(run.spec.color), dash, width * self.theme.line_width / 2, alpha))
             s._pen_key = key
         return s
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QPixmapCache
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPixmapCache
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -45,7 +45,9 @@ from .picture import save_picture
 from .picture_dialog import PictureDialog
 from .shortcut_overlay import ShortcutOverlay, keys_text
 from .sweep_view import SweepView
-from .theme import DEFAULT, Theme
+from .look import ZOOM_STEP, Look, apply_to_widgets
+from .presentation import Presenter
+from .theme import THEMES
 from .timeline import Timeline
 
 APP_NAME = "lrgui"
@@ -70,12 +72,13 @@ def _fmt(v: float) -> str:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, controller: Controller, settings: QSettings | None = None, theme: Theme = DEFAULT):
+    def __init__(self, controller: Controller, settings: QSettings | None = None):
         super().__init__()
         self.controller = controller
         self._closed = False
         self.settings = settings if settings is not None else QSettings()
-        self.theme = theme
+        self.look = Look(self.settings)
+        self.theme = theme = self.look.theme
         self.shortcut_overlay = None          # made when first shown
         self.setObjectName("lrgui-main")
         available = self.screen().availableGeometry()
@@ -87,9 +90,9 @@ class MainWindow(QMainWindow):
         self.loss_view = LossCurveView(theme)
         self.sigmoid_view = SigmoidView(theme)
         self.landscape_view = LandscapeView(theme)
-        self.runs_table = RunsTable()
+        self.runs_table = RunsTable(theme)
         self.sweep_view = SweepView(controller, theme)
-        self.equations_view = EquationsView()
+        self.equations_view = EquationsView(theme)
         self.actions = self._make_actions()
         self.timeline = Timeline(self.actions)
         central = QWidget()
@@ -104,7 +107,9 @@ class MainWindow(QMainWindow):
         mind_manners(self.timeline, self.landscape_view, *self.docks.values())
         self._make_menus()
         self._make_status_bar()
+        self.presenter = Presenter(self)
         self._connect()
+        self.apply_look()
         self._default_state = self.saveState()
         self._update_title()
         self._restore_layout()
@@ -255,6 +260,19 @@ class MainWindow(QMainWindow):
             "frame": a("&Fit every view", "F", "Frame all the points, the whole loss curve and the whole "
                                              "landscape (after zooming with the wheel)", self.frame_views),
             "fullscreen": a("F&ull screen", "F11", "Full screen on or off", self.toggle_full_screen, checkable=True),
+            "presentation": a("&Presentation", "F5", "Full screen with large type, the plane beside the other "
+                              "views and a slim bar of lecture controls (Esc leaves)", self.toggle_presentation,
+                              checkable=True),
+            "leave_presentation": a("Leave presentation", "Esc", "Back to the window as it was",
+                                    self.leave_presentation),
+            "zoom_in": a("&Zoom in", [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")],
+                         "Larger type, points and lines (remembered; presentation has its own zoom)",
+                         lambda: self.zoom_by(ZOOM_STEP)),
+            "zoom_out": a("Zoom &out", "Ctrl+-", "Smaller type, points and lines", lambda: self.zoom_by(1 / ZOOM_STEP)),
+            "zoom_reset": a("&Actual size", "Ctrl+0", "The usual size (in presentation: the presentation size)",
+                            self.zoom_reset),
+            "next_theme": a("Next &theme", "T", "Light, dark or projector (high contrast); remembered",
+                            self.next_theme),
             "restore": a("Restore &layout", "Ctrl+Alt+L", "Put every view back in its place",
                          self.restore_default_layout),
             "shortcuts": a("&Keyboard shortcuts", [QKeySequence("F1"), QKeySequence("?")],
@@ -298,8 +316,20 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         for key in ("equations", "internals", None, "shading", "contours", "misclassified", "log_loss",
-                    "equal_aspect", None, "frame", "fullscreen", "restore"):
+                    "equal_aspect", None, "frame", "fullscreen", "presentation", "leave_presentation", "restore", None,
+                    "zoom_in", "zoom_out", "zoom_reset", "next_theme"):
             view.addSeparator() if key is None else view.addAction(a[key])
+        themes = view.addMenu("T&heme")
+        themes.setToolTipsVisible(True)
+        group = QActionGroup(self)
+        self.theme_actions = {}
+        for name, theme in THEMES.items():
+            action = themes.addAction(theme.title)
+            action.setCheckable(True)
+            action.setToolTip(f"Colours of the {theme.title.lower()} theme (T cycles the themes)")
+            action.triggered.connect(lambda _on=False, name=name: self.set_theme(name))
+            group.addAction(action)
+            self.theme_actions[name] = action
         help_menu = bar.addMenu("&Help")
         for key in ("shortcuts", "first_steps", "about"):
             help_menu.addAction(a[key])
@@ -310,7 +340,6 @@ class MainWindow(QMainWindow):
         self.run_label = ElidedLabel()
         self.state_label = ElidedLabel()
         self.message_label = ElidedLabel()
-        self.message_label.set_look("#CC0066")
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(lambda: self.message_label.setText(""))
@@ -361,6 +390,8 @@ class MainWindow(QMainWindow):
         if self.docks["equations"].isVisible():
             self.equations_view.show_snapshot(snap)
         self.runs_table.show_snapshot(snap, self._distances)
+        if self.presenter.active:
+            self.presenter.show_snapshot(snap)
         self.panel.show_playing(snap.playing)
         self.actions["play"].setText("&Pause" if snap.playing else "&Play")
         for key in ("equal_aspect", "shading", "contours", "misclassified", "log_loss"):
@@ -645,6 +676,67 @@ class MainWindow(QMainWindow):
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
         self.actions["fullscreen"].setChecked(self.isFullScreen())
 
+    # -- look: theme, zoom, presentation --------------------------------------------------------------
+    def apply_look(self) -> None:
+        """Every view, widget and the pointer's overlay in the chosen theme at the zoom in use."""
+        theme = self.theme = self.look.theme
+        self.setFont(apply_to_widgets(theme))
+        for view in (self.plane, self.loss_view, self.sigmoid_view, self.landscape_view, self.sweep_view,
+                     self.equations_view, self.runs_table, self.panel):
+            view.apply_theme(theme)
+        self.message_label.set_look(theme.message_color)
+        self._show_click_class(self.controller.click_class)
+        if self.shortcut_overlay is not None:
+            self.shortcut_overlay.apply_theme(theme)
+        for name, action in self.theme_actions.items():
+            action.setChecked(name == self.look.theme_name)
+        self.actions["presentation"].setChecked(self.presenter.active)
+        self.actions["leave_presentation"].setEnabled(self.presenter.active)
+        if self.controller.latest is not None:
+            self.controller.redraw()
+
+    def set_theme(self, name: str) -> None:
+        self.look.set_theme(name)
+        self.apply_look()
+        self.show_message(f"Theme: {THEMES[name].title}")
+
+    def next_theme(self) -> None:
+        self.set_theme(self.look.next_theme())
+
+    def zoom_by(self, factor: float) -> None:
+        zoom = self.look.set_zoom(self.look.zoom * factor)
+        self.apply_look()
+        self.show_message(f"Zoom {zoom:.0%}")
+
+    def zoom_reset(self) -> None:
+        self.look.set_zoom(self.look.default_zoom())
+        self.apply_look()
+
+    def toggle_presentation(self) -> None:
+        self.leave_presentation() if self.presenter.active else self.enter_presentation()
+
+    def enter_presentation(self) -> None:
+        if self.shortcut_overlay is not None:
+            self.shortcut_overlay.hide()
+        self.look.presenting = True
+        self.presenter.enter()
+        self.apply_look()
+        self.focus_home()
+
+    def leave_presentation(self) -> None:
+        """Esc: close the shortcut list if it is open, else leave presentation mode."""
+        if self.shortcut_overlay is not None and self.shortcut_overlay.isVisible():
+            self.shortcut_overlay.hide()
+            self.focus_home()
+            return
+        if not self.presenter.active:
+            return
+        self.look.presenting = False
+        self.presenter.leave()
+        self.apply_look()
+        self.actions["fullscreen"].setChecked(self.isFullScreen())
+        self.focus_home()
+
     def _equations_shown(self, visible: bool) -> None:
         """While the equations are in view, a click on a point takes it apart instead of adding one
         (and the point taken apart is let go when they are hidden)."""
@@ -661,7 +753,7 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         """Show (or hide) every shortcut over the window."""
         if self.shortcut_overlay is None:
-            self.shortcut_overlay = ShortcutOverlay(self, self.theme.font_size * 1.3)
+            self.shortcut_overlay = ShortcutOverlay(self, self.theme)
         self.shortcut_overlay.toggle()
 
     def show_first_steps(self) -> None:
@@ -711,6 +803,9 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closed = True
+        if self.presenter.active:           # remember the window as it is outside presentation
+            self.look.presenting = False
+            self.presenter.leave()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()

@@ -47,7 +47,7 @@ def set_contours(item: pg.PlotCurveItem, xs, ys, values, levels) -> None:
     item.setData(x, y, connect=connect if len(x) else "all")
 
 
-def two_colour_lut(low: str, high: str, background: str = "#ffffff", strength: float = 90 / 255) -> np.ndarray:
+def two_colour_lut(low: str, high: str, background: str, strength: float = 90 / 255) -> np.ndarray:
     """A 256-entry RGB table from ``low`` through ``background`` to ``high``, each end mixed into
     the background at ``strength``: probability shading. The table is opaque (the mix is done
     here, not by the painter), so the image is copied to the screen rather than blended."""
@@ -101,15 +101,66 @@ def style_axes(plot_item: pg.PlotItem, theme, axes=None) -> None:
     redrawn only when the axis changes: axes are text, and repainting text on every frame costs
     more than everything else in a plot. Ticks show plain numbers (2e+154), never a unit prefix
     beside the label (x₁ (x1e+27) over ticks of 2e+127 misleads). ``axes`` (default: the plot's
-    four) are the AxisItems to style."""
-    font = QFont()
-    font.setPointSizeF(theme.font_size)
+    four) are the AxisItems to style; called again with another theme, restyles them."""
+    font = pixel_font(theme.px())
     for axis in axes or [plot_item.getAxis(name) for name in ("left", "bottom", "right", "top")]:
         axis.enableAutoSIPrefix(False)
-        axis.setStyle(tickFont=font)
+        axis.setStyle(tickFont=font, tickTextOffset=max(3, round(theme.font_px * 0.3)))
+        axis.setPen(theme.foreground)
         axis.setTextPen(theme.foreground)
-        axis.labelStyle = {"font-size": f"{theme.font_size * 1.1:g}pt", "color": theme.foreground}
+        style = {"font-size": f"{theme.px(1.1)}px", "color": theme.foreground}
+        if axis.labelText or axis.labelUnits:
+            axis.setLabel(axis.labelText, axis.labelUnits, **style)
+        else:
+            axis.labelStyle = style
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def tint_axis(axis: pg.AxisItem, color: str) -> None:
+    """An axis's ticks and label in ``color`` (an axis for a second quantity, in that quantity's
+    colour); its size stays the theme's."""
+    axis.setTextPen(color)
+    axis.setLabel(axis.labelText, axis.labelUnits, **{**axis.labelStyle, "color": color})
+
+
+def pixel_font(px: int, base: QFont | None = None) -> QFont:
+    """``base`` (default: the application's font) at ``px`` pixels."""
+    font = QFont(base) if base is not None else QFont()
+    font.setPixelSize(max(1, int(px)))
+    return font
+
+
+def style_text(item: pg.TextItem, theme, factor: float = 1.0, color: str | None = None, fill: str | None = None,
+               border: bool = False) -> None:
+    """A TextItem (or an InfiniteLine's label) in the theme: its colour (default: the
+    foreground), ``factor`` × the theme's font, ``fill`` behind it and a border if asked."""
+    # Qt keeps a cached text's old pixels (or none) through a font change: drop the cache meanwhile.
+    text = item.textItem
+    modes = [(part, part.cacheMode()) for part in (item, text)]
+    for part, _mode in modes:
+        part.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    item.setColor(color or theme.foreground)
+    font = pixel_font(theme.px(factor), text.font())
+    if font != text.font():
+        item.setFont(font)
+    for part, mode in modes:
+        part.setCacheMode(mode)
+    if fill is not None:
+        item.fill = pg.mkBrush(fill)
+    if border:
+        item.border = pg.mkPen(theme.foreground, width=1)
+    item.update()
+
+
+def style_plot(widget: pg.PlotWidget, theme, grid: "Grid | None" = None, legend=None) -> None:
+    """The background, axes, grid and legend of a plot widget in ``theme``."""
+    widget.setBackground(theme.background)
+    style_axes(widget.getPlotItem(), theme)
+    if grid is not None:
+        grid.set_color(theme.foreground, theme.grid_strength)
+    if legend is not None:
+        legend.setLabelTextColor(theme.foreground)
+        legend.setLabelTextSize(f"{theme.px()}px")
 
 
 def keep_pixels(*items) -> None:
@@ -133,14 +184,18 @@ class Grid(pg.GraphicsObject):
     def __init__(self, plot_item: pg.PlotItem, color: str, strength: float = 0.15):
         super().__init__()
         self._axes = (plot_item.getAxis("bottom"), plot_item.getAxis("left"))
-        c = QColor(color)
-        c.setAlphaF(strength)
-        self._pen = QPen(c, 1)
-        self._pen.setCosmetic(True)
+        self.set_color(color, strength)
         self._at: tuple[np.ndarray, np.ndarray] = (EMPTY, EMPTY)     # x of vertical, y of horizontal lines
         self._rect = QRectF()
         self.setZValue(-8)
         plot_item.addItem(self, ignoreBounds=True)
+
+    def set_color(self, color: str, strength: float = 0.15) -> None:
+        c = QColor(color)
+        c.setAlphaF(strength)
+        self._pen = QPen(c, 1)
+        self._pen.setCosmetic(True)
+        self.update()
 
     def viewTransformChanged(self):               # noqa: N802 (pyqtgraph's name)
         super().viewTransformChanged()
@@ -336,7 +391,7 @@ class Dots(pg.GraphicsObject):
     Positions in data coordinates; ``size`` is the dot's diameter in pixels. A dot is filled with
     ``color`` and edged with ``outline``, or (``hollow``) is only a ring of ``color``."""
 
-    def __init__(self, color: str, size: float, outline: str | None = "#ffffff", hollow: bool = False,
+    def __init__(self, color: str, size: float, outline: str | None = None, hollow: bool = False,
                  ring_width: float = 1.6):
         super().__init__()
         self._look = (color, float(size), outline, hollow, ring_width)
@@ -346,6 +401,16 @@ class Dots(pg.GraphicsObject):
         self._bounds = QRectF()
         self._padded: QRectF | None = None
         self._fragments = internals.PrimitiveArray(QPainter.PixmapFragment, 10)
+
+    def set_look(self, color: str, size: float, outline: str | None = None, hollow: bool = False,
+                 ring_width: float = 1.6) -> None:
+        """Another colour or size for every dot (a theme or zoom change)."""
+        self.prepareGeometryChange()
+        self._look = (color, float(size), outline, hollow, ring_width)
+        self._size = float(size)
+        self._stamp = None
+        self._padded = None
+        self.update()
 
     def _pixmap(self, ratio: float):
         """The dot, drawn once per device pixel ratio."""

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .theme import DEFAULT, Theme
 from .plot_helpers import dash_style
 
 COLUMNS = ("Run", "On", "Epoch", "Loss", "Acc.", "‖∇J‖", "‖θ−θ*‖", "Status", "")
@@ -62,8 +63,9 @@ class RunsTable(QTableWidget):
     removeRequested = Signal(str)
     renameRequested = Signal(str, str)
 
-    def __init__(self, parent=None):
+    def __init__(self, theme: Theme = DEFAULT, parent=None):
         super().__init__(0, len(COLUMNS), parent)
+        self.theme = theme
         self.setHorizontalHeaderLabels(COLUMNS)
         for i, tip in enumerate(TIPS):
             self.horizontalHeaderItem(i).setToolTip(tip)
@@ -135,12 +137,17 @@ class RunsTable(QTableWidget):
             row.addWidget(b)
         return w
 
+    def apply_theme(self, theme: Theme) -> None:
+        """Run colours from ``theme`` (the rows are drawn again with the next snapshot)."""
+        self.theme = theme
+        self._structure = None
+
     def show_snapshot(self, snap, distances) -> None:
         """Update the rows from a snapshot; ``distances(snap)`` maps run id → ‖θ − θ*‖ (or ∞),
         asked only when the figures are shown."""
         self._updating = True
         ids = [r.id for r in snap.runs]
-        structure = (tuple((r.id, r.spec.label, r.spec.muted, r.color, r.dash) for r in snap.runs),
+        structure = (tuple((r.id, r.spec.label, r.spec.muted, r.spec.color, r.dash) for r in snap.runs),
                      snap.selected.id if snap.selected is not None else None)
         structure_changed = structure != self._structure
         self._structure = structure
@@ -180,9 +187,10 @@ class RunsTable(QTableWidget):
             name = r.spec.label
             self._set(row, 0, name, f"{name}: double click to rename")
             item = self.item(row, 0)
-            icon_key = (r.color, r.dash)
+            color = self.theme.run_color(r.spec.color)
+            icon_key = (color, r.dash)
             if getattr(item, "_icon_key", None) != icon_key:
-                item.setIcon(swatch(r.color, r.dash))
+                item.setIcon(swatch(color, r.dash))
                 item._icon_key = icon_key
                 touched = True
             self._set(row, 1, "", "Shown in the views" if not r.spec.muted else "Hidden (still trained)")

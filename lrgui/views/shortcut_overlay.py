@@ -9,6 +9,9 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QKeySequence, QPainter
 from PySide6.QtWidgets import QLabel, QMenuBar, QVBoxLayout, QWidget
 
+from .plot_helpers import pixel_font
+from .theme import DEFAULT, Theme
+
 COLUMNS = 3
 
 
@@ -39,20 +42,25 @@ def menu_shortcuts(bar: QMenuBar) -> list[tuple[str, list[tuple[str, str]]]]:
 class ShortcutOverlay(QWidget):
     """A child of the main window that covers it while shown."""
 
-    def __init__(self, window, font_size: float = 13.0):
+    def __init__(self, window, theme: Theme = DEFAULT):
         super().__init__(window)
         self.window_ = window
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.label = QLabel(self)
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = self.label.font()
-        font.setPointSizeF(font_size)
-        self.label.setFont(font)
+        self.apply_theme(theme)
         layout = QVBoxLayout(self)
         layout.addWidget(self.label)
         self.hide()
         window.installEventFilter(self)
+
+    def apply_theme(self, theme: Theme) -> None:
+        """The overlay's colours and its type (1.15 × the theme's); shown again if open."""
+        self.theme = theme
+        self.label.setFont(pixel_font(theme.px(1.15), self.label.font()))
+        if self.isVisible():
+            self.label.setText(self._html())
 
     def text(self) -> str:
         """What the overlay shows, as plain text (for tests)."""
@@ -61,14 +69,15 @@ class ShortcutOverlay(QWidget):
     def _html(self) -> str:
         groups = menu_shortcuts(self.window_.menuBar())
         cells = []
+        t = self.theme
         for title, rows in groups:
-            body = "".join(f"<tr><td align=right style='color:#ffd54a; padding-right:10px'><b>{html.escape(k)}</b></td>"
-                           f"<td style='color:#ffffff'>{html.escape(t)}</td></tr>" for k, t in rows)
-            cells.append(f"<td valign=top style='padding:0 24px'><p style='color:#9ecbff; font-size:large'>"
+            body = "".join(f"<tr><td align=right style='color:{t.overlay_key}; padding-right:10px'><b>{html.escape(k)}</b>"
+                           f"</td><td style='color:{t.overlay_text}'>{html.escape(t_)}</td></tr>" for k, t_ in rows)
+            cells.append(f"<td valign=top style='padding:0 24px'><p style='color:{t.overlay_heading}; font-size:large'>"
                          f"<b>{html.escape(title)}</b></p><table cellspacing=3>{body}</table></td>")
         table = "".join("<tr>" + "".join(cells[i:i + COLUMNS]) + "</tr>" for i in range(0, len(cells), COLUMNS))
-        return (f"<p style='color:#ffffff; font-size:x-large'><b>Keyboard shortcuts</b></p>"
-                f"<table>{table}</table><p style='color:#cccccc'>Esc, F1 or ? closes this</p>")
+        return (f"<p style='color:{t.overlay_text}; font-size:x-large'><b>Keyboard shortcuts</b></p>"
+                f"<table>{table}</table><p style='color:{t.overlay_heading}'>Esc, F1 or ? closes this</p>")
 
     def toggle(self) -> None:
         self.close_overlay() if self.isVisible() else self.open_overlay()
@@ -89,7 +98,7 @@ class ShortcutOverlay(QWidget):
 
     def paintEvent(self, event) -> None:        # noqa: N802 (Qt's name)
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(20, 20, 28, 225))
+        painter.fillRect(self.rect(), QColor(self.theme.overlay_fill))
 
     def keyPressEvent(self, event) -> None:     # noqa: N802
         if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F1, Qt.Key.Key_Question):

@@ -35,9 +35,8 @@ from ..core.objective import LOSSES, PENALTIES
 from ..core.optimizers import OPTIMIZERS
 from ..core.params import Param
 from ..core.resampling import CLASS_WEIGHTS, RESAMPLING
-from ..core.session import RUN_COLORS
 from .controls import ElidedLabel, NumberEdit, ParamForm, checkbox, mind_manners
-from .theme import DEFAULT
+from .theme import DEFAULT, Theme
 
 # Slider positions: these epochs per second, then (rightmost) as fast as possible.
 SPEEDS = (1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1000)
@@ -107,7 +106,7 @@ class SidePanel(QWidget):
             self.tabs.addTab(self.pages[title], title)
         layout.addWidget(self.tabs, 1)
         mind_manners(self)
-        self._fit_width()
+        self.apply_theme(theme)
         controller.sessionChanged.connect(self._on_change)
         controller.clickClassChanged.connect(self._show_click_class)
         controller.speedChanged.connect(self.show_speed)
@@ -187,7 +186,6 @@ class SidePanel(QWidget):
         self.class_group = QButtonGroup(self)
         for c in (0, 1):
             button = QRadioButton(f"class {c} ({theme.class_names[c]})")
-            button.setStyleSheet(f"QRadioButton {{ color: {theme.class_colors[c]}; font-weight: bold; }}")
             button.setToolTip(f"Left click on the data plane adds a class-{c} point (key {c}); "
                               "right click or Shift+click adds the other class")
             self.class_group.addButton(button, c)
@@ -378,10 +376,20 @@ class SidePanel(QWidget):
     def _on_change(self, change) -> None:
         self.show_session()
 
+    def apply_theme(self, theme: Theme) -> None:
+        """Class and run colours from ``theme``; the width follows the (zoomed) font."""
+        self.theme = theme
+        for c in (0, 1):
+            self.class_group.button(c).setStyleSheet(
+                f"QRadioButton {{ color: {theme.class_colors[c]}; font-weight: bold; }}")
+        self._fit_width()
+        if self._form_for is not None:
+            self.show_session()
+
     def show_session(self) -> None:
         session = self.controller.session
         spec = session.selected_run
-        color = RUN_COLORS[spec.color % len(RUN_COLORS)]
+        color = self.theme.run_color(spec.color)
         self.run_name.setText(f"Run: {spec.label}")
         self.run_name.set_look(color, bold=True)
         self._show_counts(session.data)

@@ -11,7 +11,8 @@ from ..core.features import decision_in_original_units, theta_length
 from ..core.numerics import sigmoid
 from ..core.objective import LOSSES
 from .plot_helpers import (
-    EMPTY, Curve, Dots, Grid, keep_pixels, nice_ceiling, overlay_view, pen, set_line, set_text, style_axes,
+    EMPTY, Curve, Dots, Grid, keep_pixels, nice_ceiling, overlay_view, pen, set_line, set_text, style_plot,
+    style_text,
 )
 from .theme import DEFAULT, Theme
 
@@ -27,36 +28,31 @@ class SigmoidView(pg.PlotWidget):
         super().__init__(parent=parent, background=theme.background)
         self.theme = theme
         plot = self.getPlotItem()
-        style_axes(plot, theme)
         self.grid = Grid(plot, theme.foreground)
         plot.setLabel("bottom", "z = θᵀx")
         plot.setLabel("left", "p = σ(z)")
         plot.setMouseEnabled(x=False, y=False)
         plot.setYRange(-0.12, 1.12, padding=0)
-        self.curve = Curve(pen=pen(theme.curve_color, theme.line_width))
+        self.curve = Curve()
         plot.addItem(self.curve)
         keep_pixels(self.curve)         # σ(z) changes only with the z range, the dots every frame
-        self.points = [Dots(theme.class_colors[c], theme.point_size * 0.8) for c in (0, 1)]
+        self.points = [Dots(theme.class_colors[c], theme.point_size) for c in (0, 1)]
         for item in self.points:
             plot.addItem(item)
-        self.focus_ring = Dots(theme.focus_color, theme.point_size * 2.4, hollow=True, ring_width=theme.line_width * 1.5)
+        self.focus_ring = Dots(theme.focus_color, theme.point_size)
         self.focus_ring.setZValue(20)
         plot.addItem(self.focus_ring)
-        self.threshold_line = pg.InfiniteLine(pos=0.5, angle=0, movable=True,
-                                              pen=pen(theme.boundary_color, theme.line_width * 0.7, Qt.PenStyle.DashLine),
-                                              label="threshold {value:.2f}",
-                                              labelOpts={"position": 0.15, "color": theme.foreground,
-                                                         "anchors": [(0, 1), (0, 1)]})
+        self.threshold_line = pg.InfiniteLine(pos=0.5, angle=0, movable=True, label="threshold {value:.2f}",
+                                              labelOpts={"position": 0.15, "anchors": [(0, 1), (0, 1)]})
         self.threshold_line.setBounds((0.001, 0.999))
-        self.z_line = pg.InfiniteLine(pos=0.0, angle=90, movable=False,
-                                      pen=pen(theme.boundary_color, theme.line_width * 0.5, Qt.PenStyle.DotLine),
-                                      label="z = {value:.2f}", labelOpts={"position": 0.3, "color": theme.foreground})
+        self.z_line = pg.InfiniteLine(pos=0.0, angle=90, movable=False, label="z = {value:.2f}",
+                                      labelOpts={"position": 0.3})
         plot.addItem(self.threshold_line, ignoreBounds=True)
         plot.addItem(self.z_line, ignoreBounds=True)
         keep_pixels(self.threshold_line.label, self.z_line.label)
         self.threshold_line.sigPositionChangeFinished.connect(
             lambda line: self.thresholdChanged.emit(float(line.value())))
-        self.note = pg.TextItem(color=theme.foreground, anchor=(0, 0))
+        self.note = pg.TextItem(anchor=(0, 0))
         plot.addItem(self.note, ignoreBounds=True)
 
         # each point's gradient term |∂ℓ/∂z| on a right-hand axis (View tab), with the term as a
@@ -64,10 +60,8 @@ class SigmoidView(pg.PlotWidget):
         plot.showAxis("right")
         self.terms_box = overlay_view(plot, plot.getAxis("right"), "|∂ℓ/∂z| gradient term",
                                       theme.foreground)
-        self.term_curves = [Curve(pen=pen(theme.class_colors[c], theme.line_width * 0.6, Qt.PenStyle.DashLine))
-                            for c in (0, 1)]
-        self.terms = [pg.ScatterPlotItem(symbol="o", size=theme.point_size * 0.7, brush=None,
-                                         pen=pg.mkPen(theme.class_colors[c], width=1.2)) for c in (0, 1)]
+        self.term_curves = [Curve() for _ in (0, 1)]
+        self.terms = [pg.ScatterPlotItem(symbol="o", brush=None) for _ in (0, 1)]
         for item in (*self.term_curves, *self.terms):
             self.terms_box.addItem(item)
         self._terms_shown = None
@@ -77,8 +71,31 @@ class SigmoidView(pg.PlotWidget):
         self._data = None
         self._jitter = EMPTY
         self._half_width = NICE[0]
+        self.snap = None
+        self.apply_theme(theme)
         self.setToolTip("Every point at its z = θᵀx and its label (0 or 1): points on the wrong side of "
                         "the threshold are misclassified. Drag the dashed line to move the threshold.")
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Every item in ``theme``'s colours and sizes (a theme or zoom change)."""
+        self.theme = theme
+        style_plot(self, theme, self.grid)
+        self.curve.use_pen(pen(theme.curve_color, theme.line_width))
+        for c, item in enumerate(self.points):
+            item.set_look(theme.class_colors[c], theme.point_size * 0.8, outline=theme.point_outline)
+        self.focus_ring.set_look(theme.focus_color, theme.point_size * 2.4, hollow=True,
+                                 ring_width=theme.line_width * 1.5)
+        self.threshold_line.setPen(pen(theme.boundary_color, theme.line_width * 0.7, Qt.PenStyle.DashLine))
+        self.z_line.setPen(pen(theme.boundary_color, theme.line_width * 0.5, Qt.PenStyle.DotLine))
+        for line in (self.threshold_line, self.z_line):
+            style_text(line.label, theme)
+        style_text(self.note, theme)
+        for c in (0, 1):
+            self.term_curves[c].use_pen(pen(theme.class_colors[c], theme.line_width * 0.6, Qt.PenStyle.DashLine))
+            self.terms[c].setSize(theme.point_size * 0.7)
+            self.terms[c].setPen(pg.mkPen(theme.class_colors[c], width=max(1.2, theme.line_width * 0.6)))
+        if self.snap is not None:
+            self.show_snapshot(self.snap)
 
     def _pick(self, data) -> None:
         n = data.n
@@ -88,6 +105,7 @@ class SigmoidView(pg.PlotWidget):
         self._jitter = np.random.default_rng(2).uniform(-JITTER, JITTER, len(self._shown))
 
     def show_snapshot(self, snap) -> None:
+        self.snap = snap
         if snap.data is not self._data:
             self._pick(snap.data)
         t = float(np.clip(snap.view.threshold, 0.001, 0.999))

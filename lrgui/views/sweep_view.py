@@ -27,10 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.config import MAX_EPOCHS_LIMIT
-from ..core.session import RUN_COLORS
 from ..core.sweep import sweepable
 from .controls import mind_manners
-from .plot_helpers import LogAxis, style_axes
+from .plot_helpers import LogAxis, style_plot, style_text
 from .theme import DEFAULT, Theme
 
 # what the plot shows: label → (entry field, axis label)
@@ -109,18 +108,16 @@ class SweepView(QWidget):
 
         self.plot = pg.PlotWidget(background=theme.background, axisItems={"bottom": LogAxis("bottom")})
         item = self.plot.getPlotItem()
-        style_axes(item, theme)
         item.setLogMode(x=True, y=False)
         item.setXRange(-3, 1, padding=0.02)             # 0.001 … 10 until there are results
         item.setLabel("bottom", "learning rate η (log scale)")
         item.showGrid(x=True, y=True, alpha=0.2)
-        self.legend = item.addLegend(offset=(-10, 10), labelTextColor=theme.foreground)
+        self.legend = item.addLegend(offset=(-10, 10))
         self.curves: list[pg.PlotDataItem] = []
-        self.failed = pg.ScatterPlotItem(symbol="x", size=theme.point_size * 1.6,
-                                         pen=pg.mkPen(theme.wrong_color, width=2), brush=None)
+        self.failed = pg.ScatterPlotItem(symbol="x", brush=None)
         self.failed.setZValue(5)
         item.addItem(self.failed)
-        self.failed_label = pg.TextItem(color=theme.wrong_color, anchor=(0, 1))
+        self.failed_label = pg.TextItem(anchor=(0, 1))
         item.addItem(self.failed_label, ignoreBounds=True)
         self.heat = pg.ImageItem()
         self.heat.setLookupTable(pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256))
@@ -128,6 +125,7 @@ class SweepView(QWidget):
         self.heat.setVisible(False)
         item.addItem(self.heat)
         self.plot.scene().sigMouseClicked.connect(self._clicked_heat)
+        self.apply_theme(theme)
         self.plot.setToolTip("Click a point to add that configuration to the race as a new run")
 
         layout = QVBoxLayout(self)
@@ -163,13 +161,24 @@ class SweepView(QWidget):
         self.param.blockSignals(False)
         self._param_chosen(self.param.currentText())
 
+    def apply_theme(self, theme: Theme) -> None:
+        """Every item in ``theme``'s colours and sizes (a theme or zoom change)."""
+        self.theme = theme
+        style_plot(self.plot, theme, legend=self.legend)
+        self.failed.setSize(theme.point_size * 1.6)
+        self.failed.setPen(pg.mkPen(theme.wrong_color, width=max(2.0, theme.line_width)))
+        style_text(self.failed_label, theme, color=theme.wrong_color)
+        if self.results is not None:
+            self._mark_stale()
+            self._draw(rebuild=True)
+
     def _mark_stale(self) -> None:
         """The plot's title: a warning when the results are of other data or settings than the
         selected run's now, and the heat map's colour scale."""
         stale = self.results is not None and not self.controller.sweep_is_current()
         parts = (["results of earlier data or settings: sweep again"] if stale else []) + \
             ([self._heat_title] if self._heat_title else [])
-        self.plot.getPlotItem().setTitle(" · ".join(parts) or None,
+        self.plot.getPlotItem().setTitle(" · ".join(parts) or None, size=f"{self.theme.px(1.1)}px",
                                          color=self.theme.wrong_color if stale else self.theme.foreground)
 
     def _param_chosen(self, name: str) -> None:
@@ -225,7 +234,7 @@ class SweepView(QWidget):
         lrs = np.asarray(r.grid.lrs)
         if rebuild:
             for g, (name, _indices) in enumerate(groups):
-                color = RUN_COLORS[g % len(RUN_COLORS)]
+                color = self.theme.run_color(g)
                 curve = pg.PlotDataItem(pen=pg.mkPen(color, width=self.theme.line_width), symbol="o",
                                         symbolSize=self.theme.point_size, symbolBrush=color, symbolPen=None)
                 curve.sigPointsClicked.connect(lambda _item, points, _ev, g=g: self._clicked(g, points))

@@ -1,0 +1,100 @@
+"""The window's look: which theme, how large (the zoom), remembered between sessions.
+
+The window keeps two zooms, one for its ordinary layout and one for presentation mode (which
+starts large enough to read from the back of a hall); Ctrl+= / Ctrl+- / Ctrl+0 change the one in
+use. The widgets (panel, tables, status bar) follow the theme's palette and the zoomed font.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor, QFont, QFontInfo, QPalette
+from PySide6.QtWidgets import QApplication
+
+from .theme import LIGHT, THEMES, Theme
+
+ZOOM_STEP = 1.15
+ZOOM_RANGE = (0.6, 4.0)
+# At 1920 × 1080 this makes tick labels 26 px and the status text 24 px high.
+PRESENTATION_ZOOM = 2.0
+
+
+class Look:
+    """The theme's name and the two zooms, read from and written to ``settings``."""
+
+    def __init__(self, settings: QSettings):
+        self.settings = settings
+        name = str(settings.value("look/theme", LIGHT.name))
+        self.theme_name = name if name in THEMES else LIGHT.name
+        self.presenting = False
+
+    def _zoom_key(self) -> str:
+        return "look/presentation_zoom" if self.presenting else "look/zoom"
+
+    def default_zoom(self) -> float:
+        return PRESENTATION_ZOOM if self.presenting else 1.0
+
+    @property
+    def zoom(self) -> float:
+        try:
+            z = float(self.settings.value(self._zoom_key(), self.default_zoom()))
+        except (TypeError, ValueError):
+            z = self.default_zoom()
+        return min(max(z, ZOOM_RANGE[0]), ZOOM_RANGE[1]) if z == z else self.default_zoom()
+
+    def set_zoom(self, zoom: float) -> float:
+        """Set the zoom in use (kept within ZOOM_RANGE); returns what was set."""
+        zoom = min(max(float(zoom), ZOOM_RANGE[0]), ZOOM_RANGE[1])
+        self.settings.setValue(self._zoom_key(), zoom)
+        return zoom
+
+    def set_theme(self, name: str) -> None:
+        if name not in THEMES:
+            raise KeyError(name)
+        self.theme_name = name
+        self.settings.setValue("look/theme", name)
+
+    def next_theme(self) -> str:
+        names = list(THEMES)
+        self.set_theme(names[(names.index(self.theme_name) + 1) % len(names)])
+        return self.theme_name
+
+    @property
+    def theme(self) -> Theme:
+        """The chosen theme at the zoom in use."""
+        return THEMES[self.theme_name].scaled(self.zoom)
+
+
+_LIGHT_PALETTE: QPalette | None = None
+_BASE_FONT: QFont | None = None
+
+
+def apply_to_widgets(theme: Theme) -> QFont:
+    """The application's palette for ``theme`` (dialogs and menus included) and the font the
+    window's widgets should use: the platform's font, scaled as the theme's fonts are."""
+    global _LIGHT_PALETTE, _BASE_FONT
+    app = QApplication.instance()
+    if _LIGHT_PALETTE is None:
+        _LIGHT_PALETTE, _BASE_FONT = QPalette(app.palette()), QFont(app.font())
+    app.setPalette(dark_palette(theme) if theme.dark else _LIGHT_PALETTE)
+    font = QFont(_BASE_FONT)
+    font.setPixelSize(max(8, round(QFontInfo(_BASE_FONT).pixelSize() * theme.font_px / LIGHT.font_px)))
+    return font
+
+
+def dark_palette(theme: Theme) -> QPalette:
+    p = QPalette()
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    colours = {
+        role.Window: "#2A2A31", role.WindowText: theme.foreground, role.Base: theme.background,
+        role.AlternateBase: "#24242A", role.Text: theme.foreground, role.Button: "#34343C",
+        role.ButtonText: theme.foreground, role.BrightText: "#FFFFFF", role.Highlight: "#3D6FB6",
+        role.HighlightedText: "#FFFFFF", role.ToolTipBase: "#34343C", role.ToolTipText: theme.foreground,
+        role.PlaceholderText: "#9A9AA2", role.Link: "#7FB2FF", role.Light: "#4A4A52", role.Midlight: "#3E3E46",
+        role.Mid: "#2E2E35", role.Dark: "#1A1A1E", role.Shadow: "#000000",
+    }
+    for r, c in colours.items():
+        p.setColor(r, QColor(c))
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        p.setColor(group.Disabled, r, QColor("#80808A"))
+    return p

@@ -1,0 +1,182 @@
+"""Presentation mode, zoom and themes, measured on the items the views draw."""
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QFontInfo, QPalette
+from PySide6.QtWidgets import QApplication
+
+from lrgui.views.look import PRESENTATION_ZOOM, Look
+from lrgui.views.presentation import HIDDEN_VIEWS, SIDE_VIEWS
+from lrgui.views.theme import DARK, LIGHT, PROJECTOR, THEMES
+
+VIEWS = Path(__file__).resolve().parents[2] / "lrgui" / "views"
+
+
+def plots(w) -> dict:
+    return {"plane": w.plane, "loss": w.loss_view, "sigmoid": w.sigmoid_view,
+            "landscape": w.landscape_view.plot_widget, "sweep": w.sweep_view.plot}
+
+
+def text_sizes(w) -> dict:
+    """The pixel height of the type of every view: tick labels, axis labels, notes, legends,
+    line labels, the equations, the status bar."""
+    out = {}
+    for name, widget in plots(w).items():
+        plot = widget.getPlotItem()
+        for side in ("bottom", "left"):
+            axis = plot.getAxis(side)
+            out[f"{name} {side} ticks"] = axis.style["tickFont"].pixelSize()
+            out[f"{name} {side} label"] = int(re.search(r"(\d+)px", axis.labelStyle["font-size"]).group(1))
+    out["plane note"] = w.plane.note.textItem.font().pixelSize()
+    out["sigmoid threshold label"] = w.sigmoid_view.threshold_line.label.textItem.font().pixelSize()
+    out["loss readout"] = w.loss_view.readout.textItem.font().pixelSize()
+    out["loss legend"] = int(w.loss_view.legend.opts["labelTextSize"].rstrip("px"))
+    out["internals legend"] = w.landscape_view.internals.legend.textItem.font().pixelSize()
+    out["equations"] = QFontInfo(w.equations_view.font()).pixelSize()
+    out["status"] = QFontInfo(w.run_label.font()).pixelSize()
+    out["runs table"] = QFontInfo(w.runs_table.font()).pixelSize()
+    return out
+
+
+def layout(w) -> dict:
+    return {key: (dock.isVisible(), w.dockWidgetArea(dock)) for key, dock in w.docks.items()}
+
+
+def test_f5_presents_everything_larger_and_esc_restores_the_layout(driver):
+    w = driver.window
+    driver.train(3)
+    before, before_layout, geometry = text_sizes(w), layout(w), w.geometry()
+    driver.key(Qt.Key.Key_F5, widget=w.plane)
+    assert w.presenter.active and w.actions["presentation"].isChecked()
+    assert not w.menuBar().isVisible() and w.presenter.bar.isVisible()
+    assert w.geometry() == w.screen().geometry()
+    assert all(not w.docks[k].isVisible() for k in HIDDEN_VIEWS)
+    assert all(w.docks[k].isVisible() and w.dockWidgetArea(w.docks[k]) == Qt.DockWidgetArea.RightDockWidgetArea
+               for k in SIDE_VIEWS)
+    assert w.plane.width() > w.landscape_view.width() and w.plane.height() > w.landscape_view.height()
+    now = text_sizes(w)
+    for what, px in now.items():
+        assert px >= 0.9 * PRESENTATION_ZOOM * before[what], what
+    assert min(v for k, v in now.items() if "ticks" in k) >= 24
+    assert now["status"] >= 22
+    # the slim bar's buttons are the window's actions; its label follows the selected run
+    bar_actions = {a for a in w.presenter.bar.actions()}
+    assert {w.actions[k] for k in ("play", "step", "step_back", "reset", "lr_up", "lr_down", "next_optimizer",
+                                   "add_run")} <= bar_actions
+    lr = driver.controller.session.selected_run.config.hyper["lr"]
+    w.actions["lr_up"].trigger()
+    driver.settle()
+    assert w.presenter.lr_label.text().startswith(f"η = {2 * lr:.3g}  ·  gd")
+    driver.key(Qt.Key.Key_Escape, widget=w.plane)
+    assert not w.presenter.active and not w.actions["leave_presentation"].isEnabled()
+    assert w.menuBar().isVisible() and not w.presenter.bar.isVisible()
+    assert layout(w) == before_layout and w.geometry().size() == geometry.size()
+    assert text_sizes(w) == before
+
+
+def test_esc_closes_the_shortcut_list_before_it_leaves_presentation(driver):
+    w = driver.window
+    w.actions["presentation"].trigger()
+    driver.key(Qt.Key.Key_F1, widget=w.plane)
+    assert w.shortcut_overlay.isVisible()
+    driver.key(Qt.Key.Key_Escape, widget=w.shortcut_overlay)
+    assert not w.shortcut_overlay.isVisible() and w.presenter.active
+    driver.key(Qt.Key.Key_Escape, widget=w.plane)
+    assert not w.presenter.active
+
+
+def test_the_pointer_hides_while_it_rests_and_comes_back_when_moved(driver, qtbot):
+    w = driver.window
+    w.presenter.pointer.timer.setInterval(30)
+    w.actions["presentation"].trigger()
+
+    def blank():
+        cursor = QApplication.overrideCursor()
+        return cursor is not None and cursor.shape() == Qt.CursorShape.BlankCursor
+
+    qtbot.waitUntil(blank, timeout=3000)
+    qtbot.mouseMove(w.plane.viewport(), QPoint(40, 40))
+    qtbot.mouseMove(w.plane.viewport(), QPoint(60, 50))
+    assert not blank()
+    w.actions["leave_presentation"].trigger()
+    assert QApplication.overrideCursor() is None
+
+
+def test_zoom_keys_scale_and_are_remembered_apart_for_presentation(driver, tmp_path):
+    w = driver.window
+    ticks = lambda: w.plane.getPlotItem().getAxis("bottom").style["tickFont"].pixelSize()   # noqa: E731
+    assert ticks() == round(LIGHT.font_px)
+    driver.key(Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier, widget=w.plane)
+    driver.key(Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier, widget=w.plane)
+    assert ticks() == round(LIGHT.font_px * 1.15 ** 2)
+    assert w.plane.scatters[0].opts["size"] == LIGHT.point_size * 1.15 ** 2
+    w.actions["presentation"].trigger()
+    assert ticks() == round(LIGHT.font_px * PRESENTATION_ZOOM)
+    driver.key(Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier, widget=w.plane)
+    assert ticks() == round(LIGHT.font_px * PRESENTATION_ZOOM / 1.15)
+    w.actions["leave_presentation"].trigger()
+    assert ticks() == round(LIGHT.font_px * 1.15 ** 2)
+    w.settings.sync()
+    remembered = Look(QSettings(w.settings.fileName(), QSettings.Format.IniFormat))
+    assert abs(remembered.zoom - 1.15 ** 2) < 1e-9
+    remembered.presenting = True
+    assert abs(remembered.zoom - PRESENTATION_ZOOM / 1.15) < 1e-9
+    driver.key(Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier, widget=w.plane)
+    assert ticks() == round(LIGHT.font_px)
+
+
+def colours(w) -> dict:
+    run = driver_run_boundary(w)
+    return {
+        "plane background": w.plane.backgroundBrush().color().name(),
+        "loss background": w.loss_view.backgroundBrush().color().name(),
+        "sigmoid background": w.sigmoid_view.backgroundBrush().color().name(),
+        "landscape background": w.landscape_view.plot_widget.backgroundBrush().color().name(),
+        "class 0": w.plane.scatters[0].opts["brush"].color().name(),
+        "class 1": w.plane.scatters[1].opts["brush"].color().name(),
+        "boundary": run,
+        "ticks": w.plane.getPlotItem().getAxis("bottom").textPen().color().name(),
+        "sigmoid curve": w.sigmoid_view.curve.opts["pen"].color().name(),
+        "window": QApplication.palette().color(QPalette.ColorRole.Window).name(),
+    }
+
+
+def driver_run_boundary(w) -> str:
+    item = next(iter(w.plane.boundaries.values()))
+    return item.opts["pen"].color().name()
+
+
+def test_t_cycles_the_themes_every_view_follows_and_the_choice_is_remembered(driver):
+    w = driver.window
+    driver.train(2)
+    light = colours(w)
+    assert light["plane background"] == LIGHT.background.lower() and light["boundary"] == LIGHT.run_colors[0].lower()
+    for theme in (DARK, PROJECTOR):
+        driver.key(Qt.Key.Key_T, widget=w.plane)
+        driver.settle()
+        now = colours(w)
+        for view in ("plane", "loss", "sigmoid", "landscape"):
+            assert now[f"{view} background"] == theme.background.lower()
+        assert (now["class 0"], now["class 1"]) == tuple(c.lower() for c in theme.class_colors)
+        assert now["boundary"] == theme.run_colors[0].lower()
+        assert now["ticks"] == theme.foreground.lower()
+        assert now["sigmoid curve"] == theme.curve_color.lower()
+        assert w.theme_actions[theme.name].isChecked()
+        assert w.settings.value("look/theme") == theme.name
+    assert colours(w)["window"] == light["window"] != "#2a2a31"        # the projector is light
+    w.theme_actions["dark"].trigger()
+    assert colours(w)["window"] == "#2a2a31"
+    w.theme_actions["light"].trigger()
+    assert colours(w) == light
+    assert set(THEMES) == {"light", "dark", "projector"}
+
+
+def test_no_view_names_a_colour_of_its_own():
+    """Every colour the views draw with comes from the theme (only the theme and the palette
+    builder spell colours out)."""
+    literal = re.compile(r"#[0-9A-Fa-f]{6}\b|#[0-9A-Fa-f]{3}\b|QColor\(\d|mkBrush\(\d|mkColor\(\d")
+    offenders = [f"{path.name}:{i}" for path in VIEWS.glob("*.py") if path.name not in ("theme.py", "look.py")
+                 for i, line in enumerate(path.read_text().splitlines(), 1) if literal.search(line)]
+    assert offenders == []
