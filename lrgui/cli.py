@@ -331,6 +331,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_train(argv[1:])
     if argv and argv[0] == "sweep":
         return run_sweep_command(argv[1:])
+    if argv and argv[0] in ("render", "code"):
+        from . import cli_slides
+
+        return (cli_slides.run_render if argv[0] == "render" else cli_slides.run_code)(argv[1:])
     args = _open_parser().parse_args(argv)
     from .explorer import run_explorer
 

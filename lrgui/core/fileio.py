@@ -149,22 +149,34 @@ def atomic_writer(path, mode: str = "w", encoding: str | None = "utf-8", newline
     """A file object for ``path`` that replaces it atomically when the block ends without an
     exception (and leaves it untouched otherwise)."""
     target = Path(os.path.realpath(path))
+    binary = "b" in mode
+    open_args = {} if binary else {"encoding": encoding, "newline": newline}
+    if target.exists() and not target.is_file():
+        with open(target, mode, **open_args) as fh:       # a device or a pipe: write into it
+            yield fh
+        return
+    with atomic_path(target) as tmp, open(tmp, mode, **open_args) as fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+@contextlib.contextmanager
+def atomic_path(path, suffix: str = ".tmp") -> Iterator[Path]:
+    """A fresh temporary path beside ``path`` (the file a symbolic link points to, if it is
+    one) for a writer that needs a name (an encoder, a subprocess): when the block ends
+    without an exception it replaces ``path`` atomically, keeping its permissions; otherwise it
+    is removed and ``path`` is untouched. ``suffix`` ends the temporary name (encoders choose
+    the format by it)."""
+    target = Path(os.path.realpath(path))
     try:
         info = os.stat(target)
     except FileNotFoundError:
         info = None
-    binary = "b" in mode
-    open_args = {} if binary else {"encoding": encoding, "newline": newline}
-    if info is not None and not stat.S_ISREG(info.st_mode):
-        with open(target, mode, **open_args) as fh:       # a device or a pipe: write into it
-            yield fh
-        return
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=suffix)
+    os.close(fd)
     try:
-        with os.fdopen(fd, mode, **open_args) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
+        yield Path(tmp)
         os.chmod(tmp, stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:

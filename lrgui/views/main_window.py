@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +33,7 @@ from ..core.diagnose import SEPARABLE_REASON
 from ..core.examples import EXAMPLES
 from ..core.errors import LrguiError
 from ..core.numerics import norm
+from ..core.session import Session
 from ..core.session_file import SUFFIX
 from .controls import ElidedLabel, mind_manners
 from .data_plane import DataPlaneView
@@ -42,7 +44,8 @@ from .side_panel import SidePanel
 from .sigmoid_view import SigmoidView
 from .equations_view import EquationsView
 from .picture import save_picture
-from .picture_dialog import PictureDialog
+from .picture_dialog import AnimationDialog, PictureDialog
+from .animation import Export
 from .shortcut_overlay import ShortcutOverlay, keys_text
 from .sweep_view import SweepView
 from .look import ZOOM_STEP, Look, apply_to_widgets
@@ -80,6 +83,7 @@ class MainWindow(QMainWindow):
         self.look = Look(self.settings)
         self.theme = theme = self.look.theme
         self.shortcut_overlay = None          # made when first shown
+        self.export_job = None                # an animation being rendered apart (Export)
         self.setObjectName("lrgui-main")
         available = self.screen().availableGeometry()
         self.resize(min(1800, int(available.width() * 0.95)), min(1000, int(available.height() * 0.92)))
@@ -193,6 +197,9 @@ class MainWindow(QMainWindow):
             "export_picture": a("Export &picture…", "Ctrl+Shift+P",
                                 "Save the whole window or one view as PNG or SVG at a chosen size (for slides)",
                                 self.export_picture),
+            "export_animation": a("Export a&nimation…", "Ctrl+Shift+M",
+                                  "Save the run as a GIF or MP4, one frame per epoch, of the whole window or one "
+                                  "view (drawn apart: the window stays usable)", self.export_animation),
             "histories": a("Include &histories when saving", "Ctrl+Alt+H",
                            "Save what every run recorded, so that the session reopens at the same epoch",
                            lambda on: self.settings.setValue("session/histories", bool(on)), checkable=True),
@@ -298,7 +305,7 @@ class MainWindow(QMainWindow):
             action.setToolTip(example.description)
             action.setObjectName(f"example-{name}")
             action.triggered.connect(lambda _checked=False, name=name: self.open_example(name))
-        for key in ("save", "save_as", None, "export", "export_history", "export_theta", "export_picture", None,
+        for key in ("save", "save_as", None, "export", "export_history", "export_theta", "export_picture", "export_animation", None,
                     "histories", None, "quit"):
             file_menu.addSeparator() if key is None else file_menu.addAction(a[key])
         for title, keys in (("&Edit", ("undo", "redo", None, "delete", "clear", "new_data", None, "class0", "class1")),
@@ -601,6 +608,58 @@ class MainWindow(QMainWindow):
             return
         self.show_message(f"Saved the picture to {path}")
 
+    def export_animation(self) -> None:
+        """Ask what to animate and where, then render it apart from this window, with progress
+        and Cancel (the window goes on answering meanwhile)."""
+        if self.export_job is not None:
+            self.export_progress.show()
+            self.export_progress.raise_()
+            return
+        snap = self.controller.latest
+        dialog = AnimationDialog(snap.end if snap is not None else 0, self.look.theme_name, self)
+        if self._modal(dialog.exec) != QDialog.DialogCode.Accepted:
+            return
+        job = dialog.job()
+        name = dialog.what.currentText().lower().replace(" ", "-")
+        path = self._save_as("Export animation", f"{name}.gif", "GIF animations (*.gif);;MP4 videos (*.mp4)")
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".gif"
+        recording = self.controller.recording()
+        session = Session(**self.controller.session.values())
+        try:
+            export = Export(session, recording, job, path, dialog.fps.value(), self)
+        except LrguiError as exc:
+            self._modal(QMessageBox.warning, self, "Cannot export the animation", str(exc))
+            return
+        progress = QProgressDialog(f"Rendering {Path(path).name}…", "Cancel", 0, 0, self)
+        progress.setWindowTitle("Export animation")
+        progress.setMinimumDuration(0)
+        progress.setModal(False)
+        progress.canceled.connect(export.cancel)
+        export.progress.connect(lambda done, total: (progress.setMaximum(total), progress.setValue(done)))
+        export.done.connect(lambda note: self._animation_ended(path, note, None))
+        export.failed.connect(lambda why: self._animation_ended(path, "", why))
+        self.export_job, self.export_progress = export, progress
+        progress.show()
+        export.start()
+
+    def _animation_ended(self, path: str, note: str, error: str | None) -> None:
+        export, progress = self.export_job, self.export_progress
+        self.export_job = None
+        progress.reset()
+        progress.hide()
+        QTimer.singleShot(0, export.close)      # not from inside its own signal
+        QTimer.singleShot(0, progress.deleteLater)
+        if error == "cancelled":
+            self.show_message(f"Cancelled: {Path(path).name} was not written")
+        elif error:
+            self.show_message(error)
+            self._modal(QMessageBox.warning, self, "Cannot export the animation", error)
+        else:
+            self.show_message(f"Saved the animation to {path}" + (f" ({note})" if note else ""))
+
     def _remember(self, path: str) -> None:
         path = str(Path(path).resolve())
         recent = [p for p in self.settings.value("files/recent", [], type=list) if p != path]
@@ -803,6 +862,9 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closed = True
+        if self.export_job is not None:
+            self.export_job.close()
+            self.export_job = None
         if self.presenter.active:           # remember the window as it is outside presentation
             self.look.presenting = False
             self.presenter.leave()

@@ -37,17 +37,36 @@ def _paint(widget: QWidget, painter: QPainter, size: QSize, background: QColor) 
     QWidget.render(widget, painter, QPoint(0, 0))      # the widget's own paint, scaled: still vectors
 
 
-def picture_bytes(widget: QWidget, suffix: str, size: tuple[int, int] | None = None) -> bytes:
-    """The widget as a file of type ``suffix`` (".png", ".svg", …), ``size`` = (width, height)
-    in pixels (default: the widget's own)."""
+def _size(widget: QWidget, size: tuple[int, int] | None) -> QSize:
     width, height = size or (widget.width(), widget.height())
     if not (1 <= width <= SIZE_LIMIT and 1 <= height <= SIZE_LIMIT):
         raise PictureError(f"a picture is 1 to {SIZE_LIMIT} pixels wide and high, not {width} × {height}")
-    suffix = suffix.lower()
-    qsize = QSize(int(width), int(height))
-    background = widget.palette().color(widget.backgroundRole())
+    return QSize(int(width), int(height))
+
+
+def _background(widget: QWidget) -> QColor:
     if isinstance(widget, QGraphicsView) and widget.backgroundBrush().style() != Qt.BrushStyle.NoBrush:
-        background = widget.backgroundBrush().color()          # a plot: its own background
+        return widget.backgroundBrush().color()          # a plot: its own background
+    return widget.palette().color(widget.backgroundRole())
+
+
+def picture_image(widget: QWidget, size: tuple[int, int] | None = None) -> QImage:
+    """The widget painted into an image of ``size`` = (width, height) pixels (default: its own)."""
+    qsize = _size(widget, size)
+    image = QImage(qsize, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    _paint(widget, painter, qsize, _background(widget))
+    painter.end()
+    return image
+
+
+def picture_bytes(widget: QWidget, suffix: str, size: tuple[int, int] | None = None) -> bytes:
+    """The widget as a file of type ``suffix`` (".png", ".svg", …), ``size`` = (width, height)
+    in pixels (default: the widget's own)."""
+    qsize = _size(widget, size)
+    width, height = qsize.width(), qsize.height()
+    suffix = suffix.lower()
+    background = _background(widget)
     if suffix == ".svg":
         data = QByteArray()
         buffer = QBuffer(data)
@@ -64,10 +83,7 @@ def picture_bytes(widget: QWidget, suffix: str, size: tuple[int, int] | None = N
         return bytes(data)
     if suffix not in RASTER:
         raise PictureError(f"a picture is saved as {', '.join(sorted([*RASTER, '.svg']))}, not {suffix or 'no extension'}")
-    image = QImage(qsize, QImage.Format.Format_ARGB32_Premultiplied)
-    painter = QPainter(image)
-    _paint(widget, painter, qsize, background)
-    painter.end()
+    image = picture_image(widget, (width, height))
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
