@@ -128,3 +128,61 @@ def run_render(argv: list[str]) -> int:
         print(f"{PROG} render: note: {note}", file=sys.stderr)
     print(f"wrote {args.out}")
     return 0
+
+
+CODE_HELP = """Print a short, plain numpy script that reproduces one run of a session: the same training
+rows, the same feature maps, the cost and the optimizer's update rule written out (scipy.optimize
+for cg, bfgs and lbfgs), the same stopping rules. Run with plain `python`, its last line is θ in
+the data's units as a JSON array, as '{prog} train SESSION --json' gives it for that run."""
+
+
+def _code_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=f"{PROG} code", description=CODE_HELP.format(prog=PROG),
+                     epilog=f"Examples shipped with {PROG}:\n{_examples_text()}\n\n"
+                            f"e.g. {PROG} code optimizer-race --run 2 > race_adam.py && python race_adam.py\n"
+                            "Exit status: 0 with the script, 2 with one line on stderr for input that "
+                            "cannot give one.",
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("session", help="a session file or an example's name")
+    parser.add_argument("--run", metavar="K",
+                        help="the run: its number (1 is the first), id or name (default: the selected run)")
+    parser.add_argument("--out", metavar="FILE.py", help="write the script to FILE.py instead of printing it")
+    parser.add_argument("--data-file", metavar="FILE.csv",
+                        help="write the training rows to FILE.csv and have the script read them "
+                             "(needed beyond 5,000 rows)")
+    return parser
+
+
+def pick_run(session, which: str | None):
+    """The run named by ``which`` (1-based number, id or name), or the selected one."""
+    from .core.errors import ConfigError
+
+    if which is None:
+        return session.selected_run
+    for i, spec in enumerate(session.runs, 1):
+        if which in (str(i), spec.id, spec.label):
+            return spec
+    names = ", ".join(f"{i} ({spec.label})" for i, spec in enumerate(session.runs, 1))
+    raise ConfigError(f"no run {which!r} in the session; its runs are {names}")
+
+
+def code_text(args) -> str:
+    from .core.code import script, write_rows
+    from .core.fileio import write_text
+
+    session, _recording = load_session(args.session)
+    spec = pick_run(session, args.run)
+    title = f"{spec.label} ({Path(args.session).name})"
+    if args.data_file:
+        write_rows(session.data, spec.config, args.data_file)
+    text = script(session.data, spec.config, title, args.data_file)
+    if args.out:
+        write_text(args.out, text)
+        return f"wrote {args.out}"
+    return text.rstrip("\n")
+
+
+def run_code(argv: list[str]) -> int:
+    from .cli import _answer
+
+    return _answer("code", code_text, _code_parser().parse_args(argv))

@@ -24,7 +24,8 @@ from ..core.config import RunConfig
 from ..core.dataset import Dataset
 from ..core.errors import ConfigError, LrguiError
 from ..core.examples import COMPARED_OPTIMIZERS, EXAMPLES, SQUARED_DEMO_DATA, SQUARED_DEMO_RUN
-from ..core.fileio import atomic_writer
+from ..core.code import script
+from ..core.fileio import atomic_writer, write_text
 from ..core.history import write_history_csv
 from ..core.generators import generate
 from ..core.numerics import column_means
@@ -606,6 +607,20 @@ class Controller(QObject):
         except (ValueError, OSError) as exc:          # ValueError: a θ beyond floating point
             return self._refuse(f"Cannot save {path}: {getattr(exc, 'strerror', None) or exc}")
         self.message.emit(f"Saved θ of {run.spec.label} at epoch {run.epoch:,} to {path}")
+        return True
+
+    def run_script(self) -> str:
+        """"Show the code": a plain numpy script that reproduces the selected run trained alone
+        from its start. Raises LrguiError when the run cannot be trained on the data."""
+        spec = self.session.selected_run
+        return script(self.session.data, spec.config, f"{spec.label} ({self.title()})")
+
+    def save_script(self, path) -> bool:
+        try:
+            write_text(path, self.run_script())
+        except (LrguiError, OSError) as exc:
+            return self._refuse(f"Cannot save {path}: {getattr(exc, 'strerror', None) or exc}")
+        self.message.emit(f"Saved the script to {path}: run it with python")
         return True
 
     def title(self) -> str:

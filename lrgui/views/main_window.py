@@ -42,6 +42,7 @@ from .loss_curve import LossCurveView
 from .runs_table import RunsTable
 from .side_panel import SidePanel
 from .sigmoid_view import SigmoidView
+from .code_view import CodeView
 from .equations_view import EquationsView
 from .picture import save_picture
 from .picture_dialog import AnimationDialog, PictureDialog
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.runs_table = RunsTable(theme)
         self.sweep_view = SweepView(controller, theme)
         self.equations_view = EquationsView(theme)
+        self.code_view = CodeView(controller, theme)
         self.actions = self._make_actions()
         self.timeline = Timeline(self.actions)
         central = QWidget()
@@ -144,12 +146,14 @@ class MainWindow(QMainWindow):
             "sigmoid": self._dock("Sigmoid", self.sigmoid_view, area.BottomDockWidgetArea, "Ctrl+5"),
             "sweep": self._dock("Sweep", self.sweep_view, area.RightDockWidgetArea, "Ctrl+6"),
             "equations": self._dock("Equations", self.equations_view, area.RightDockWidgetArea, "Ctrl+7"),
+            "code": self._dock("Code", self.code_view, area.RightDockWidgetArea, "Ctrl+8"),
         }
         self.splitDockWidget(self.docks["runs"], self.docks["landscape"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["landscape"], self.docks["sweep"])
         self.tabifyDockWidget(self.docks["landscape"], self.docks["equations"])
-        self.docks["sweep"].hide()
-        self.docks["equations"].hide()
+        self.tabifyDockWidget(self.docks["landscape"], self.docks["code"])
+        for key in ("sweep", "equations", "code"):
+            self.docks[key].hide()
         self.splitDockWidget(self.docks["loss"], self.docks["sigmoid"], Qt.Orientation.Horizontal)
         width, height = self.width(), self.height()
         self.resizeDocks([self.docks["panel"]], [self.panel.minimumWidth()], Qt.Orientation.Horizontal)
@@ -246,6 +250,9 @@ class MainWindow(QMainWindow):
                                 lambda: c.cycle_optimizer(1)),
             "previous_optimizer": a("Previous optimizer", "Shift+O", "The previous optimizer for the selected run",
                                     lambda: c.cycle_optimizer(-1)),
+            "show_code": a("Show the c&ode", "Ctrl+Shift+C", "A plain numpy script that reproduces the selected "
+                           "run: the data, the features, the cost and the update rule written out",
+                           self.show_code),
             "internals": a("Optimizer &internals", "I", "Draw the selected run's next update on the landscape: "
                            "−∇J, the step, the velocity, the step sizes, the search direction or Newton's model",
                            lambda on: c.set_view(internals=bool(on)), checkable=True),
@@ -322,7 +329,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
-        for key in ("equations", "internals", None, "shading", "contours", "misclassified", "log_loss",
+        for key in ("equations", "show_code", "internals", None, "shading", "contours", "misclassified", "log_loss",
                     "equal_aspect", None, "frame", "fullscreen", "presentation", "leave_presentation", "restore", None,
                     "zoom_in", "zoom_out", "zoom_reset", "next_theme"):
             view.addSeparator() if key is None else view.addAction(a[key])
@@ -382,6 +389,7 @@ class MainWindow(QMainWindow):
         t.duplicateRequested.connect(lambda run_id: c.add_run(run_id))
         t.removeRequested.connect(c.remove_run)
         t.renameRequested.connect(c.rename_run)
+        self.code_view.saveRequested.connect(self.save_code)
 
     def focus_home(self) -> None:
         """Keyboard focus to the data plane: every single-key action works from there."""
@@ -396,6 +404,8 @@ class MainWindow(QMainWindow):
         self.landscape_view.show_snapshot(snap)
         if self.docks["equations"].isVisible():
             self.equations_view.show_snapshot(snap)
+        if self.docks["code"].isVisible():
+            self.code_view.show_session(self.controller.session)
         self.runs_table.show_snapshot(snap, self._distances)
         if self.presenter.active:
             self.presenter.show_snapshot(snap)
@@ -587,7 +597,7 @@ class MainWindow(QMainWindow):
         """What a picture can show, by name."""
         return {"Whole window": self, "Data plane": self.plane, "Loss curve": self.loss_view,
                 "Sigmoid": self.sigmoid_view, "Loss landscape": self.landscape_view,
-                "Equations": self.equations_view, "Sweep": self.sweep_view}
+                "Equations": self.equations_view, "Code": self.code_view, "Sweep": self.sweep_view}
 
     def export_picture(self) -> None:
         dialog = PictureDialog(self.picture_views(), self)
@@ -741,7 +751,7 @@ class MainWindow(QMainWindow):
         theme = self.theme = self.look.theme
         self.setFont(apply_to_widgets(theme))
         for view in (self.plane, self.loss_view, self.sigmoid_view, self.landscape_view, self.sweep_view,
-                     self.equations_view, self.runs_table, self.panel):
+                     self.equations_view, self.code_view, self.runs_table, self.panel):
             view.apply_theme(theme)
         self.message_label.set_look(theme.message_color)
         self._show_click_class(self.controller.click_class)
@@ -803,6 +813,18 @@ class MainWindow(QMainWindow):
         self.controller.set_inspecting(visible)
         if not visible and self.controller.focus is not None:
             self.controller.focus_point(None)
+
+    def show_code(self) -> None:
+        dock = self.docks["code"]
+        dock.show()
+        dock.raise_()
+        self.code_view.show_session(self.controller.session)
+
+    def save_code(self) -> None:
+        stem = re.sub(r"[^\w-]+", "_", self.controller.session.selected_run.label).strip("_") or "run"
+        path = self._save_as("Save the script", f"{stem}.py", "Python scripts (*.py);;All files (*)")
+        if path and not self.controller.save_script(path):
+            self._modal(QMessageBox.warning, self, "Cannot save the script", self.controller.last_error)
 
     def show_equations(self) -> None:
         dock = self.docks["equations"]
