@@ -1,5 +1,6 @@
 """The command line: ``lrgui [FILE|SESSION]`` opens the explorer, ``lrgui train DATA|SESSION …``
-trains headless."""
+trains headless, ``lrgui sweep`` sweeps, ``lrgui render`` and ``lrgui code`` (in cli_slides)
+make pictures, animations and scripts of a session."""
 
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ KEYS_HELP = """In the window:
   Ctrl+Shift+H / T          export the selected run's history (CSV) / θ (JSON)
   S / C / M / L             shading / p contours / misclassified rings / log-scale loss
   G                         new data from the same generator (the next seed)
+  Ctrl+Shift+M              export an animation (GIF, MP4) of the window or a view
+  Ctrl+Shift+C              show the code: the selected run as a plain numpy script
+  F5                        presentation mode (Esc leaves)   T  next theme (light, dark, projector)
+  Ctrl+= / Ctrl+- / Ctrl+0  zoom type, points and lines in / out / back
   F1 or ?                   every shortcut, over the window"""
 
 
@@ -57,7 +62,10 @@ def _open_parser() -> argparse.ArgumentParser:
                f"  {PROG} train DATA …      train without a window and print the result "
                f"(DATA may be a session: every run is trained)\n"
                f"  {PROG} sweep DATA --lr FROM:TO:COUNT …   train a learning-rate sweep on every "
-               f"core or a Dask cluster\n\n{KEYS_HELP}\n\n"
+               f"core or a Dask cluster\n"
+               f"  {PROG} render SESSION --out FILE.{{png,svg,gif,mp4}} …   a picture or an animation "
+               f"without a window\n"
+               f"  {PROG} code SESSION [--run K]   a plain numpy script that reproduces a run\n\n{KEYS_HELP}\n\n"
                f"See '{PROG} train --help' for the training options and the README for the session format.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from ..core.errors import LrguiError
 from .picture import RASTER, picture_image
 from .plot_helpers import pixel_font
-from .theme import THEMES
+from .theme import THEMES, rgba
 
 VIEWS = {"window": None, "plane": "plane", "loss": "loss_view", "sigmoid": "sigmoid_view",
          "landscape": "landscape_view"}
@@ -85,7 +85,7 @@ def stamp(image: QImage, text: str, theme) -> None:
     pad = metrics.height() // 4
     box = QRectF(0, 0, metrics.horizontalAdvance(text) + 2 * pad, metrics.height() + pad)
     box.moveBottomRight(QRectF(image.rect()).bottomRight() - QRectF(0, 0, pad, pad).bottomRight())
-    painter.fillRect(box, QColor(theme.label_fill))
+    painter.fillRect(box, rgba(theme.label_fill))
     painter.setPen(QColor(theme.foreground))
     painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
     painter.end()

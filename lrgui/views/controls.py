@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSlider,
@@ -127,8 +127,9 @@ class ElidedLabel(QWidget):
         palette.setColor(QPalette.ColorRole.WindowText,
                          QColor(color) if color else QApplication.palette().color(QPalette.ColorRole.WindowText))
         self.setPalette(palette)
-        font = self.font()
-        font.setBold(bold)
+        font = QFont()                   # only the weight is set: size and face follow the window's
+        if bold:
+            font.setBold(True)
         self.setFont(font)
         self.updateGeometry()
         self.update()

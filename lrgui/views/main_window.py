@@ -759,10 +759,13 @@ class MainWindow(QMainWindow):
             self.shortcut_overlay.apply_theme(theme)
         for name, action in self.theme_actions.items():
             action.setChecked(name == self.look.theme_name)
-        self.actions["presentation"].setChecked(self.presenter.active)
-        self.actions["leave_presentation"].setEnabled(self.presenter.active)
+        self._show_presenting()
         if self.controller.latest is not None:
             self.controller.redraw()
+
+    def _show_presenting(self) -> None:
+        self.actions["presentation"].setChecked(self.presenter.active)
+        self.actions["leave_presentation"].setEnabled(self.presenter.active)
 
     def set_theme(self, name: str) -> None:
         self.look.set_theme(name)
@@ -801,8 +804,9 @@ class MainWindow(QMainWindow):
         if not self.presenter.active:
             return
         self.look.presenting = False
+        self.apply_look()               # the usual sizes first: the docks then get their widths back
         self.presenter.leave()
-        self.apply_look()
+        self._show_presenting()
         self.actions["fullscreen"].setChecked(self.isFullScreen())
         self.focus_home()
 

@@ -10,6 +10,8 @@ from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsTextItem
 
+from .theme import rgba
+
 EMPTY = np.empty(0)
 
 
@@ -146,7 +148,7 @@ def style_text(item: pg.TextItem, theme, factor: float = 1.0, color: str | None 
     for part, mode in modes:
         part.setCacheMode(mode)
     if fill is not None:
-        item.fill = pg.mkBrush(fill)
+        item.fill = pg.mkBrush(rgba(fill))
     if border:
         item.border = pg.mkPen(theme.foreground, width=1)
     item.update()

@@ -6,11 +6,11 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QKeySequence, QPainter
+from PySide6.QtGui import QKeySequence, QPainter
 from PySide6.QtWidgets import QLabel, QMenuBar, QVBoxLayout, QWidget
 
 from .plot_helpers import pixel_font
-from .theme import DEFAULT, Theme
+from .theme import DEFAULT, Theme, rgba
 
 COLUMNS = 3
 
@@ -61,23 +61,41 @@ class ShortcutOverlay(QWidget):
         self.label.setFont(pixel_font(theme.px(1.15), self.label.font()))
         if self.isVisible():
             self.label.setText(self._html())
+            self._fit()
 
     def text(self) -> str:
         """What the overlay shows, as plain text (for tests)."""
         return self.label.text()
 
     def _html(self) -> str:
-        groups = menu_shortcuts(self.window_.menuBar())
-        cells = []
         t = self.theme
-        for title, rows in groups:
-            body = "".join(f"<tr><td align=right style='color:{t.overlay_key}; padding-right:10px'><b>{html.escape(k)}</b>"
-                           f"</td><td style='color:{t.overlay_text}'>{html.escape(t_)}</td></tr>" for k, t_ in rows)
-            cells.append(f"<td valign=top style='padding:0 24px'><p style='color:{t.overlay_heading}; font-size:large'>"
-                         f"<b>{html.escape(title)}</b></p><table cellspacing=3>{body}</table></td>")
-        table = "".join("<tr>" + "".join(cells[i:i + COLUMNS]) + "</tr>" for i in range(0, len(cells), COLUMNS))
+        columns: list[list[str]] = [[] for _ in range(COLUMNS)]
+        groups = menu_shortcuts(self.window_.menuBar())
+        target = sum(len(rows) + 2 for _title, rows in groups) / COLUMNS
+        filled, column = 0, 0
+        for title, rows in groups:            # the menus in order, a column filled before the next
+            if filled and filled + (len(rows) + 2) / 2 > target * (column + 1) and column < COLUMNS - 1:
+                column += 1
+            body = "".join(f"<tr><td align=right style='color:{t.overlay_key}; padding-right:10px'>"
+                           f"<b>{html.escape(k)}</b></td><td style='color:{t.overlay_text}'>{html.escape(name)}</td></tr>"
+                           for k, name in rows)
+            columns[column].append(f"<p style='color:{t.overlay_heading}; font-size:large'><b>{html.escape(title)}"
+                                   f"</b></p><table cellspacing=2>{body}</table>")
+            filled += len(rows) + 2
+        cells = "".join(f"<td valign=top style='padding:0 20px'>{''.join(c)}</td>" for c in columns if c)
         return (f"<p style='color:{t.overlay_text}; font-size:x-large'><b>Keyboard shortcuts</b></p>"
-                f"<table>{table}</table><p style='color:{t.overlay_heading}'>Esc, F1 or ? closes this</p>")
+                f"<table><tr>{cells}</tr></table><p style='color:{t.overlay_heading}'>Esc, F1 or ? closes this</p>")
+
+    def _fit(self) -> None:
+        """The theme's type, made smaller until the whole list fits over the window."""
+        room = self.window_.rect().size()
+        px = self.theme.px(1.15)
+        while px > 8:
+            self.label.setFont(pixel_font(px, self.label.font()))
+            hint = self.label.sizeHint()
+            if hint.width() <= room.width() - 20 and hint.height() <= room.height() - 20:
+                break
+            px -= 1
 
     def toggle(self) -> None:
         self.close_overlay() if self.isVisible() else self.open_overlay()
@@ -85,6 +103,7 @@ class ShortcutOverlay(QWidget):
     def open_overlay(self) -> None:
         self.label.setText(self._html())
         self.setGeometry(self.window_.rect())
+        self._fit()
         self.show()
         self.raise_()
         self.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -98,7 +117,7 @@ class ShortcutOverlay(QWidget):
 
     def paintEvent(self, event) -> None:        # noqa: N802 (Qt's name)
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(self.theme.overlay_fill))
+        painter.fillRect(self.rect(), rgba(self.theme.overlay_fill))
 
     def keyPressEvent(self, event) -> None:     # noqa: N802
         if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F1, Qt.Key.Key_Question):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from PySide6.QtGui import QColor
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -68,6 +70,16 @@ class Theme:
     def px(self, factor: float = 1.0) -> int:
         """A font's pixel size: ``factor`` × ``font_px``, at least 6."""
         return max(6, round(self.font_px * factor))
+
+
+def rgba(text: str) -> QColor:
+    """A colour written #RRGGBB or #RRGGBBAA (alpha last, as CSS writes it; Qt alone would read
+    eight digits as #AARRGGBB)."""
+    if len(text) == 9:
+        color = QColor(text[:7])
+        color.setAlpha(int(text[7:], 16))
+        return color
+    return QColor(text)
 
 
 LIGHT = Theme()

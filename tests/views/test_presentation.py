@@ -41,7 +41,9 @@ def text_sizes(w) -> dict:
 
 
 def layout(w) -> dict:
-    return {key: (dock.isVisible(), w.dockWidgetArea(dock)) for key, dock in w.docks.items()}
+    """Each dock's visibility, area and width (to a few pixels)."""
+    return {key: (dock.isVisible(), w.dockWidgetArea(dock), round(dock.width() / 8) if dock.isVisible() else 0)
+            for key, dock in w.docks.items()}
 
 
 def test_f5_presents_everything_larger_and_esc_restores_the_layout(driver):
