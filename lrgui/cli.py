@@ -111,7 +111,7 @@ def _train_parser(sweep: bool = False) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("data", help="a data file, the name of a generator (see below)"
-                        + ("" if sweep else " or a session file"))
+                        + ("" if sweep else " or a session file (or a shipped example's name, e.g. optimizer-race)"))
     groups = {
         "data": parser.add_argument_group("data"),
         "model": parser.add_argument_group("model"),
@@ -221,7 +221,7 @@ def _train_session(args) -> tuple[list, list[str], int]:
     if _given_options(args) or args.gen or args.label_column or args.history:
         raise ConfigError("a session's runs carry their own settings: give training options, --gen, "
                           "--label-column and --history only with a data file or generator")
-    session = read_session(args.data).session
+    session = read_session(_session_path(args.data)).session
     results, titles = [], []
     for spec in session.runs:
         results.append(train_result(train_alone(session.data, spec.config)))
@@ -272,6 +272,18 @@ def _is_file(path: str) -> bool:
         return False
 
 
+def _session_path(name: str) -> str:
+    """``name`` itself, or the session file of the shipped example of that name (a file of that
+    name wins, and so does a generator: ``circles`` is generated data)."""
+    from .core.examples import example_session_path
+    from .core.generators import GENERATORS
+
+    if name in GENERATORS:
+        return name
+    path = example_session_path(name)
+    return str(path) if path is not None else name
+
+
 def _train_text(args) -> str:
     """What ``lrgui train`` prints for ``args``; raises LrguiError or OSError for bad input."""
     from .core.options import config_from_options
@@ -281,7 +293,7 @@ def _train_text(args) -> str:
     if "\0" in args.data:
         from .core.errors import LrguiError
         raise LrguiError("a file name cannot hold a NUL character")
-    if _is_file(args.data) and looks_like_session(args.data):
+    if _is_file(_session_path(args.data)) and looks_like_session(_session_path(args.data)):
         results, titles, n = _train_session(args)
         require_finite(results)
         if args.json:

@@ -22,17 +22,24 @@ def _examples_text() -> str:
     return "\n".join(f"  {name:17s}{e.title}" for name, e in EXAMPLES.items())
 
 
+def _session_parser(command: str, description: str, example: str, status: str) -> argparse.ArgumentParser:
+    """A parser for ``lrgui COMMAND SESSION …`` whose help lists the shipped examples."""
+    parser = _Parser(prog=f"{PROG} {command}", description=description,
+                     epilog=f"Examples shipped with {PROG}:\n{_examples_text()}\n\ne.g. {example}\n"
+                            f"Exit status: {status}", formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("session", help="a session file or an example's name")
+    return parser
+
+
 def _render_parser() -> argparse.ArgumentParser:
     from .views.animation import VIEWS
     from .views.theme import THEMES
 
-    parser = _Parser(prog=f"{PROG} render", description=RENDER_HELP,
-                     epilog=f"Examples shipped with {PROG}:\n{_examples_text()}\n\n"
-                            f"e.g. {PROG} render optimizer-race --out race.mp4 --epochs 0:150 --size 1920x1080 "
-                            "--zoom 2\nExit status: 0 when the file is written, 2 with one line on stderr "
-                            "for input that cannot give one, 130 when interrupted (the file is left as it was).",
-                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("session", help="a session file or an example's name")
+    parser = _session_parser(
+        "render", RENDER_HELP,
+        f"{PROG} render optimizer-race --out race.mp4 --epochs 0:150 --size 1920x1080 --zoom 2",
+        "0 when the file is written, 2 with one line on stderr for input that cannot give one, 130 when "
+        "interrupted (the file is left as it was).")
     parser.add_argument("--out", required=True, metavar="FILE",
                         help="the file to write: .png or .svg (a picture), .gif or .mp4 (an animation)")
     parser.add_argument("--view", choices=list(VIEWS), default="window",
@@ -84,10 +91,10 @@ def _epochs(text: str | None) -> tuple[int, int | None]:
 def load_session(name: str):
     """(session, recording or None) from a session file or a shipped example's name."""
     from .core.errors import LrguiError
-    from .core.examples import EXAMPLES
+    from .core.examples import example_session_path
     from .core.session_file import looks_like_session, read_session
 
-    path = EXAMPLES.get(name).path if name in EXAMPLES and not Path(name).exists() else Path(name)
+    path = example_session_path(name) or Path(name)
     if not path.is_file():
         raise LrguiError(f"no session file or example named {name!r}")
     if not looks_like_session(path):
@@ -137,13 +144,10 @@ the data's units as a JSON array, as '{prog} train SESSION --json' gives it for 
 
 
 def _code_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=f"{PROG} code", description=CODE_HELP.format(prog=PROG),
-                     epilog=f"Examples shipped with {PROG}:\n{_examples_text()}\n\n"
-                            f"e.g. {PROG} code optimizer-race --run 2 > race_adam.py && python race_adam.py\n"
-                            "Exit status: 0 with the script, 2 with one line on stderr for input that "
-                            "cannot give one.",
-                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("session", help="a session file or an example's name")
+    parser = _session_parser(
+        "code", CODE_HELP.format(prog=PROG),
+        f"{PROG} code optimizer-race --run 2 > race_adam.py && python race_adam.py",
+        "0 with the script, 2 with one line on stderr for input that cannot give one.")
     parser.add_argument("--run", metavar="K",
                         help="the run: its number (1 is the first), id or name (default: the selected run)")
     parser.add_argument("--out", metavar="FILE.py", help="write the script to FILE.py instead of printing it")

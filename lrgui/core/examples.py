@@ -77,7 +77,7 @@ def _exams() -> Session:
     return _session("exams", {}, [_default(), _default(optimizer="newton", hyper={}, standardize=False)])
 
 
-@_example("circles", "Circles: polynomial features",
+@_example("circle-features", "Circles: polynomial features",
           "A ring around a disc: no line separates them, degree-2 features do")
 def _circles() -> Session:
     params = {"n_samples": 200, "noise": 0.08, "factor": 0.5}
@@ -121,3 +121,11 @@ def write_examples(folder: Path = FOLDER) -> list[Path]:
 if __name__ == "__main__":
     for written in write_examples():
         print(written)
+
+
+def example_session_path(name: str) -> Path | None:
+    """The shipped session file of the example ``name``, or None when there is no such example
+    (or a file of that name exists: a file always wins)."""
+    if name in EXAMPLES and not Path(name).exists():
+        return EXAMPLES.get(name).path
+    return None

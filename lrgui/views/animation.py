@@ -77,14 +77,15 @@ def image_rgb(image: QImage) -> np.ndarray:
 
 
 def stamp(image: QImage, text: str, theme) -> None:
-    """``text`` in the image's lower right corner, on the theme's label fill."""
+    """``text`` in the image's upper right corner (clear of the axes' numbers), on the theme's
+    label fill."""
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.setFont(pixel_font(max(12, image.height() // 36)))
     metrics = painter.fontMetrics()
     pad = metrics.height() // 4
     box = QRectF(0, 0, metrics.horizontalAdvance(text) + 2 * pad, metrics.height() + pad)
-    box.moveBottomRight(QRectF(image.rect()).bottomRight() - QRectF(0, 0, pad, pad).bottomRight())
+    box.moveTopRight(QRectF(image.rect()).topRight() + QRectF(0, 0, -pad, pad).bottomRight())
     painter.fillRect(box, rgba(theme.label_fill))
     painter.setPen(QColor(theme.foreground))
     painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)

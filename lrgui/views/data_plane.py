@@ -21,6 +21,7 @@ from ..core.geometry import grid, line_in_rect
 from ..core.metrics import predict
 from ..core.numerics import column_means, sigmoid
 from .plot_helpers import (
+    set_label,
     EMPTY,
     Curve,
     Dots,
@@ -138,8 +139,8 @@ class DataPlaneView(pg.PlotWidget):
 
         plot = self.getPlotItem()
         self.grid = Grid(plot, theme.foreground)
-        plot.setLabel("bottom", "x₁")
-        plot.setLabel("left", "x₂")
+        set_label(plot, "bottom", "x₁")
+        set_label(plot, "left", "x₂")
         self.shading = Raster()
         self.shading.setZValue(-10)
         self.contours = [Curve() for _ in P_LEVELS]
@@ -256,8 +257,8 @@ class DataPlaneView(pg.PlotWidget):
             pts = P[y == c]
             item.setData(pts[:, 0], pts[:, 1]) if len(pts) else item.setData(EMPTY, EMPTY)
         names = data.feature_names
-        self.getPlotItem().setLabel("bottom", names[0])
-        self.getPlotItem().setLabel("left", names[1] if len(names) > 1 else "")
+        set_label(self.getPlotItem(), "bottom", names[0])
+        set_label(self.getPlotItem(), "left", names[1] if len(names) > 1 else "")
         if refit or not getattr(self, "_framed", False):
             self.frame_data()
 
@@ -331,7 +332,7 @@ class DataPlaneView(pg.PlotWidget):
                                  ring_width=theme.line_width * 1.5)
         style_text(self.note, theme)
         style_text(self.hint, theme, fill=theme.label_fill, border=True)
-        self.hint.setHtml(HINT.format(px=theme.px(1.3)))
+        self.hint.setHtml(HINT.format(px=theme.px(1.1)))
         self._pens.clear()
         if self.snap is not None:
             self._draw_model()

@@ -17,7 +17,7 @@ from ..core.landscape import axis_pairs, slice_axes
 from ..core.problem import model_key
 from .controls import ElidedLabel
 from .internals_layer import InternalsLayer
-from .plot_helpers import EMPTY, Curve, finite_xy, pen, run_pen, set_contours, style_axes, style_plot
+from .plot_helpers import EMPTY, Curve, finite_xy, pen, run_pen, set_contours, style_axes, style_plot, set_label
 from .series import ColumnFeed, Thinned
 from .theme import DEFAULT, Theme
 
@@ -209,9 +209,9 @@ class LandscapeView(QWidget):
         if labels != getattr(self, "_labels", None):       # relabelling repaints the axes
             self._labels = labels
             plot = self.plot_widget.getPlotItem()
-            plot.setLabel("bottom", labels[0])
-            plot.setLabel("left", labels[1])
-            self.twin_widget.getPlotItem().setLabel("bottom", labels[0])   # its y axis is the same
+            set_label(plot, "bottom", labels[0])
+            set_label(plot, "left", labels[1])
+            set_label(self.twin_widget.getPlotItem(), "bottom", labels[0])   # its y axis is the same
 
     # -- drawing --------------------------------------------------------------------------------------
     def _features(self):

@@ -86,8 +86,10 @@ def dark_palette(theme: Theme) -> QPalette:
     p = QPalette()
     role, group = QPalette.ColorRole, QPalette.ColorGroup
     colours = {
-        role.Window: "#2A2A31", role.WindowText: theme.foreground, role.Base: theme.background,
-        role.AlternateBase: "#24242A", role.Text: theme.foreground, role.Button: "#34343C",
+        # fields lighter than the window: Fusion draws the rims of radio buttons and check boxes a
+        # shade darker than the window, so on a darker field they would vanish
+        role.Window: "#2A2A31", role.WindowText: theme.foreground, role.Base: "#3A3A43",
+        role.AlternateBase: "#34343C", role.Text: theme.foreground, role.Button: "#34343C",
         role.ButtonText: theme.foreground, role.BrightText: "#FFFFFF", role.Highlight: "#3D6FB6",
         role.HighlightedText: "#FFFFFF", role.ToolTipBase: "#34343C", role.ToolTipText: theme.foreground,
         role.PlaceholderText: "#9A9AA2", role.Link: "#7FB2FF", role.Light: "#4A4A52", role.Midlight: "#3E3E46",

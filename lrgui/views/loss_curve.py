@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from .plot_helpers import (
+    set_label,
     EMPTY, Curve, Grid, keep_pixels, nice_ceiling, overlay_view, pen, run_pen, set_text, style_axes, style_plot,
     style_text, tint_axis,
 )
@@ -46,8 +47,8 @@ class LossCurveView(pg.PlotWidget):
         self.snap = None
         plot = self.getPlotItem()
         self.grid = Grid(plot, theme.foreground)
-        plot.setLabel("bottom", "epoch")
-        plot.setLabel("left", "loss J(θ)")
+        set_label(plot, "bottom", "epoch")
+        set_label(plot, "left", "loss J(θ)")
         self.legend = plot.addLegend(offset=(-10, 10))
         self.curves: dict[str, Series] = {}
         self.ghosts: dict[str, Series] = {}
@@ -133,7 +134,7 @@ class LossCurveView(pg.PlotWidget):
         self.log = on
         self.getPlotItem().setLogMode(y=on)
         self.getPlotItem().getAxis("right").setLogMode(False, False)    # accuracy stays linear
-        self.getPlotItem().setLabel("left", "loss J(θ) (log scale)" if on else "loss J(θ)")
+        set_label(self.getPlotItem(), "left", "loss J(θ) (log scale)" if on else "loss J(θ)")
         self._range = None
         for s in (*self.curves.values(), *self.ghosts.values(), self.test):
             s._version = None

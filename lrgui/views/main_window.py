@@ -599,16 +599,20 @@ class MainWindow(QMainWindow):
                 "Sigmoid": self.sigmoid_view, "Loss landscape": self.landscape_view,
                 "Equations": self.equations_view, "Code": self.code_view, "Sweep": self.sweep_view}
 
+    def _export_path(self, dialog, title: str, suffix: str, filters: str) -> str:
+        """After ``dialog`` (a PictureDialog) is accepted, the file to write: named after what it
+        shows, with ``suffix`` when the name has none; "" when either is cancelled."""
+        if self._modal(dialog.exec) != QDialog.DialogCode.Accepted:
+            return ""
+        name = dialog.what.currentText().lower().replace(" ", "-")
+        path = self._save_as(title, f"{name}{suffix}", filters)
+        return path + suffix if path and not Path(path).suffix else path
+
     def export_picture(self) -> None:
         dialog = PictureDialog(self.picture_views(), self)
-        if self._modal(dialog.exec) != QDialog.DialogCode.Accepted:
-            return
-        name = dialog.what.currentText().lower().replace(" ", "-")
-        path = self._save_as("Export picture", f"{name}.png", "PNG pictures (*.png);;SVG pictures (*.svg)")
+        path = self._export_path(dialog, "Export picture", ".png", "PNG pictures (*.png);;SVG pictures (*.svg)")
         if not path:
             return
-        if not Path(path).suffix:
-            path += ".png"
         try:
             save_picture(dialog.widget(), path, dialog.picture_size())
         except (LrguiError, OSError) as exc:
@@ -627,22 +631,17 @@ class MainWindow(QMainWindow):
             return
         snap = self.controller.latest
         dialog = AnimationDialog(snap.end if snap is not None else 0, self.look.theme_name, self)
-        if self._modal(dialog.exec) != QDialog.DialogCode.Accepted:
-            return
-        job = dialog.job()
-        name = dialog.what.currentText().lower().replace(" ", "-")
-        path = self._save_as("Export animation", f"{name}.gif", "GIF animations (*.gif);;MP4 videos (*.mp4)")
-        if not path:
-            return
-        if not Path(path).suffix:
-            path += ".gif"
-        recording = self.controller.recording()
-        session = Session(**self.controller.session.values())
-        try:
-            export = Export(session, recording, job, path, dialog.fps.value(), self)
-        except LrguiError as exc:
-            self._modal(QMessageBox.warning, self, "Cannot export the animation", str(exc))
-            return
+        while True:                     # asked again, as filled in, until it can be made or is cancelled
+            path = self._export_path(dialog, "Export animation", ".gif",
+                                     "GIF animations (*.gif);;MP4 videos (*.mp4)")
+            if not path:
+                return
+            try:
+                export = Export(Session(**self.controller.session.values()), self.controller.recording(),
+                                dialog.job(), path, dialog.fps.value(), self)
+                break
+            except LrguiError as exc:
+                self._modal(QMessageBox.warning, self, "Cannot export the animation", str(exc))
         progress = QProgressDialog(f"Rendering {Path(path).name}…", "Cancel", 0, 0, self)
         progress.setWindowTitle("Export animation")
         progress.setMinimumDuration(0)
@@ -662,6 +661,8 @@ class MainWindow(QMainWindow):
         progress.hide()
         QTimer.singleShot(0, export.close)      # not from inside its own signal
         QTimer.singleShot(0, progress.deleteLater)
+        self.activateWindow()                   # the keys come back here, not to the closed dialog
+        self.focus_home()
         if error == "cancelled":
             self.show_message(f"Cancelled: {Path(path).name} was not written")
         elif error:
@@ -749,12 +750,16 @@ class MainWindow(QMainWindow):
     def apply_look(self) -> None:
         """Every view, widget and the pointer's overlay in the chosen theme at the zoom in use."""
         theme = self.theme = self.look.theme
+        panel = self.docks["panel"]
+        narrowest = panel.isVisible() and panel.width() <= self.panel.minimumWidth() + 8
         self.setFont(apply_to_widgets(theme))
         for view in (self.plane, self.loss_view, self.sigmoid_view, self.landscape_view, self.sweep_view,
                      self.equations_view, self.code_view, self.runs_table, self.panel):
             view.apply_theme(theme)
         self.message_label.set_look(theme.message_color)
         self._show_click_class(self.controller.click_class)
+        if narrowest:                   # a panel as narrow as it could be stays so in the new type
+            self.resizeDocks([panel], [self.panel.minimumWidth()], Qt.Orientation.Horizontal)
         if self.shortcut_overlay is not None:
             self.shortcut_overlay.apply_theme(theme)
         for name, action in self.theme_actions.items():

@@ -46,9 +46,13 @@ class PictureDialog(QDialog):
         self._show_custom()
 
     def _show_custom(self) -> None:
-        custom = self.size_box.currentData() == "custom"
-        for box in (self.width_box, self.height_box):
+        """The width and height fields: editable for a custom size, else showing the size chosen."""
+        data = self.size_box.currentData()
+        custom = data == "custom"
+        for i, box in enumerate((self.width_box, self.height_box)):
             box.setEnabled(custom)
+            if isinstance(data, tuple):
+                box.setValue(data[i])
 
     def widget(self):
         return self.views[self.what.currentText()]

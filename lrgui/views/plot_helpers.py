@@ -86,6 +86,7 @@ def overlay_view(plot: pg.PlotItem, axis: pg.AxisItem, label: str, color: str) -
     plot.scene().addItem(box)
     axis.linkToView(box)
     axis.setLabel(label, **{**axis.labelStyle, "color": color})
+    plain_ticks(axis)
     box.setXLink(plot)
     box.setMouseEnabled(x=False, y=False)
 
@@ -115,7 +116,26 @@ def style_axes(plot_item: pg.PlotItem, theme, axes=None) -> None:
             axis.setLabel(axis.labelText, axis.labelUnits, **style)
         else:
             axis.labelStyle = style
+        plain_ticks(axis)
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+NO_SI_PREFIX = ((np.inf, np.inf),)     # value ranges where pyqtgraph would scale ticks: none
+
+
+def plain_ticks(axis: pg.AxisItem) -> None:
+    """Ticks as plain numbers: pyqtgraph would otherwise show 0 … 50 for 0 … 0.05 and name the
+    milli only beside a unit, which these axes do not have. (Setting a label restores its
+    default, so every label goes through ``set_label``.)"""
+    axis.setSIPrefixEnableRanges(NO_SI_PREFIX)
+    axis.updateAutoSIPrefix()
+
+
+def set_label(plot_item: pg.PlotItem, side: str, text: str) -> None:
+    """The label of the axis at ``side`` (its style kept; "" hides it), ticks kept plain."""
+    axis = plot_item.getAxis(side)
+    axis.setLabel(text or None)
+    plain_ticks(axis)
 
 
 def tint_axis(axis: pg.AxisItem, color: str) -> None:
@@ -123,6 +143,7 @@ def tint_axis(axis: pg.AxisItem, color: str) -> None:
     colour); its size stays the theme's."""
     axis.setTextPen(color)
     axis.setLabel(axis.labelText, axis.labelUnits, **{**axis.labelStyle, "color": color})
+    plain_ticks(axis)
 
 
 def pixel_font(px: int, base: QFont | None = None) -> QFont:
@@ -162,7 +183,7 @@ def style_plot(widget: pg.PlotWidget, theme, grid: "Grid | None" = None, legend=
         grid.set_color(theme.foreground, theme.grid_strength)
     if legend is not None:
         legend.setLabelTextColor(theme.foreground)
-        legend.setLabelTextSize(f"{theme.px()}px")
+        legend.setLabelTextSize(f"{theme.px(0.85)}px")      # a legend is read up close: it covers less
 
 
 def keep_pixels(*items) -> None:

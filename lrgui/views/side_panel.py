@@ -406,7 +406,8 @@ class SidePanel(QWidget):
             self.generator.setCurrentIndex(self.generator.findData(origin.name))
             self.generator.blockSignals(False)
             self._show_generator()
-        self.generator_form.set_values(dict(origin.params))
+        defaults = {p.name: p.default for p in GENERATORS.get(origin.name).params}
+        self.generator_form.set_values({**defaults, **dict(origin.params)})     # unnamed: the default
 
     def show_view(self, o) -> None:
         for box, on in ((self.shading, o.shading), (self.contours, o.contours), (self.misclassified, o.misclassified),

@@ -11,6 +11,7 @@ from ..core.features import decision_in_original_units, theta_length
 from ..core.numerics import sigmoid
 from ..core.objective import LOSSES
 from .plot_helpers import (
+    set_label,
     EMPTY, Curve, Dots, Grid, keep_pixels, nice_ceiling, overlay_view, pen, set_line, set_text, style_plot,
     style_text,
 )
@@ -29,8 +30,8 @@ class SigmoidView(pg.PlotWidget):
         self.theme = theme
         plot = self.getPlotItem()
         self.grid = Grid(plot, theme.foreground)
-        plot.setLabel("bottom", "z = θᵀx")
-        plot.setLabel("left", "p = σ(z)")
+        set_label(plot, "bottom", "z = θᵀx")
+        set_label(plot, "left", "p = σ(z)")
         plot.setMouseEnabled(x=False, y=False)
         plot.setYRange(-0.12, 1.12, padding=0)
         self.curve = Curve()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ..core.config import MAX_EPOCHS_LIMIT
 from ..core.sweep import sweepable
 from .controls import mind_manners
-from .plot_helpers import LogAxis, style_plot, style_text
+from .plot_helpers import LogAxis, style_plot, style_text, set_label
 from .theme import DEFAULT, Theme
 
 # what the plot shows: label → (entry field, axis label)
@@ -110,7 +110,7 @@ class SweepView(QWidget):
         item = self.plot.getPlotItem()
         item.setLogMode(x=True, y=False)
         item.setXRange(-3, 1, padding=0.02)             # 0.001 … 10 until there are results
-        item.setLabel("bottom", "learning rate η (log scale)")
+        set_label(item, "bottom", "learning rate η (log scale)")
         item.showGrid(x=True, y=True, alpha=0.2)
         self.legend = item.addLegend(offset=(-10, 10))
         self.curves: list[pg.PlotDataItem] = []
@@ -229,7 +229,7 @@ class SweepView(QWidget):
             self.failed_label.setText("")
             return
         field, label = MEASURES[self.shown.currentText()]
-        item.setLabel("left", label)
+        set_label(item, "left", label)
         groups = self._groups()
         lrs = np.asarray(r.grid.lrs)
         if rebuild:
@@ -255,7 +255,7 @@ class SweepView(QWidget):
         left = item.getAxis("left")
         if heat:
             left.setTicks([[(g, f"{v:g}") for g, v in enumerate(r.grid.values)]])
-            item.setLabel("left", r.grid.param)
+            set_label(item, "left", r.grid.param)
             grid = np.array([[v for v, _why in group] for group in values])        # (values, lrs)
             grid = np.where(np.isfinite(grid), grid, bottom)
             # losses and epochs span decades: coloured on a log scale; accuracy on a linear one

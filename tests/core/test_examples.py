@@ -20,7 +20,7 @@ def test_the_shipped_file_is_what_the_registry_builds(name):
 
 
 def test_there_are_the_six_examples_of_the_lecture():
-    assert EXAMPLES.names() == ["gaussian-clouds", "exam-scores", "circles", "imbalanced", "optimizer-race",
+    assert EXAMPLES.names() == ["gaussian-clouds", "exam-scores", "circle-features", "imbalanced", "optimizer-race",
                                 "squared-error"]
 
 
@@ -31,7 +31,7 @@ def _trained(session, index, epochs=3000):
 
 
 def test_circles_need_the_polynomial_features():
-    session = EXAMPLES.get("circles").build()
+    session = EXAMPLES.get("circle-features").build()
     with_terms, plain = _trained(session, 0), _trained(session, 1)
     assert with_terms.last.accuracy >= 0.97 and plain.last.accuracy <= 0.7
 

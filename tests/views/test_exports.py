@@ -115,3 +115,5 @@ def test_file_examples_opens_a_lecture_session_that_undo_takes_back(driver):
     assert c.session.path == "" and not c.dirty and snap.data.n == 200
     c.undo_stack.undo()
     assert c.session.data is before
+    driver.settle()
+    assert w.panel.generator_form.values()["seed"] == 0          # the fields show the data's generator again

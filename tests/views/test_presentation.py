@@ -182,3 +182,17 @@ def test_no_view_names_a_colour_of_its_own():
     offenders = [f"{path.name}:{i}" for path in VIEWS.glob("*.py") if path.name not in ("theme.py", "look.py")
                  for i, line in enumerate(path.read_text().splitlines(), 1) if literal.search(line)]
     assert offenders == []
+
+
+def test_axes_show_their_own_numbers_in_every_theme_and_zoom(driver):
+    """η of 0.05 reads 0.05 on its axis, not 50 with an unnamed milli (pyqtgraph's SI prefix)."""
+    w = driver.window
+    driver.train(2)
+    axes = (w.loss_view.lr_axis, w.loss_view.getPlotItem().getAxis("left"), w.plane.getPlotItem().getAxis("bottom"),
+            w.sigmoid_view.getPlotItem().getAxis("right"))
+    assert w.loss_view.lr_axis.isVisible() and w.loss_view.lr_axis.range[1] < 1
+    for change in (lambda: None, w.next_theme, lambda: w.zoom_by(1.15), lambda: w.loss_view.set_log(True)):
+        change()
+        driver.settle()
+        for axis in axes:
+            assert axis.autoSIPrefixScale == 1.0 and axis.labelUnitPrefix == ""
