@@ -4,7 +4,9 @@ recorded history at each epoch of a range, and the chosen view is painted at the
 
 The renderer is driven by the frames its controller emits, one epoch after another, so in the
 window it runs between the user's events; ``render_session`` runs it to the end for the command
-line. Epochs beyond what is recorded are trained first (every run moves on, as → does).
+line. Every frame shows the session as it was at its epoch, nothing after it (the curves grow):
+the renderer's own copy goes back to the first epoch and trains on from there, as → does (runs
+are seeded, so the numbers are those recorded).
 """
 
 from __future__ import annotations
@@ -113,6 +115,7 @@ class FrameRenderer(QObject):
         settings.setValue("look/theme", job.theme)
         settings.setValue("look/zoom", job.zoom)
         self.controller = Controller(session, recording)
+        self.controller.started = True           # no "Space: train" hint over the first frame
         self.window = MainWindow(self.controller, settings)
         self.window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         self.window.resize(*(job.size if job.view == "window" else WINDOW_SIZE))
@@ -134,11 +137,6 @@ class FrameRenderer(QObject):
         self._landscape_timer.setSingleShot(True)
         self.controller.frame.connect(self._on_frame)
         self.controller.trainerFault.connect(lambda details: self._fail(f"the trainer failed: {details}"))
-
-    @property
-    def recorded(self) -> int:
-        latest = self.controller.latest
-        return latest.end if latest is not None else 0
 
     def start(self) -> None:
         self._phase = "catching up"
@@ -163,38 +161,43 @@ class FrameRenderer(QObject):
             if not self.epochs:
                 return self._fail(f"no epoch from {self.job.first} to {last} (the session has recorded up to "
                                   f"epoch {snap.end}): give the range with A:B")
-            for _ in range(max(0, last - snap.end)):
-                self.controller.step()
-            self._phase, self._token = "training", self.controller.sync()
-        elif self._phase == "training":
-            if snap.end < self.epochs[-1]:
-                self.note = (f"the runs stopped at epoch {snap.end} (every run diverged or cannot train): "
-                             f"frames after it show epoch {snap.end}")
             self._phase = "landscape"
             self._landscape_timer.start(LANDSCAPE_WAIT_MS)
-            self._seek()
+            self._start_at(self.epochs[0], snap.end)
         elif self._phase == "landscape":
             waiting = self.job.view in ("window", "landscape") and self.window.landscape_view.result is None
             if waiting and self._landscape_timer.isActive():
                 self.controller.redraw()
                 return
             self._phase = "frames"
-            self._seek()
+            self._grab(snap)
         elif self._phase == "frames":
-            epoch = min(self.epochs[self._index], snap.end)
-            if snap.position != epoch:
-                return
-            self._grab(epoch, snap.end)
+            self._grab(snap)
 
-    def _seek(self) -> None:
-        self.controller.seek(self.epochs[self._index])
-        self._token = self.controller.sync()
+    def _start_at(self, epoch: int, end: int) -> None:
+        """Show ``epoch`` with nothing recorded after it, so that the curves grow frame by frame:
+        every run starts over (epoch 0), or goes back to the epoch before and trains one more
+        (runs are seeded: the same numbers), or trains on from the last recorded epoch."""
+        c = self.controller
+        if epoch == 0:
+            c.reset()
+        elif epoch <= end:
+            c.seek(epoch - 1)
+            c.step()
+        else:
+            c.seek(end)
+            for _ in range(epoch - end):
+                c.step()
+        self._token = c.sync()
 
-    def _grab(self, epoch: int, end: int) -> None:
+    def _grab(self, snap) -> None:
+        wanted, epoch = self.epochs[self._index], snap.position
+        if epoch < wanted and not self.note:
+            self.note = (f"the runs stopped at epoch {epoch} (every run diverged or cannot train): "
+                         "the frames after it show that epoch")
         image = picture_image(self.widget, self.job.size)
         if self.job.caption:
-            wanted = self.epochs[self._index]
-            text = f"epoch {epoch}" if wanted <= end else f"epoch {epoch} (stopped) · frame {self._index + 1}"
+            text = f"epoch {epoch}" if epoch == wanted else f"epoch {epoch} (stopped) · frame {self._index + 1}"
             stamp(image, text, self.window.theme)
         self.frameReady.emit(self._index, epoch, image)
         self._index += 1
@@ -204,7 +207,9 @@ class FrameRenderer(QObject):
             self._phase = "done"
             self.finished.emit(self.note)
         else:
-            self._seek()
+            for _ in range(self.epochs[self._index] - epoch):
+                self.controller.step()
+            self._token = self.controller.sync()
 
     def _fail(self, why: str) -> None:
         if self._phase != "done":

@@ -114,3 +114,30 @@ def test_cancel_leaves_no_file(driver, qtbot, monkeypatch, tmp_path):
     qtbot.waitUntil(lambda: w.export_job is None, timeout=30000)
     assert "Cancelled" in w.message_label.text()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_each_frame_shows_its_epoch_and_nothing_after_it(qtbot):
+    """The curves grow: at every frame the session holds no epoch past the one shown, although
+    the example recorded more, and the numbers are the recorded ones."""
+    from lrgui.cli_slides import load_session
+    from lrgui.views.animation import FrameRenderer, RenderJob
+
+    session, recording = load_session("optimizer-race")
+    renderer = FrameRenderer(session, recording, RenderJob(view="loss", first=3, last=9, every=2, size=(320, 200)))
+    seen, ended = [], []
+    renderer.frameReady.connect(lambda i, epoch, image: seen.append(
+        (epoch, renderer.controller.latest.end, image.size().toTuple(),
+         renderer.controller.latest.selected.theta.copy())))
+    renderer.finished.connect(ended.append)
+    renderer.start()
+    try:
+        qtbot.waitUntil(lambda: bool(ended), timeout=60000)
+    finally:
+        renderer.close()
+    assert [(e, end, size) for e, end, size, _theta in seen] == [(e, e, (320, 200)) for e in (3, 5, 7, 9)]
+    assert ended == [""]
+    from lrgui.core.run import TrainingRun
+    run = TrainingRun(session.data, session.selected_run.config)
+    for epoch, _end, _size, theta in seen:
+        run.step(epoch - run.epoch)
+        assert np.array_equal(theta, run.theta_original)
