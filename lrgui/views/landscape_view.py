@@ -204,7 +204,7 @@ class LandscapeView(QWidget):
             self.axesChanged.emit(*data)
 
     def _label_axes(self, standardized: bool) -> None:
-        unit = " (standardised units)" if standardized else ""
+        unit = " (standardised)" if standardized else ""
         labels = (f"θ: {self._names[self.axes[0]]}{unit}", f"θ: {self._names[self.axes[1]]}{unit}")
         if labels != getattr(self, "_labels", None):       # relabelling repaints the axes
             self._labels = labels
