@@ -116,7 +116,7 @@ class FrameRenderer(QObject):
         settings.setValue("look/zoom", job.zoom)
         self.controller = Controller(session, recording)
         self.controller.started = True           # no "Space: train" hint over the first frame
-        self.window = MainWindow(self.controller, settings)
+        self.window = MainWindow(self.controller, settings, owns_application=False)
         self.window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         self.window.resize(*(job.size if job.view == "window" else WINDOW_SIZE))
         self.window.show()
@@ -219,8 +219,7 @@ class FrameRenderer(QObject):
     def close(self) -> None:
         self._phase = "done"
         self.controller.frame.disconnect(self._on_frame)
-        self.controller.undo_stack.setClean()
-        self.window._may_discard = lambda _doing: True           # nothing of the user's is here
+        self.controller.undo_stack.setClean()          # nothing of the user's is here: no question
         self.window.close()
         if self.widget is not self.window:
             self.widget.close()

@@ -69,17 +69,17 @@ _LIGHT_PALETTE: QPalette | None = None
 _BASE_FONT: QFont | None = None
 
 
-def apply_to_widgets(theme: Theme) -> QFont:
-    """The application's palette for ``theme`` (dialogs and menus included) and the font the
-    window's widgets should use: the platform's font, scaled as the theme's fonts are."""
+def widget_look(theme: Theme) -> tuple[QPalette, QFont]:
+    """The palette and the font of a window's widgets in ``theme``: the platform's own (as they
+    were before any theme was applied) or a dark palette, and the platform's font scaled as the
+    theme's fonts are."""
     global _LIGHT_PALETTE, _BASE_FONT
     app = QApplication.instance()
     if _LIGHT_PALETTE is None:
         _LIGHT_PALETTE, _BASE_FONT = QPalette(app.palette()), QFont(app.font())
-    app.setPalette(dark_palette(theme) if theme.dark else _LIGHT_PALETTE)
     font = QFont(_BASE_FONT)
     font.setPixelSize(max(8, round(QFontInfo(_BASE_FONT).pixelSize() * theme.font_px / LIGHT.font_px)))
-    return font
+    return (dark_palette(theme) if theme.dark else QPalette(_LIGHT_PALETTE)), font
 
 
 def dark_palette(theme: Theme) -> QPalette:

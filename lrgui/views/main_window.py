@@ -15,6 +15,7 @@ import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPixmapCache
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDockWidget,
     QFileDialog,
@@ -49,7 +50,7 @@ from .picture_dialog import AnimationDialog, PictureDialog
 from .animation import Export
 from .shortcut_overlay import ShortcutOverlay, keys_text
 from .sweep_view import SweepView
-from .look import ZOOM_STEP, Look, apply_to_widgets
+from .look import ZOOM_STEP, Look, widget_look
 from .presentation import Presenter
 from .theme import THEMES
 from .timeline import Timeline
@@ -76,9 +77,10 @@ def _fmt(v: float) -> str:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, controller: Controller, settings: QSettings | None = None):
+    def __init__(self, controller: Controller, settings: QSettings | None = None, owns_application: bool = True):
         super().__init__()
         self.controller = controller
+        self.owns_application = owns_application
         self._closed = False
         self.settings = settings if settings is not None else QSettings()
         self.look = Look(self.settings)
@@ -752,7 +754,11 @@ class MainWindow(QMainWindow):
         theme = self.theme = self.look.theme
         panel = self.docks["panel"]
         narrowest = panel.isVisible() and panel.width() <= self.panel.minimumWidth() + 8
-        self.setFont(apply_to_widgets(theme))
+        palette, font = widget_look(theme)
+        self.setPalette(palette)
+        self.setFont(font)
+        if self.owns_application:        # dialogs and menus too (a window drawn apart leaves them be)
+            QApplication.setPalette(palette)
         for view in (self.plane, self.loss_view, self.sigmoid_view, self.landscape_view, self.sweep_view,
                      self.equations_view, self.code_view, self.runs_table, self.panel):
             view.apply_theme(theme)

@@ -141,3 +141,21 @@ def test_each_frame_shows_its_epoch_and_nothing_after_it(qtbot):
     for epoch, _end, _size, theta in seen:
         run.step(epoch - run.epoch)
         assert np.array_equal(theta, run.theta_original)
+
+
+def test_a_dark_render_leaves_the_users_window_as_it_is(driver):
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from lrgui.views.animation import FrameRenderer, RenderJob
+
+    w = driver.window
+    window = QPalette.ColorRole.Window
+    before = (QApplication.palette().color(window).name(), w.palette().color(window).name())
+    c = driver.controller
+    renderer = FrameRenderer(c.session, None, RenderJob(theme="dark", size=(320, 200)))
+    try:
+        assert renderer.window.palette().color(window).name() == "#2a2a31"
+        assert (QApplication.palette().color(window).name(), w.palette().color(window).name()) == before
+    finally:
+        renderer.close()
