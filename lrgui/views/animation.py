@@ -78,16 +78,20 @@ def image_rgb(image: QImage) -> np.ndarray:
     return pixels[:, :width * 3].reshape(height, width, 3).copy()
 
 
-def stamp(image: QImage, text: str, theme) -> None:
-    """``text`` in the image's upper right corner (clear of the axes' numbers), on the theme's
-    label fill."""
+def stamp(image: QImage, text: str, theme, top: bool) -> None:
+    """``text`` in the image's upper right corner (``top``: of a window, over its docks' title
+    bars) or lower left (of a plot, where its two axes leave a corner free), on the theme's label
+    fill."""
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.setFont(pixel_font(max(12, image.height() // 36)))
     metrics = painter.fontMetrics()
     pad = metrics.height() // 4
     box = QRectF(0, 0, metrics.horizontalAdvance(text) + 2 * pad, metrics.height() + pad)
-    box.moveTopRight(QRectF(image.rect()).topRight() + QRectF(0, 0, -pad, pad).bottomRight())
+    if top:
+        box.moveTopRight(QRectF(image.rect()).topRight() + QRectF(0, 0, -pad, pad).bottomRight())
+    else:
+        box.moveBottomLeft(QRectF(image.rect()).bottomLeft() + QRectF(0, 0, pad, -pad).bottomRight())
     painter.fillRect(box, rgba(theme.label_fill))
     painter.setPen(QColor(theme.foreground))
     painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
@@ -198,7 +202,7 @@ class FrameRenderer(QObject):
         image = picture_image(self.widget, self.job.size)
         if self.job.caption:
             text = f"epoch {epoch}" if epoch == wanted else f"epoch {epoch} (stopped) · frame {self._index + 1}"
-            stamp(image, text, self.window.theme)
+            stamp(image, text, self.window.theme, top=self.widget is self.window)
         self.frameReady.emit(self._index, epoch, image)
         self._index += 1
         if self._cancelled:

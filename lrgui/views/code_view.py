@@ -21,6 +21,7 @@ class CodeView(QWidget):
         self.controller = controller
         self._data = None                    # the data and the run the script was written for
         self._run = None
+        self._shown_run = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         row = QHBoxLayout()
@@ -62,8 +63,9 @@ class CodeView(QWidget):
             self.copy_button.setEnabled(False)
             self.save_button.setEnabled(False)
             return
-        bar = self.text.verticalScrollBar().value()
-        self.text.setPlainText(text)
+        bar = self.text.verticalScrollBar().value() if run[:1] == self._shown_run else 0
+        self._shown_run = run[:1]
+        self.text.setPlainText(text)           # the same run stays where it was read; another starts at the top
         self.text.verticalScrollBar().setValue(bar)
         self.copy_button.setEnabled(True)
         self.save_button.setEnabled(True)

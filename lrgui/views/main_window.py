@@ -643,7 +643,8 @@ class MainWindow(QMainWindow):
                                 dialog.job(), path, dialog.fps.value(), self)
                 break
             except LrguiError as exc:
-                self._modal(QMessageBox.warning, self, "Cannot export the animation", str(exc))
+                why = str(exc)
+                self._modal(QMessageBox.warning, self, "Cannot export the animation", why[:1].upper() + why[1:])
         progress = QProgressDialog(f"Rendering {Path(path).name}…", "Cancel", 0, 0, self)
         progress.setWindowTitle("Export animation")
         progress.setMinimumDuration(0)
@@ -730,6 +731,16 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
+
+    def _may_stop_export(self) -> bool:
+        """While an animation is being rendered: ask before closing stops it. True to go on."""
+        if self.export_job is None:
+            return True
+        answer = self._modal(QMessageBox.question, self, "An animation is being rendered",
+                             "Closing stops the animation being rendered; its file is not written. Close anyway?",
+                             QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+                             QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Close
 
     def frame_views(self) -> None:
         self.plane.frame_data()
@@ -895,7 +906,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             super().closeEvent(event)
             return
-        if not self._may_discard("closing"):
+        if not self._may_discard("closing") or not self._may_stop_export():
             event.ignore()
             return
         self._closed = True

@@ -18,7 +18,7 @@ BAR = (("play", "▶ Play"), ("step_back", "◀ Back"), ("step", "Step ▶"), ("
        ("add_run", "+ Run"), None, ("leave_presentation", "Leave (Esc)"))
 SIDE_VIEWS = ("landscape", "loss", "sigmoid")      # beside the plane, top to bottom
 HIDDEN_VIEWS = ("panel", "runs", "sweep", "equations", "code")
-SIDE_SHARE = 0.36                                  # of the screen's width
+SIDE_SHARE = 0.40                                  # of the screen's width
 CURSOR_REST_MS = 2000
 
 

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -379,9 +380,10 @@ class SidePanel(QWidget):
     def apply_theme(self, theme: Theme) -> None:
         """Class and run colours from ``theme``; the width follows the (zoomed) font."""
         self.theme = theme
+        px = QFontInfo(self.font()).pixelSize()         # a style sheet's font does not follow the window's
         for c in (0, 1):
             self.class_group.button(c).setStyleSheet(
-                f"QRadioButton {{ color: {theme.class_colors[c]}; font-weight: bold; }}")
+                f"QRadioButton {{ color: {theme.class_colors[c]}; font-weight: bold; font-size: {px}px; }}")
         self._fit_width()
         if self._form_for is not None:
             self.show_session()

@@ -159,3 +159,24 @@ def test_a_dark_render_leaves_the_users_window_as_it_is(driver):
         assert (QApplication.palette().color(window).name(), w.palette().color(window).name()) == before
     finally:
         renderer.close()
+
+
+def test_closing_while_rendering_asks_and_leaves_no_file(driver, qtbot, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    out = tmp_path / "long.mp4"
+    w = _export(driver, qtbot, monkeypatch, out, 0, 400)
+    asked = []
+
+    def answer(choice):
+        return lambda *a, **k: asked.append(a[1]) or choice
+
+    driver.controller.undo_stack.setClean()
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    w.close()
+    assert w.isVisible() and w.export_job is not None and asked == ["An animation is being rendered"]
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Close))
+    w.close()
+    assert not w.isVisible() and w.export_job is None
+    qtbot.wait(200)
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.ini"]      # the window's own; no video
