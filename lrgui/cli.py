@@ -157,6 +157,10 @@ def _train_parser(sweep: bool = False) -> argparse.ArgumentParser:
                           help="processes (or local Dask workers) to use; -1, the default, uses every core")
     else:
         out.add_argument("--history", metavar="FILE.csv", help="write the per-epoch history as CSV")
+        out.add_argument("--threshold", type=float, default=0.5, metavar="T",
+                         help="a point is classified as 1 when p = σ(θᵀx) ≥ T: the metrics (accuracy, "
+                              "balanced accuracy, precision, recall, F1, the confusion matrix) are at T "
+                              "(default 0.5; AUC, average precision and log-loss do not depend on it)")
     return parser
 
 
@@ -224,7 +228,7 @@ def _train_session(args) -> tuple[list, list[str], int]:
     session = read_session(_session_path(args.data)).session
     results, titles = [], []
     for spec in session.runs:
-        results.append(train_result(train_alone(session.data, spec.config)))
+        results.append(train_result(train_alone(session.data, spec.config), args.threshold))
         titles.append(spec.label)
     return results, titles, session.data.n
 
@@ -290,9 +294,12 @@ def _train_text(args) -> str:
     from .core.outcome import require_finite, train_alone, train_result
     from .core.session_file import looks_like_session
 
+    from .core.errors import LrguiError
+
     if "\0" in args.data:
-        from .core.errors import LrguiError
         raise LrguiError("a file name cannot hold a NUL character")
+    if not 0.0 < args.threshold < 1.0:
+        raise LrguiError(f"--threshold is a probability strictly between 0 and 1, not {args.threshold:g}")
     if _is_file(_session_path(args.data)) and looks_like_session(_session_path(args.data)):
         results, titles, n = _train_session(args)
         require_finite(results)
@@ -302,7 +309,7 @@ def _train_text(args) -> str:
                             for r, title in zip(results, titles))
     data, source = _load_data(args)
     run = train_alone(data, config_from_options(_given_options(args)))
-    result = train_result(run)
+    result = train_result(run, args.threshold)
     require_finite(result)
     if args.history:
         _write_history(run, args.history)

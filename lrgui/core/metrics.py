@@ -32,12 +32,14 @@ def accuracy_at(y: np.ndarray, z: np.ndarray, threshold: float = 0.5) -> float:
 class Report:
     threshold: float
     accuracy: float
+    balanced_accuracy: float     # the mean of the two classes' recalls; NaN with one class present
     precision: float
     recall: float
     f1: float
     log_loss: float
-    auc: float               # NaN when only one class is present
-    confusion: list          # [[TN, FP], [FN, TP]]
+    auc: float                   # NaN when only one class is present
+    average_precision: float     # the area under the precision-recall curve (NaN likewise)
+    confusion: list              # [[TN, FP], [FN, TP]]
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -62,14 +64,17 @@ def report(y: np.ndarray, z: np.ndarray, threshold: float = 0.5) -> Report:
     p = sigmoid(z)
     pred = predict(p, threshold)
     both = len(np.unique(y)) == 2
+    nan = float("nan")
     return Report(
         threshold=float(threshold),
         accuracy=float(metrics.accuracy_score(y, pred)),
+        balanced_accuracy=float(metrics.balanced_accuracy_score(y, pred)) if both else nan,
         precision=float(metrics.precision_score(y, pred, zero_division=0.0)),
         recall=float(metrics.recall_score(y, pred, zero_division=0.0)),
         f1=float(metrics.f1_score(y, pred, zero_division=0.0)),
         log_loss=float(np.mean(softplus(z) - y * z)) if np.all(np.abs(z) < 1e300) else _log_loss(y, z),
-        auc=float(metrics.roc_auc_score(y, _finite_order(z))) if both else float("nan"),
+        auc=float(metrics.roc_auc_score(y, _finite_order(z))) if both else nan,
+        average_precision=float(metrics.average_precision_score(y, _finite_order(z))) if both else nan,
         confusion=metrics.confusion_matrix(y, pred, labels=[0, 1]).tolist(),
     )
 
@@ -84,3 +89,33 @@ def roc_curve(y: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     """(false-positive rates, true-positive rates, probability thresholds) from decision values."""
     fpr, tpr, thresholds = metrics.roc_curve(y, z)
     return fpr, tpr, sigmoid(np.clip(thresholds, -np.finfo(float).max, np.finfo(float).max))
+
+
+@dataclass(frozen=True)
+class Curves:
+    """The ROC curve (false- against true-positive rate) and the precision-recall curve of one
+    set of decision values, and where the threshold puts the model on each (``roc_point`` =
+    (FPR, TPR), ``pr_point`` = (recall, precision); NaN where a rate has no points to count)."""
+
+    fpr: np.ndarray
+    tpr: np.ndarray
+    recall: np.ndarray
+    precision: np.ndarray
+    roc_point: tuple[float, float]
+    pr_point: tuple[float, float]
+
+
+def _rate(count: float, total: float) -> float:
+    return count / total if total else float("nan")
+
+
+def curves(y: np.ndarray, z: np.ndarray, confusion) -> Curves:
+    """The curves of decision values ``z`` for labels ``y`` (both classes present), with the
+    operating point of ``confusion`` ([[TN, FP], [FN, TP]] at the threshold)."""
+    y = np.asarray(y, dtype=np.float64)
+    scores = _finite_order(np.clip(np.asarray(z, dtype=np.float64), -np.finfo(float).max, np.finfo(float).max))
+    fpr, tpr, _ = metrics.roc_curve(y, scores)
+    precision, recall, _ = metrics.precision_recall_curve(y, scores)
+    (tn, fp), (fn, tp) = confusion
+    return Curves(fpr, tpr, recall, precision, (_rate(fp, fp + tn), _rate(tp, tp + fn)),
+                  (_rate(tp, tp + fn), _rate(tp, tp + fp)))

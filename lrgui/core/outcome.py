@@ -29,8 +29,9 @@ def train_alone(data: Dataset, config: RunConfig,
     return run
 
 
-def train_result(run: TrainingRun) -> dict:
-    """The outcome of a finished run as plain data (what ``--json`` prints)."""
+def train_result(run: TrainingRun, threshold: float = 0.5) -> dict:
+    """The outcome of a finished run as plain data (what ``--json`` prints); its metrics count a
+    point as class 1 when p ≥ ``threshold``."""
     from .metrics import report
 
     names = run.feature_names()
@@ -46,12 +47,12 @@ def train_result(run: TrainingRun) -> dict:
         "label_map": run.data.label_map,
         "optimizer": run.config.optimizer,
         "config": run.config.as_dict(),
-        "train": report(run.train.y, run.decision_function(run.train.X)).as_dict(),
+        "train": report(run.train.y, run.decision_function(run.train.X), threshold).as_dict(),
     }
     if run.test is not None:
         result["test_loss"] = float(run.history.at("test_loss", -1))
         result["test_accuracy"] = float(run.history.at("test_accuracy", -1))
-        result["test"] = report(run.test.y, run.decision_function(run.test.X)).as_dict()
+        result["test"] = report(run.test.y, run.decision_function(run.test.X), threshold).as_dict()
     return result
 
 

@@ -29,8 +29,9 @@ class Split:
     test: Dataset | None
 
 
-def split_data(data: Dataset, config: RunConfig) -> Split:
-    """Seeded, stratified train/test split, then resampling of the training rows."""
+def split_data(data: Dataset, config: RunConfig, resample: bool = True) -> Split:
+    """Seeded, stratified train/test split, then (unless ``resample`` is False) resampling of
+    the training rows."""
     data.require_trainable()
     rng = np.random.default_rng([config.seed, 1])
     train, test = data, None
@@ -43,6 +44,8 @@ def split_data(data: Dataset, config: RunConfig) -> Split:
             raise DatasetError(f"cannot hold out a test set of {config.test_fraction:.0%}: {exc}") from None
         train, test = data.subset(np.sort(tr)), data.subset(np.sort(te))
         train.require_trainable()
+    if not resample:
+        return Split(train, test)
     rows = resample_rows(train.y, config.resample, np.random.default_rng([config.seed, 2]))
     if len(rows) != train.n or np.any(rows != np.arange(train.n)):
         train = train.subset(rows)

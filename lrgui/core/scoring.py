@@ -1,0 +1,54 @@
+"""How good a θ is, by the figures a practitioner reads: for the training and test rows of a
+run's settings, every metric of ``metrics.report`` at a threshold, and the ROC and
+precision-recall curves with the threshold's point on each.
+
+The training rows are the run's own before any resampling (repeated rows would count twice);
+the test rows are those its seeded split holds out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import RunConfig
+from .dataset import Dataset
+from .features import decision_in_original_units
+from .metrics import Curves, Report, curves, report
+from .problem import split_data
+
+
+@dataclass(frozen=True)
+class Part:
+    """One set of rows: its name ("train" or "test"), size, report and curves (None with only
+    one class present)."""
+
+    name: str
+    n: int
+    report: Report
+    curves: Curves | None
+
+
+@dataclass(frozen=True)
+class Scores:
+    threshold: float
+    train: Part
+    test: Part | None
+
+
+def _part(name: str, rows: Dataset, theta_original: np.ndarray, degree: int, threshold: float) -> Part:
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = decision_in_original_units(theta_original, rows.X, degree)
+    r = report(rows.y, z, threshold)
+    both = len(np.unique(rows.y)) == 2
+    return Part(name, rows.n, r, curves(rows.y, z, r.confusion) if both else None)
+
+
+def score(data: Dataset, config: RunConfig, theta_original: np.ndarray, threshold: float) -> Scores:
+    """The scores of ``theta_original`` (θ in the data's units) on ``data`` split as ``config``
+    splits it. Raises DatasetError when the data cannot be split so."""
+    split = split_data(data, config, resample=False)
+    theta = np.asarray(theta_original, dtype=np.float64)
+    test = None if split.test is None else _part("test", split.test, theta, config.degree, threshold)
+    return Scores(float(threshold), _part("train", split.train, theta, config.degree, threshold), test)
