@@ -32,6 +32,7 @@ KEYS_HELP = """In the window:
   G                         new data from the same generator (the next seed)
   Ctrl+Shift+M              export an animation (GIF, MP4) of the window or a view
   Ctrl+Shift+C              show the code: the selected run as a plain numpy script
+  Ctrl+9                    metrics: every figure, the confusion matrix, ROC and PR curves, one threshold
   F5                        presentation mode (Esc leaves)   T  next theme (light, dark, projector)
   Ctrl+= / Ctrl+- / Ctrl+0  zoom type, points and lines in / out / back
   F1 or ?                   every shortcut, over the window"""

@@ -46,6 +46,7 @@ from .analysis import AnalysisJobs
 from .autosave import Autosaved, Autosaver
 from .commands import PointEdit, SessionEdit, held_bytes
 from .inspector import Inspector
+from .scorer import Scorer
 from .snapshot import RunView, Snapshot
 from .sweeper import SweepJob
 from .worker import TrainingClient
@@ -76,6 +77,7 @@ class Controller(QObject):
         self.mirror = RaceMirror()
         self.analysis = AnalysisJobs()
         self.inspector = Inspector(lambda *message: self.client.send(*message))
+        self.scorer = Scorer()
         self.focus: int | None = None        # the data point taken apart in the equations
         self.sweep = SweepJob(self)
         self.latest: Snapshot | None = None
@@ -228,6 +230,8 @@ class Controller(QObject):
             self._dirty_frame = self._dirty_frame or self.inspector.wanted    # internals on the new grid
         self.inspector.wanted = self.inspecting or self.session.view.internals
         self.inspector.poll(self.latest)
+        if self.scorer.poll(self.latest):
+            self._dirty_frame = True
 
     def snapshot(self) -> Snapshot:
         """The picture of this moment (see Snapshot)."""
@@ -256,7 +260,8 @@ class Controller(QObject):
         return Snapshot(self._serial, data, session.view, views, selected, mirror.position, mirror.end,
                         self.playing, self.notice, self.busy, self.started, refit,
                         anatomy=inspector.anatomy if mine else None, anatomy_note=inspector.message,
-                        internals=inspector.internals_for_run(selected), focus=focus)
+                        internals=inspector.internals_for_run(selected), focus=focus,
+                        scores=self.scorer.for_run(selected))
 
     def _run_view(self, spec: RunSpec, m, selected: bool, first: bool) -> RunView:
         if m is None or len(m.history) == 0:
@@ -425,6 +430,11 @@ class Controller(QObject):
         data = self.session.data
         index = None if index is None or not 0 <= index < data.n or index == self.focus else int(index)
         self.focus = index
+        self.redraw()
+
+    def set_scoring(self, on: bool) -> None:
+        """Whether a view shows the selected run's metrics (the metrics dock)."""
+        self.scorer.wanted = bool(on)
         self.redraw()
 
     def set_inspecting(self, on: bool) -> None:
@@ -871,6 +881,7 @@ class Controller(QObject):
             self.autosaver.remove()
         self.client.close()
         self.analysis.shutdown()
+        self.scorer.shutdown()
         self.sweep.shutdown()
 
     def threads_running(self) -> bool:

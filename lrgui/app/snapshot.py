@@ -96,7 +96,8 @@ class Snapshot:
     data. ``anatomy`` is the selected run's update taken apart (core.anatomy; for the epoch it
     names, which may lag the timeline by a frame), or None with ``anatomy_note`` saying why;
     ``internals`` that update on the landscape's slice; ``focus`` the index of the data point
-    taken apart and marked in every view."""
+    taken apart and marked in every view. ``scores`` are the selected run's metrics (app.scorer's
+    Scored, for the epoch and threshold it names) while a view asks for them, else None."""
 
     serial: int
     data: Dataset
@@ -114,6 +115,7 @@ class Snapshot:
     anatomy_note: str = ""
     internals: SliceInternals | None = None
     focus: int | None = None
+    scores: object = None
 
     def status_line(self) -> str:
         """The status bar's words: a stopped run's own reason says more than the timeline's notice."""

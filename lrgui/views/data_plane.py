@@ -144,6 +144,8 @@ class DataPlaneView(pg.PlotWidget):
         self.shading = Raster()
         self.shading.setZValue(-10)
         self.contours = [Curve() for _ in P_LEVELS]
+        self.threshold_line = Curve()         # p = t of the selected run, when t is not 0.5
+        self.threshold_line.setZValue(5)
         self.boundaries: dict[str, pg.PlotCurveItem] = {}
         self.ghosts: dict[str, pg.PlotCurveItem] = {}
         self._pens: dict = {}
@@ -154,7 +156,7 @@ class DataPlaneView(pg.PlotWidget):
         self._focus = None
         self.note = pg.TextItem(anchor=(0, 0))
         self.hint = pg.TextItem(anchor=(0.5, 0.5))
-        for item in [self.shading, *self.contours, self.wrong, *self.scatters, self.focus_ring]:
+        for item in [self.shading, *self.contours, self.threshold_line, self.wrong, *self.scatters, self.focus_ring]:
             plot.addItem(item)
         for item in self.scatters:
             # The points change only with the data or the view: keep their pixels between frames.
@@ -340,8 +342,10 @@ class DataPlaneView(pg.PlotWidget):
     def _pen(self, run, role: str):
         key = (run.spec.color, run.dash, role)
         if key not in self._pens:
-            width, alpha = {"selected": (3.0, 1.0), "other": (2.0, 0.9), "ghost": (2.0, 0.3)}[role]
-            self._pens[key] = run_pen(self.theme.run_color(run.spec.color), run.dash if role != "ghost" else "dot", width * self.theme.line_width / 2,
+            width, alpha = {"selected": (3.0, 1.0), "other": (2.0, 0.9), "ghost": (2.0, 0.3),
+                            "threshold": (2.0, 0.8)}[role]
+            dash = {"ghost": "dot", "threshold": "dashdotdot"}.get(role, run.dash)
+            self._pens[key] = run_pen(self.theme.run_color(run.spec.color), dash, width * self.theme.line_width / 2,
                                       alpha)
         return self._pens[key]
 
@@ -375,7 +379,7 @@ class DataPlaneView(pg.PlotWidget):
                 and bool(np.all(np.isfinite(theta))))
 
     def _clear_model(self) -> None:
-        for item in (*self.contours, *self.boundaries.values(), *self.ghosts.values()):
+        for item in (*self.contours, self.threshold_line, *self.boundaries.values(), *self.ghosts.values()):
             self._set_segment(item, None)
         self.wrong.setData(EMPTY, EMPTY)
         self._wrong_mask = None
@@ -409,9 +413,9 @@ class DataPlaneView(pg.PlotWidget):
         self._draw_note(snap)
 
     def _draw_selected(self, run, view, rect) -> None:
-        """Shading, p-contours and misclassified rings of the selected run."""
+        """Shading, p-contours, the p = t line and misclassified rings of the selected run."""
         if run is None or not self._fits(run.theta, run.state.degree):
-            for item in self.contours:
+            for item in (*self.contours, self.threshold_line):
                 self._set_segment(item, None)
             self.shading.setVisible(False)
             self._draw_wrong(None, view)
@@ -432,6 +436,12 @@ class DataPlaneView(pg.PlotWidget):
                 self._boundary(item, run.theta, degree, rect, float(np.log(p / (1 - p))))
             else:
                 self._set_segment(item, None)
+        t = float(view.threshold)
+        if abs(t - 0.5) > 1e-9:               # at 0.5 it is the boundary itself
+            self.threshold_line.use_pen(self._pen(run, "threshold"))
+            self._boundary(self.threshold_line, run.theta, degree, rect, float(np.log(t / (1 - t))))
+        else:
+            self._set_segment(self.threshold_line, None)
         self._draw_wrong(run, view)
 
     def _line(self, theta: np.ndarray) -> np.ndarray:

@@ -44,6 +44,7 @@ from .runs_table import RunsTable
 from .side_panel import SidePanel
 from .sigmoid_view import SigmoidView
 from .code_view import CodeView
+from .metrics_view import MetricsView
 from .equations_view import EquationsView
 from .picture import save_picture
 from .picture_dialog import AnimationDialog, PictureDialog
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.sweep_view = SweepView(controller, theme)
         self.equations_view = EquationsView(theme)
         self.code_view = CodeView(controller, theme)
+        self.metrics_view = MetricsView(theme)
         self.actions = self._make_actions()
         self.timeline = Timeline(self.actions)
         central = QWidget()
@@ -149,12 +151,14 @@ class MainWindow(QMainWindow):
             "sweep": self._dock("Sweep", self.sweep_view, area.RightDockWidgetArea, "Ctrl+6"),
             "equations": self._dock("Equations", self.equations_view, area.RightDockWidgetArea, "Ctrl+7"),
             "code": self._dock("Code", self.code_view, area.RightDockWidgetArea, "Ctrl+8"),
+            "metrics": self._dock("Metrics", self.metrics_view, area.RightDockWidgetArea, "Ctrl+9"),
         }
         self.splitDockWidget(self.docks["runs"], self.docks["landscape"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["landscape"], self.docks["sweep"])
         self.tabifyDockWidget(self.docks["landscape"], self.docks["equations"])
         self.tabifyDockWidget(self.docks["landscape"], self.docks["code"])
-        for key in ("sweep", "equations", "code"):
+        self.tabifyDockWidget(self.docks["landscape"], self.docks["metrics"])
+        for key in ("sweep", "equations", "code", "metrics"):
             self.docks[key].hide()
         self.splitDockWidget(self.docks["loss"], self.docks["sigmoid"], Qt.Orientation.Horizontal)
         width, height = self.width(), self.height()
@@ -381,6 +385,8 @@ class MainWindow(QMainWindow):
         p.moveFinished.connect(c.end_move)
         p.focusRequested.connect(c.focus_point)
         self.docks["equations"].visibilityChanged.connect(self._equations_shown)
+        self.docks["metrics"].visibilityChanged.connect(c.set_scoring)
+        self.metrics_view.thresholdChanged.connect(lambda t: c.set_view(threshold=t))
         self.sigmoid_view.thresholdChanged.connect(lambda t: c.set_view(threshold=t))
         self.landscape_view.axesChanged.connect(lambda i, j: c.set_view(landscape_axes=(i, j)))
         self.landscape_view.startRequested.connect(self._start_from_landscape)
@@ -408,6 +414,8 @@ class MainWindow(QMainWindow):
             self.equations_view.show_snapshot(snap)
         if self.docks["code"].isVisible():
             self.code_view.show_session(self.controller.session)
+        if self.docks["metrics"].isVisible():
+            self.metrics_view.show_snapshot(snap)
         self.runs_table.show_snapshot(snap, self._distances)
         if self.presenter.active:
             self.presenter.show_snapshot(snap)
@@ -599,7 +607,8 @@ class MainWindow(QMainWindow):
         """What a picture can show, by name."""
         return {"Whole window": self, "Data plane": self.plane, "Loss curve": self.loss_view,
                 "Sigmoid": self.sigmoid_view, "Loss landscape": self.landscape_view,
-                "Equations": self.equations_view, "Code": self.code_view, "Sweep": self.sweep_view}
+                "Equations": self.equations_view, "Code": self.code_view, "Metrics": self.metrics_view,
+                "Sweep": self.sweep_view}
 
     def _export_path(self, dialog, title: str, suffix: str, filters: str) -> str:
         """After ``dialog`` (a PictureDialog) is accepted, the file to write: named after what it
@@ -771,7 +780,7 @@ class MainWindow(QMainWindow):
         if self.owns_application:        # dialogs and menus too (a window drawn apart leaves them be)
             QApplication.setPalette(palette)
         for view in (self.plane, self.loss_view, self.sigmoid_view, self.landscape_view, self.sweep_view,
-                     self.equations_view, self.code_view, self.runs_table, self.panel):
+                     self.equations_view, self.code_view, self.metrics_view, self.runs_table, self.panel):
             view.apply_theme(theme)
         self.message_label.set_look(theme.message_color)
         self._show_click_class(self.controller.click_class)
