@@ -216,8 +216,8 @@ def _summary(result: dict, source: str, n: int) -> str:
     return "\n".join(lines)
 
 
-def _train_session(args) -> tuple[list, list[str], int]:
-    """Every run of the session in ``args.data``, trained alone from its start:
+def _train_session(args, path: str) -> tuple[list, list[str], int]:
+    """Every run of the session at ``path`` (``args.data`` or its example), trained alone from its start:
     (results, run names, number of points)."""
     from .core.errors import ConfigError
     from .core.outcome import train_alone, train_result
@@ -226,7 +226,7 @@ def _train_session(args) -> tuple[list, list[str], int]:
     if _given_options(args) or args.gen or args.label_column or args.history:
         raise ConfigError("a session's runs carry their own settings: give training options, --gen, "
                           "--label-column and --history only with a data file or generator")
-    session = read_session(_session_path(args.data)).session
+    session = read_session(path).session
     results, titles = [], []
     for spec in session.runs:
         results.append(train_result(train_alone(session.data, spec.config), args.threshold))
@@ -277,7 +277,7 @@ def _is_file(path: str) -> bool:
         return False
 
 
-def _session_path(name: str) -> str:
+def session_path(name: str) -> str:
     """``name`` itself, or the session file of the shipped example of that name (a file of that
     name wins, and so does a generator: ``circles`` is generated data)."""
     from .core.examples import example_session_path
@@ -291,18 +291,18 @@ def _session_path(name: str) -> str:
 
 def _train_text(args) -> str:
     """What ``lrgui train`` prints for ``args``; raises LrguiError or OSError for bad input."""
+    from .core.errors import LrguiError
     from .core.options import config_from_options
     from .core.outcome import require_finite, train_alone, train_result
     from .core.session_file import looks_like_session
-
-    from .core.errors import LrguiError
 
     if "\0" in args.data:
         raise LrguiError("a file name cannot hold a NUL character")
     if not 0.0 < args.threshold < 1.0:
         raise LrguiError(f"--threshold is a probability strictly between 0 and 1, not {args.threshold:g}")
-    if _is_file(_session_path(args.data)) and looks_like_session(_session_path(args.data)):
-        results, titles, n = _train_session(args)
+    path = session_path(args.data)
+    if _is_file(path) and looks_like_session(path):
+        results, titles, n = _train_session(args, path)
         require_finite(results)
         if args.json:
             return json.dumps(results, allow_nan=False)

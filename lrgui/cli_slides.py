@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .cli import PROG, _Parser, _refuse
+from .cli import PROG, _Parser, _refuse, session_path
 
 RENDER_HELP = """Render a session without a window: a PNG or SVG picture of its last epoch, or a GIF or
 MP4 animation with one frame per epoch of a range (B − A + 1 frames, or every K-th with --every),
@@ -91,10 +91,9 @@ def _epochs(text: str | None) -> tuple[int, int | None]:
 def load_session(name: str):
     """(session, recording or None) from a session file or a shipped example's name."""
     from .core.errors import LrguiError
-    from .core.examples import example_session_path
     from .core.session_file import looks_like_session, read_session
 
-    path = example_session_path(name) or Path(name)
+    path = Path(session_path(name))
     if not path.is_file():
         raise LrguiError(f"no session file or example named {name!r}")
     if not looks_like_session(path):

@@ -15,7 +15,7 @@ from .config import RunConfig
 from .dataset import Dataset
 from .errors import ConfigError
 from .optimizers import OPTIMIZERS
-from .problem import build_problem, split_data
+from .problem import build_problem
 from .schedules import SCHEDULES
 
 EMBEDDED_ROWS = 5000            # more rows than this go to a CSV file beside the script
@@ -45,22 +45,22 @@ def _labels(y: np.ndarray) -> str:
     return "\n".join(lines)
 
 
-def training_rows(data: Dataset, config: RunConfig) -> tuple[np.ndarray, np.ndarray]:
-    """The rows the run trains on, in its order: X (n, d), y (n,)."""
-    split = split_data(data, config)
-    return split.train.X, split.train.y
+def training_rows(data: Dataset, config: RunConfig) -> tuple[RunConfig, np.ndarray, np.ndarray]:
+    """``config`` completed and checked, and the rows the run trains on, in its order: X (n, d),
+    y (n,). Raises ConfigError or DatasetError when the run cannot train on ``data``."""
+    config = RunConfig.from_dict(config.as_dict()).validate()
+    problem = build_problem(data, config)
+    reason = OPTIMIZERS.get(config.optimizer).why_unsuitable(problem.objective)
+    if reason:
+        raise ConfigError(reason)
+    return config, problem.train.X, problem.train.y
 
 
 def script(data: Dataset, config: RunConfig, title: str, data_file: str | None = None) -> str:
     """The script for ``config`` trained alone on ``data``. ``data_file`` names a CSV file that
     holds the training rows (written by ``write_rows``); without it they are written into the
     script (up to EMBEDDED_ROWS rows). Raises ConfigError or DatasetError."""
-    config = RunConfig.from_dict(config.as_dict()).validate()
-    problem = build_problem(data, config)
-    reason = OPTIMIZERS.get(config.optimizer).why_unsuitable(problem.objective)
-    if reason:
-        raise ConfigError(reason)
-    X, y = problem.train.X, problem.train.y
+    config, X, y = training_rows(data, config)
     if data_file is None and len(y) > EMBEDDED_ROWS:
         raise ConfigError(f"the run trains on {len(y):,} rows: too many to write into the script "
                           f"(at most {EMBEDDED_ROWS:,}); give a CSV file for them (--data-file)")
@@ -73,7 +73,7 @@ def write_rows(data: Dataset, config: RunConfig, path) -> None:
     """The training rows as CSV (inputs, then the label 0 or 1), every number exact."""
     from .fileio import atomic_writer
 
-    X, y = training_rows(data, RunConfig.from_dict(config.as_dict()).validate())
+    _config, X, y = training_rows(data, config)
     with atomic_writer(path) as fh:
         fh.write(",".join((*data.feature_names, "label")) + "\n")
         for row, label in zip(X, y):

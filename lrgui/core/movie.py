@@ -15,6 +15,7 @@ from .fileio import atomic_path
 
 SUFFIXES = (".gif", ".mp4")
 GIF_MAX_FPS = 50.0             # GIF counts time in hundredths of a second; viewers slow faster ones
+MP4_MAX_FPS = 240.0
 GIF_BUDGET = 3 << 30           # bytes of indexed frames a GIF may hold before it is written
 
 
@@ -29,8 +30,8 @@ def check_movie(path, size: tuple[int, int], fps: float, frames: int) -> str:
     width, height = size
     if suffix not in SUFFIXES:
         raise MovieError(f"an animation is saved as {' or '.join(SUFFIXES)}, not {suffix or 'no extension'}")
-    if not 0 < fps <= (GIF_MAX_FPS if suffix == ".gif" else 240):
-        limit = GIF_MAX_FPS if suffix == ".gif" else 240
+    limit = GIF_MAX_FPS if suffix == ".gif" else MP4_MAX_FPS
+    if not 0 < fps <= limit:
         raise MovieError(f"the frame rate must be above 0 and at most {limit:g} frames a second for "
                          f"{suffix[1:].upper()}, not {fps:g}")
     if frames < 1:

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, replace
 
 import numpy as np
-from PySide6.QtCore import QObject, QRectF, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from ..core.errors import LrguiError
@@ -88,10 +88,11 @@ def stamp(image: QImage, text: str, theme, top: bool) -> None:
     metrics = painter.fontMetrics()
     pad = metrics.height() // 4
     box = QRectF(0, 0, metrics.horizontalAdvance(text) + 2 * pad, metrics.height() + pad)
+    corner = QRectF(image.rect())
     if top:
-        box.moveTopRight(QRectF(image.rect()).topRight() + QRectF(0, 0, -pad, pad).bottomRight())
+        box.moveTopRight(corner.topRight() + QPointF(-pad, pad))
     else:
-        box.moveBottomLeft(QRectF(image.rect()).bottomLeft() + QRectF(0, 0, pad, -pad).bottomRight())
+        box.moveBottomLeft(corner.bottomLeft() + QPointF(pad, -pad))
     painter.fillRect(box, rgba(theme.label_fill))
     painter.setPen(QColor(theme.foreground))
     painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
@@ -244,24 +245,33 @@ class Export(QObject):
 
     def __init__(self, session, recording, job: RenderJob, out, fps: float = 10.0, parent=None):
         super().__init__(parent)
-        from ..core.movie import check_movie
-
         self.out, self.fps = str(out), float(fps)
-        self.movie = os.path.splitext(self.out)[1].lower() in (".gif", ".mp4")
-        suffix = os.path.splitext(self.out)[1].lower()
-        if self.movie:
-            check_movie(self.out, job.size, fps, 1)
-        elif suffix not in (*RASTER, ".svg"):
-            raise RenderError(f"the file is a picture (.png, .svg) or an animation (.gif, .mp4), not "
-                              f"{suffix or 'a name without an extension'}")
-        else:
-            job = replace(job, still=True, caption=False)
-        self.job = job
+        self.job = self.checked(job, self.out, self.fps)
+        self.movie = not self.job.still
         self.writer = None
+        self._why = ""                           # why the file could not be written, if it could not
         self.renderer = FrameRenderer(session, recording, job, self)
         self.renderer.frameReady.connect(self._frame)
         self.renderer.finished.connect(self._finished)
         self.renderer.failed.connect(self._failed)
+
+    @staticmethod
+    def checked(job: RenderJob, out: str, fps: float) -> RenderJob:
+        """``job`` as ``out`` needs it (one still frame for a picture), or RenderError or
+        MovieError saying why ``out`` cannot be made; nothing is rendered or asked yet."""
+        from ..core.movie import SUFFIXES, check_movie
+
+        suffix = os.path.splitext(out)[1].lower()
+        if suffix in SUFFIXES:
+            check_movie(out, job.size, fps, 1)
+            return job
+        if suffix not in (*RASTER, ".svg"):
+            raise RenderError(f"the file is a picture (.png, .svg) or an animation (.gif, .mp4), not "
+                              f"{suffix or 'a name without an extension'}")
+        return replace(job, still=True, caption=False)
+
+    def _cannot_write(self, exc: Exception) -> str:
+        return f"cannot write {self.out}: {getattr(exc, 'strerror', None) or exc}"
 
     def start(self) -> None:
         self.renderer.start()
@@ -282,7 +292,7 @@ class Export(QObject):
                     self.writer = MovieWriter(self.out, self.job.size, self.fps, total)
                 self.writer.add(image_rgb(image))
         except (LrguiError, OSError) as exc:
-            self._why = f"cannot write {self.out}: {getattr(exc, 'strerror', None) or exc}"
+            self._why = self._cannot_write(exc)
             self.renderer.cancel()
             return
         self.progress.emit(index + 1, total)
@@ -294,13 +304,13 @@ class Export(QObject):
                 self.writer = None
         except (LrguiError, OSError) as exc:
             self.writer = None
-            self.failed.emit(f"cannot write {self.out}: {getattr(exc, 'strerror', None) or exc}")
+            self.failed.emit(self._cannot_write(exc))
             return
         self.done.emit(note)
 
     def _failed(self, why: str) -> None:
         self._abort()
-        self.failed.emit(getattr(self, "_why", why))
+        self.failed.emit(self._why or why)
 
     def _abort(self) -> None:
         if self.writer is not None:
@@ -327,14 +337,15 @@ def render_session(session, recording, job: RenderJob, out, fps: float = 10.0, p
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    previous = qInstallMessageHandler(_quiet_offscreen)
-    export = Export(session, recording, job, out, fps)
+    previous = qInstallMessageHandler(_quiet_offscreen)       # from the hidden window's first paint on
+    export = None
     result: dict = {}
-    if progress is not None:
-        export.progress.connect(progress)
-    export.done.connect(lambda note: result.setdefault("note", note))
-    export.failed.connect(lambda why: result.setdefault("error", why))
     try:
+        export = Export(session, recording, job, out, fps)
+        if progress is not None:
+            export.progress.connect(progress)
+        export.done.connect(lambda note: result.setdefault("note", note))
+        export.failed.connect(lambda why: result.setdefault("error", why))
         export.start()
         while not result:
             app.processEvents()
@@ -343,6 +354,7 @@ def render_session(session, recording, job: RenderJob, out, fps: float = 10.0, p
             raise RenderError(result["error"])
         return result["note"]
     finally:
-        export.close()
-        app.processEvents()
+        if export is not None:
+            export.close()
+            app.processEvents()
         qInstallMessageHandler(previous)

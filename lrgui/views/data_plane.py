@@ -318,7 +318,8 @@ class DataPlaneView(pg.PlotWidget):
             return decision_in_original_units(theta, X, degree)
 
     def apply_theme(self, theme: Theme) -> None:
-        """Every item in ``theme``'s colours and sizes (a theme or zoom change); drawn again."""
+        """Every item in ``theme``'s colours and sizes (a theme or zoom change); the models get
+        their pens at the next snapshot (the window asks for one)."""
         self.theme = theme
         style_plot(self, theme, self.grid)
         self._shade_colors = lut_pixels(two_colour_lut(*theme.class_colors, theme.background))
@@ -336,8 +337,6 @@ class DataPlaneView(pg.PlotWidget):
         style_text(self.hint, theme, fill=theme.label_fill, border=True)
         self.hint.setHtml(HINT.format(px=theme.px(1.1)))
         self._pens.clear()
-        if self.snap is not None:
-            self._draw_model()
 
     def _pen(self, run, role: str):
         key = (run.spec.color, run.dash, role)

@@ -19,6 +19,10 @@ ZOOM_RANGE = (0.6, 4.0)
 PRESENTATION_ZOOM = 2.0
 
 
+def _within(zoom: float) -> float:
+    return min(max(zoom, ZOOM_RANGE[0]), ZOOM_RANGE[1])
+
+
 class Look:
     """The theme's name and the two zooms, read from and written to ``settings``."""
 
@@ -40,11 +44,11 @@ class Look:
             z = float(self.settings.value(self._zoom_key(), self.default_zoom()))
         except (TypeError, ValueError):
             z = self.default_zoom()
-        return min(max(z, ZOOM_RANGE[0]), ZOOM_RANGE[1]) if z == z else self.default_zoom()
+        return _within(z) if z == z else self.default_zoom()
 
     def set_zoom(self, zoom: float) -> float:
         """Set the zoom in use (kept within ZOOM_RANGE); returns what was set."""
-        zoom = min(max(float(zoom), ZOOM_RANGE[0]), ZOOM_RANGE[1])
+        zoom = _within(float(zoom))
         self.settings.setValue(self._zoom_key(), zoom)
         return zoom
 
@@ -55,9 +59,9 @@ class Look:
         self.settings.setValue("look/theme", name)
 
     def next_theme(self) -> str:
+        """The name of the theme after the chosen one (the last is followed by the first)."""
         names = list(THEMES)
-        self.set_theme(names[(names.index(self.theme_name) + 1) % len(names)])
-        return self.theme_name
+        return names[(names.index(self.theme_name) + 1) % len(names)]
 
     @property
     def theme(self) -> Theme:

@@ -89,7 +89,8 @@ class LossCurveView(pg.PlotWidget):
         self.setToolTip(HOVER_TIP)
 
     def apply_theme(self, theme: Theme) -> None:
-        """Every item in ``theme``'s colours and sizes (a theme or zoom change)."""
+        """Every item in ``theme``'s colours and sizes (a theme or zoom change); the runs' curves
+        and the legend at the next snapshot (the window asks for one)."""
         self.theme = theme
         plot = self.getPlotItem()
         style_plot(self, theme, self.grid, self.legend)
@@ -104,8 +105,6 @@ class LossCurveView(pg.PlotWidget):
         for s in (*self.curves.values(), *self.ghosts.values()):
             s._pen_key = None
         self._legend_names = {}          # the labels are laid out again in the new colour and size
-        if self.snap is not None:
-            self.show_snapshot(self.snap)
 
     def _show_lr_axis(self, on: bool) -> None:
         if self.lr_axis.isVisible() != on:

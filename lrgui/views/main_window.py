@@ -647,13 +647,14 @@ class MainWindow(QMainWindow):
                                      "GIF animations (*.gif);;MP4 videos (*.mp4)")
             if not path:
                 return
-            try:
-                export = Export(Session(**self.controller.session.values()), self.controller.recording(),
-                                dialog.job(), path, dialog.fps.value(), self)
+            try:                        # checked before the trainer is asked for the recording
+                Export.checked(dialog.job(), path, dialog.fps.value())
                 break
             except LrguiError as exc:
                 why = str(exc)
                 self._modal(QMessageBox.warning, self, "Cannot export the animation", why[:1].upper() + why[1:])
+        export = Export(Session(**self.controller.session.values()), self.controller.recording(), dialog.job(), path,
+                        dialog.fps.value(), self)
         progress = QProgressDialog(f"Rendering {Path(path).name}…", "Cancel", 0, 0, self)
         progress.setWindowTitle("Export animation")
         progress.setMinimumDuration(0)

@@ -72,7 +72,6 @@ class SigmoidView(pg.PlotWidget):
         self._data = None
         self._jitter = EMPTY
         self._half_width = NICE[0]
-        self.snap = None
         self.apply_theme(theme)
         self.setToolTip("Every point at its z = θᵀx and its label (0 or 1): points on the wrong side of "
                         "the threshold are misclassified. Drag the dashed line to move the threshold.")
@@ -95,8 +94,6 @@ class SigmoidView(pg.PlotWidget):
             self.term_curves[c].use_pen(pen(theme.class_colors[c], theme.line_width * 0.6, Qt.PenStyle.DashLine))
             self.terms[c].setSize(theme.point_size * 0.7)
             self.terms[c].setPen(pg.mkPen(theme.class_colors[c], width=max(1.2, theme.line_width * 0.6)))
-        if self.snap is not None:
-            self.show_snapshot(self.snap)
 
     def _pick(self, data) -> None:
         n = data.n
@@ -106,7 +103,6 @@ class SigmoidView(pg.PlotWidget):
         self._jitter = np.random.default_rng(2).uniform(-JITTER, JITTER, len(self._shown))
 
     def show_snapshot(self, snap) -> None:
-        self.snap = snap
         if snap.data is not self._data:
             self._pick(snap.data)
         t = float(np.clip(snap.view.threshold, 0.001, 0.999))
