@@ -85,7 +85,7 @@ def _train_parser(sweep: bool = False) -> argparse.ArgumentParser:
     optimizers = "\n".join(f"  {name:10s}{cls.label}" for name, cls in OPTIMIZERS.items())
     generators = "\n".join(
         f"  {name:15s}{g.label}" + (f" ({', '.join(p.name for p in g.params)})" if g.params else "")
-        for name, g in GENERATORS.items())
+        + f"\n  {'':15s}{g.lesson}" for name, g in GENERATORS.items())
     if sweep:
         description = ("Train every configuration of a learning-rate sweep (optionally crossed with "
                        "the values of one more setting) and print a table, or with --json one JSON "

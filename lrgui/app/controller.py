@@ -23,13 +23,14 @@ from PySide6.QtGui import QUndoStack
 from ..core.config import RunConfig
 from ..core.dataset import Dataset
 from ..core.errors import ConfigError, LrguiError
-from ..core.examples import COMPARED_OPTIMIZERS, EXAMPLES, SQUARED_DEMO_DATA, SQUARED_DEMO_RUN
+from ..core.examples import COMPARED_OPTIMIZERS, EXAMPLES, IMBALANCE_REMEDIES, SQUARED_DEMO_DATA, SQUARED_DEMO_RUN
 from ..core.code import script
 from ..core.fileio import atomic_writer, write_text
 from ..core.history import write_history_csv
 from ..core.generators import generate
 from ..core.numerics import column_means
 from ..core.optimizers import OPTIMIZERS
+from ..core.problem import RowUse, row_use
 from ..core.options import config_from_options, options_from_config
 from ..core.race import Plan, RaceMirror, RunState
 from ..core.session import DataOrigin, RunSpec, Session, describe, next_color, next_id
@@ -78,6 +79,8 @@ class Controller(QObject):
         self.analysis = AnalysisJobs()
         self.inspector = Inspector(lambda *message: self.client.send(*message))
         self.scorer = Scorer()
+        self._rows_key: tuple | None = None
+        self._rows: RowUse | None = None
         self.focus: int | None = None        # the data point taken apart in the equations
         self.sweep = SweepJob(self)
         self.latest: Snapshot | None = None
@@ -261,7 +264,22 @@ class Controller(QObject):
                         self.playing, self.notice, self.busy, self.started, refit,
                         anatomy=inspector.anatomy if mine else None, anatomy_note=inspector.message,
                         internals=inspector.internals_for_run(selected), focus=focus,
-                        scores=self.scorer.for_run(selected))
+                        scores=self.scorer.for_run(selected), rows=self._row_use(data, selected))
+
+    def _row_use(self, data: Dataset, run) -> RowUse | None:
+        """The selected run's use of each row (computed again only when the data or the settings
+        that choose rows change)."""
+        if run is None:
+            return None
+        config = run.spec.config
+        key = (data, config.seed, config.test_fraction, config.resample)
+        if self._rows_key is None or any(a is not b and a != b for a, b in zip(key, self._rows_key)):
+            try:
+                rows = row_use(data, config)
+            except LrguiError:
+                rows = None
+            self._rows_key, self._rows = key, rows
+        return self._rows
 
     def _run_view(self, spec: RunSpec, m, selected: bool, first: bool) -> RunView:
         if m is None or len(m.history) == 0:
@@ -358,14 +376,18 @@ class Controller(QObject):
         self._edit(text, refit=refit, **after)
 
     def _full_point(self, x: float, y: float, index: int | None = None) -> np.ndarray:
-        """A point of the data's dimension from plane coordinates: the features not on the plane
-        keep the moved point's values, or take the column means for a new point."""
+        """A point of the data's dimension from plane coordinates (x, y) on the plane's two
+        features: the other features keep the moved point's values, or take the column means for
+        a new point."""
         data = self.session.data
         if index is not None:
             point = data.X[index].copy()
-        else:           # (the means of the columns on the plane would be replaced: not computed)
-            point = np.concatenate((np.zeros(min(data.d, 2)), column_means(data.X[:, 2:])))
-        point[:2] = (x, y)[: min(data.d, 2)]
+        else:
+            point = column_means(data.X)
+        if data.d == 1:
+            point[0] = x
+        else:
+            point[list(self.session.view.plane_for(data.d))] = (x, y)
         return point
 
     def _point_edit(self, text: str, kind: str, index: int, point, label: int, result: Dataset,
@@ -730,12 +752,12 @@ class Controller(QObject):
         if spec.name != name:
             self._replace_run(replace(spec, name=name), f"Rename {spec.label}")
 
-    def _race(self, text: str, configs: list, **more) -> None:
-        """A race of ``configs`` in place of the runs (one undoable step, with the session changes
-        ``more``), from their start points."""
+    def _race(self, text: str, configs: list, names: tuple[str, ...] = (), **more) -> None:
+        """A race of ``configs`` (named ``names``, or after their settings) in place of the runs
+        (one undoable step, with the session changes ``more``), from their start points."""
         runs: tuple[RunSpec, ...] = ()
-        for config in configs:
-            runs += (RunSpec.make(next_id(runs), config, next_color(runs)),)
+        for config, name in zip(configs, names or [""] * len(configs)):
+            runs += (RunSpec.make(next_id(runs), config, next_color(runs), name),)
         self._edit(text, runs=runs, selected=runs[0].id, **more)
         self.client.send("reset")
 
@@ -756,6 +778,16 @@ class Controller(QObject):
         configs = [RunConfig.from_dict({**base.as_dict(), "optimizer": name, "hyper": {}})
                    for name in COMPARED_OPTIMIZERS]
         self._race("Compare optimizers", configs)
+
+    def compare_remedies(self) -> None:
+        """The selected run's model with no remedy for class imbalance, balanced class weights,
+        random undersampling and random oversampling, side by side."""
+        base = self.session.selected_run
+        configs = [base.with_config(class_weight=weight, resample=how).config for _, weight, how in IMBALANCE_REMEDIES]
+        self._race("Compare imbalance remedies", configs, names=tuple(name for name, _, _ in IMBALANCE_REMEDIES))
+        n0, n1 = self.session.data.class_counts()
+        if min(n0, n1) and max(n0, n1) < 1.5 * min(n0, n1):
+            self.message.emit(f"The classes are nearly balanced ({n0} : {n1}): the remedies will differ little")
 
     def compare_learning_rates(self) -> None:
         """The selected run's optimizer at η/10, η and 10η."""

@@ -16,6 +16,7 @@ import numpy as np
 from ..core.anatomy import Anatomy, SliceInternals
 from ..core.dataset import Dataset
 from ..core.history import History
+from ..core.problem import RowUse
 from ..core.race import RunState
 from ..core.session import RUN_DASHES, RunSpec, ViewOptions
 
@@ -97,7 +98,9 @@ class Snapshot:
     names, which may lag the timeline by a frame), or None with ``anatomy_note`` saying why;
     ``internals`` that update on the landscape's slice; ``focus`` the index of the data point
     taken apart and marked in every view. ``scores`` are the selected run's metrics (app.scorer's
-    Scored, for the epoch and threshold it names) while a view asks for them, else None."""
+    Scored, for the epoch and threshold it names) while a view asks for them, else None.
+    ``rows`` is the selected run's use of each row of ``data`` (core.problem's RowUse: test
+    rows, rows resampling dropped or repeated), or None when it cannot train on them."""
 
     serial: int
     data: Dataset
@@ -116,6 +119,7 @@ class Snapshot:
     internals: SliceInternals | None = None
     focus: int | None = None
     scores: object = None
+    rows: RowUse | None = None
 
     def status_line(self) -> str:
         """The status bar's words: a stopped run's own reason says more than the timeline's notice."""

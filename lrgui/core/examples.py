@@ -27,6 +27,9 @@ SQUARED_DEMO_DATA = {"n0": 50, "n1": 50, "mean0_x1": -1.5, "mean0_x2": -1.5, "me
                      "std0_x1": 1.2, "std0_x2": 1.2, "std1_x1": 1.2, "std1_x2": 1.2, "seed": 0}
 SQUARED_DEMO_RUN = RunConfig(optimizer="gd", hyper={"lr": 1.0}, init=[0.0, -6.0, -6.0], max_epochs=3000, tol=1e-5)
 COMPARED_OPTIMIZERS = ("gd", "momentum", "adam", "lbfgs")
+# The remedies for class imbalance raced side by side: (run name, class_weight, resample).
+IMBALANCE_REMEDIES = (("no remedy", "none", "none"), ("balanced weights", "balanced", "none"),
+                      ("undersampled", "none", "under"), ("oversampled", "none", "over"))
 
 
 @dataclass(frozen=True)
@@ -80,16 +83,17 @@ def _exams() -> Session:
 @_example("circle-features", "Circles: polynomial features",
           "A ring around a disc: no line separates them, degree-2 features do")
 def _circles() -> Session:
-    params = {"n_samples": 200, "noise": 0.08, "factor": 0.5}
+    params = {"n_samples": 200, "spread": 0.08, "factor": 0.5}
     return _session("circles", params, [_default(degree=2), _default()])
 
 
 @_example("imbalanced", "Imbalanced classes and their remedies",
-          "Ninety points of one class, ten of the other: plain training beside balanced class weights and "
-          "oversampling")
+          "Ninety points of one class, ten of the other: plain training beside balanced class weights, "
+          "undersampling and oversampling (the metrics dock shows the minority's recall)")
 def _imbalanced() -> Session:
     params = {"n0": 90, "n1": 10, "mean1_x1": 5.0, "mean1_x2": 5.0}
-    return _session("gaussian", params, [_default(), _default(class_weight="balanced"), _default(resample="over")])
+    configs = [_default(class_weight=weight, resample=how) for _, weight, how in IMBALANCE_REMEDIES]
+    return _session("gaussian", params, configs, names=[name for name, _, _ in IMBALANCE_REMEDIES])
 
 
 @_example("optimizer-race", "An optimizer race",

@@ -1,8 +1,15 @@
-"""Seeded data generators, registered with their parameters described as data.
+"""Seeded data generators, registered with their parameters described as data, each with one
+sentence on what it teaches (``lesson``).
 
 ``generate(name, **params)`` returns a Dataset; the same parameters and seed always give the same
-data. The synthetic sets other than ``gaussian`` and ``xor`` and the two real ones come from
-scikit-learn (its real data sets are bundled and load offline).
+data. The synthetic sets other than ``gaussian``, ``exams`` and ``xor`` and the two real ones come
+from scikit-learn (its real data sets are bundled and load offline).
+
+Every synthetic generator takes label noise, ``noise``: exactly round(noise × n) labels flipped,
+the rows drawn at random from the seed. Those whose class counts are not parameters take an
+imbalance ``ratio``: class 1 keeps at most ratio × (number of class-0 points) of its points, drawn
+at random from the seed (1 keeps them all). Both draw from a stream of their own, so the points
+they leave are those the same seed gives without them.
 """
 
 from __future__ import annotations
@@ -29,17 +36,49 @@ from .registry import Registry
 class Generator:
     name: str
     label: str
+    lesson: str                              # one sentence: what these data teach
     params: tuple[Param, ...]
     make: Callable[..., Dataset]
 
     def __call__(self, **given) -> Dataset:
         params = resolve(self.params, given, f"generator {self.name!r}")
+        noise, ratio = params.pop("noise", 0.0), params.pop("ratio", 1.0)
         try:
-            return self.make(**params)
+            data = self.make(**params)
         except ConfigError:
             raise
         except ValueError as exc:          # scikit-learn's own checks, in its words
             raise ConfigError(f"generator {self.name!r}: {exc}") from None
+        if noise or ratio != 1.0:
+            rng = np.random.default_rng([params.get("seed", 0), _LABEL_STREAM])
+            data = flip_labels(imbalanced(data, ratio, rng), noise, rng)
+        return data
+
+
+_LABEL_STREAM = 7919                       # the seed stream of imbalance and label noise
+
+
+def imbalanced(data: Dataset, ratio: float, rng: np.random.Generator) -> Dataset:
+    """``data`` with class 1 cut at random to at most round(ratio × n₀) points, order kept (a
+    ratio of 1 keeps every point)."""
+    n0, n1 = data.class_counts()
+    keep1 = min(n1, round(ratio * n0))
+    if ratio >= 1.0 or keep1 == n1:
+        return data
+    ones = np.flatnonzero(data.y == 1)
+    dropped = rng.choice(ones, n1 - keep1, replace=False)
+    return data.subset(np.setdiff1d(np.arange(data.n), dropped))
+
+
+def flip_labels(data: Dataset, noise: float, rng: np.random.Generator) -> Dataset:
+    """``data`` with exactly round(noise × n) labels flipped, on rows drawn at random."""
+    flips = round(noise * data.n)
+    if flips == 0:
+        return data
+    y = data.y.copy()
+    rows = rng.choice(data.n, flips, replace=False)
+    y[rows] = 1.0 - y[rows]
+    return Dataset(data.X, y, data.feature_names, data.label_map)
 
 
 GENERATORS: Registry[Generator] = Registry("data generator")
@@ -53,9 +92,19 @@ def _count(name: str, default: int, label: str) -> Param:
     return Param(name, default, label, "Number of points", "int", 0, 1_000_000)
 
 
-def _add(name: str, label: str, params: tuple[Param, ...]):
+def _noise(default: float = 0.0) -> Param:
+    return Param("noise", default, "Label noise", "Fraction of the labels flipped (rows drawn from the seed)",
+                 "float", 0, 1)
+
+
+def _ratio() -> Param:
+    return Param("ratio", 1.0, "Class 1 : class 0", "Imbalance: class 1 keeps at most this many points per "
+                 "class-0 point (1 keeps all)", "float", 0.01, 1)
+
+
+def _add(name: str, label: str, lesson: str, params: tuple[Param, ...]):
     def wrap(make):
-        GENERATORS.register(name)(Generator(name, label, params, make))
+        GENERATORS.register(name)(Generator(name, label, lesson, params, make))
         return make
 
     return wrap
@@ -78,7 +127,9 @@ for _c, (_mx, _my, _sx, _sy) in enumerate(((2.0, 4.0, 2.0, 2.0), (8.0, 5.0, 3.0,
     ]
 
 
-@_add("gaussian", "Two Gaussian clouds", tuple(_GAUSS) + (_seed(),))
+@_add("gaussian", "Two Gaussian clouds",
+      "A line separates these nearly: watch the boundary settle, then drag points across it.",
+      tuple(_GAUSS) + (_noise(), _seed()))
 def _gaussian(seed, **p) -> Dataset:
     rng = np.random.default_rng(seed)
     parts = [
@@ -92,22 +143,24 @@ def _gaussian(seed, **p) -> Dataset:
 @_add(
     "classification",
     "scikit-learn make_classification",
+    "More features than the plane shows: choose which two it draws and read the rest in the coefficients.",
     (
         _count("n_samples", 200, "Count"),
         Param("n_features", 2, "Features", "Number of features", "int", 2, 100),
         Param("n_informative", 2, "Informative", "Number of informative features", "int", 1, 100),
         Param("class_sep", 1.0, "Class separation", "Larger values separate the classes more", "float", 0, 100),
-        Param("flip_y", 0.01, "Label noise", "Fraction of labels flipped at random", "float", 0, 1),
+        _noise(0.01),
+        _ratio(),
         _seed(),
     ),
 )
-def _classification(n_samples, n_features, n_informative, class_sep, flip_y, seed) -> Dataset:
+def _classification(n_samples, n_features, n_informative, class_sep, seed) -> Dataset:
     if n_informative > n_features:
         raise ConfigError(f"n_informative ({n_informative}) cannot exceed n_features ({n_features})")
     X, y = make_classification(
         n_samples=n_samples, n_features=n_features, n_informative=n_informative,
         n_redundant=0, n_repeated=0, n_clusters_per_class=1, class_sep=class_sep,
-        flip_y=flip_y, random_state=seed,
+        flip_y=0.0, random_state=seed,
     )
     return Dataset(X, y)
 
@@ -115,54 +168,60 @@ def _classification(n_samples, n_features, n_informative, class_sep, flip_y, see
 @_add(
     "moons",
     "Two interleaving moons",
+    "Curved classes: a line gets most points right; polynomial features of degree 3 bend the boundary round.",
     (_count("n_samples", 200, "Count"),
-     Param("noise", 0.2, "Noise", "Standard deviation of the added noise", "float", 0, 10), _seed()),
+     Param("spread", 0.2, "Spread", "Standard deviation of the noise added to the points", "float", 0, 10),
+     _noise(), _ratio(), _seed()),
 )
-def _moons(n_samples, noise, seed) -> Dataset:
-    X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
+def _moons(n_samples, spread, seed) -> Dataset:
+    X, y = make_moons(n_samples=n_samples, noise=spread, random_state=seed)
     return Dataset(X, y)
 
 
 @_add(
     "circles",
     "Two concentric circles",
+    "No straight line separates these; try polynomial features of degree 2.",
     (_count("n_samples", 200, "Count"),
-     Param("noise", 0.1, "Noise", "Standard deviation of the added noise", "float", 0, 10),
+     Param("spread", 0.1, "Spread", "Standard deviation of the noise added to the points", "float", 0, 10),
      Param("factor", 0.5, "Inner radius", "Radius of the inner circle relative to the outer", "float", 0.01, 0.99),
-     _seed()),
+     _noise(), _ratio(), _seed()),
 )
-def _circles(n_samples, noise, factor, seed) -> Dataset:
-    X, y = make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
+def _circles(n_samples, spread, factor, seed) -> Dataset:
+    X, y = make_circles(n_samples=n_samples, noise=spread, factor=factor, random_state=seed)
     return Dataset(X, y)
 
 
 @_add(
     "exams",
     "Exam scores (admitted or not)",
+    "Unscaled features make gradient descent crawl; compare with standardisation.",
     (_count("n_samples", 100, "Count"),
-     Param("noise", 8.0, "Noise", "Spread of the admission score around its line, in points", "float", 0, 100),
-     _seed()),
+     Param("spread", 8.0, "Spread", "Spread of the admission score around its line, in points", "float", 0, 100),
+     _noise(), _ratio(), _seed()),
 )
-def _exams(n_samples, noise, seed) -> Dataset:
-    """Two exam scores between 30 and 100; admitted (1) when their sum, blurred by ``noise``,
+def _exams(n_samples, spread, seed) -> Dataset:
+    """Two exam scores between 30 and 100; admitted (1) when their sum, blurred by ``spread``,
     passes 130: classes a line separates nearly, on features that want standardising."""
     rng = np.random.default_rng(seed)
     X = rng.uniform(30.0, 100.0, (n_samples, 2))
-    admitted = X.sum(axis=1) + rng.normal(0.0, noise, n_samples) > 130.0
+    admitted = X.sum(axis=1) + rng.normal(0.0, spread, n_samples) > 130.0
     return Dataset(X, admitted.astype(float), ("exam1", "exam2"))
 
 
 @_add(
     "xor",
     "XOR: four clouds, opposite corners alike",
+    "Opposite corners alike: no line separates them, but the product x₁x₂ (degree 2) does.",
     (_count("n_samples", 200, "Count"),
-     Param("noise", 0.4, "Spread", "Standard deviation of each cloud", "float", 0, 10), _seed()),
+     Param("spread", 0.4, "Spread", "Standard deviation of each cloud", "float", 0, 10),
+     _noise(), _ratio(), _seed()),
 )
-def _xor(n_samples, noise, seed) -> Dataset:
+def _xor(n_samples, spread, seed) -> Dataset:
     rng = np.random.default_rng(seed)
     corners = rng.integers(0, 4, n_samples)
     centres = np.array([[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]])
-    X = centres[corners] + rng.normal(0.0, noise, (n_samples, 2))
+    X = centres[corners] + rng.normal(0.0, spread, (n_samples, 2))
     return Dataset(X, (corners >= 2).astype(float))
 
 
@@ -173,6 +232,7 @@ _IRIS_PAIRS = ("setosa/versicolor", "versicolor/virginica", "setosa/virginica")
 @_add(
     "iris",
     "Iris flowers: two species, two measurements",
+    "Real measurements: setosa stands apart from the others, versicolor and virginica overlap.",
     (
         Param("feature_x", "sepal length", "x₁", "Measurement on the first axis", "choice", choices=_IRIS_FEATURES),
         Param("feature_y", "sepal width", "x₂", "Measurement on the second axis", "choice", choices=_IRIS_FEATURES),
@@ -190,7 +250,8 @@ def _iris(feature_x, feature_y, classes) -> Dataset:
     return Dataset(iris.data[keep][:, cols], y, (f"{feature_x} (cm)", f"{feature_y} (cm)"), label_map)
 
 
-@_add("breast-cancer", "Breast cancer diagnosis (30 features): malignant is class 1", ())
+@_add("breast-cancer", "Breast cancer diagnosis (30 features): malignant is class 1",
+      "Thirty real features: L1 sets many weights to exactly zero; read which in the coefficient table.", ())
 def _breast_cancer() -> Dataset:
     data = load_breast_cancer()
     # scikit-learn codes malignant as 0; here the condition to detect is the positive class.

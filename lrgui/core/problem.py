@@ -29,27 +29,61 @@ class Split:
     test: Dataset | None
 
 
-def split_data(data: Dataset, config: RunConfig, resample: bool = True) -> Split:
-    """Seeded, stratified train/test split, then (unless ``resample`` is False) resampling of
-    the training rows."""
+def split_rows(data: Dataset, config: RunConfig, resample: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """Indices into ``data`` of the training rows (sorted; with ``resample``, as resampling leaves
+    them: rows dropped, repeated rows twice or more) and of the test rows (sorted; None without a
+    test set). Seeded, stratified hold-out, then resampling of the training rows."""
     data.require_trainable()
     rng = np.random.default_rng([config.seed, 1])
-    train, test = data, None
+    train, test = np.arange(data.n), None
     if config.test_fraction > 0:
-        rows = np.arange(data.n)
         try:
-            tr, te = train_test_split(rows, test_size=config.test_fraction, stratify=data.y,
+            tr, te = train_test_split(train, test_size=config.test_fraction, stratify=data.y,
                                       random_state=int(rng.integers(2**31)))
         except ValueError as exc:
             raise DatasetError(f"cannot hold out a test set of {config.test_fraction:.0%}: {exc}") from None
-        train, test = data.subset(np.sort(tr)), data.subset(np.sort(te))
-        train.require_trainable()
-    if not resample:
-        return Split(train, test)
-    rows = resample_rows(train.y, config.resample, np.random.default_rng([config.seed, 2]))
-    if len(rows) != train.n or np.any(rows != np.arange(train.n)):
-        train = train.subset(rows)
-    return Split(train, test)
+        train, test = np.sort(tr), np.sort(te)
+        data.subset(train).require_trainable()
+    if resample:
+        train = train[resample_rows(data.y[train], config.resample, np.random.default_rng([config.seed, 2]))]
+    return train, test
+
+
+def split_data(data: Dataset, config: RunConfig, resample: bool = True) -> Split:
+    """The training and test rows of ``split_rows`` as data sets (``data`` itself when every row
+    trains once)."""
+    train, test = split_rows(data, config, resample)
+    whole = test is None and len(train) == data.n and np.array_equal(train, np.arange(data.n))
+    return Split(data if whole else data.subset(train), None if test is None else data.subset(test))
+
+
+@dataclass(frozen=True, eq=False)
+class RowUse:
+    """How a run uses each of the data's n rows: ``test`` (n,) bool marks the held-out rows;
+    ``count`` (n,) int is how many times a row is in the training set: 0 for test rows and rows
+    undersampling dropped, 2 or more for rows oversampling repeated."""
+
+    test: np.ndarray
+    count: np.ndarray
+
+    @property
+    def dropped(self) -> np.ndarray:
+        """(n,) bool: training rows resampling left out."""
+        return (self.count == 0) & ~self.test
+
+    @property
+    def repeated(self) -> np.ndarray:
+        """(n,) bool: rows trained on more than once."""
+        return self.count >= 2
+
+
+def row_use(data: Dataset, config: RunConfig) -> RowUse:
+    """Each row's part in the run of ``config`` on ``data`` (raises DatasetError as split_rows)."""
+    train, test = split_rows(data, config)
+    is_test = np.zeros(data.n, dtype=bool)
+    if test is not None:
+        is_test[test] = True
+    return RowUse(is_test, np.bincount(train, minlength=data.n))
 
 
 def model_key(config: RunConfig) -> tuple:

@@ -40,7 +40,9 @@ class ViewOptions:
     ``show_lr`` draws the selected run's learning rate η_t on the loss curve; ``compare_losses``
     shows the landscape under cross-entropy and squared error side by side; ``gradient_terms``
     shows each point's gradient term |∂ℓ/∂z| in the sigmoid view; ``internals`` draws the selected
-    run's next update on the landscape (gradient, velocity, step sizes, direction, Newton's model)."""
+    run's next update on the landscape (gradient, velocity, step sizes, direction, Newton's model).
+    ``plane_axes`` are the two features (0-based columns) the data plane draws; the others are
+    held at their means there."""
 
     threshold: float = 0.5
     shading: bool = True
@@ -53,6 +55,15 @@ class ViewOptions:
     compare_losses: bool = False
     gradient_terms: bool = False
     internals: bool = False
+    plane_axes: tuple[int, int] = (0, 1)
+
+    def plane_for(self, d: int) -> tuple[int, int]:
+        """The plane's two feature columns for data of ``d`` features: ``plane_axes`` when both
+        exist, else the first two (one feature: (0, 0))."""
+        i, j = self.plane_axes
+        if d < 2:
+            return 0, 0
+        return (i, j) if max(i, j) < d and i != j else (0, 1)
 
 
 @dataclass(frozen=True)

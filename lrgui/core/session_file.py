@@ -36,10 +36,24 @@ from .params import shown
 from .session import DataOrigin, RunSpec, Session, ViewOptions, next_color, next_id
 
 FORMAT = "lrgui-session"
-VERSION = 1
+VERSION = 2
 SUFFIX = ".lrgui.json"
+
+
+def _generator_params_v2(d: dict) -> dict:
+    """Version 1 → 2: the generators' point noise is called ``spread`` (``noise`` now flips
+    labels); make_classification's ``flip_y`` became the exact label noise ``noise``."""
+    data = d.get("data")
+    if not (isinstance(data, dict) and isinstance(data.get("params"), dict)):
+        return d
+    renames = {"moons": {"noise": "spread"}, "circles": {"noise": "spread"}, "exams": {"noise": "spread"},
+               "xor": {"noise": "spread"}, "classification": {"flip_y": "noise"}}.get(data.get("generator"), {})
+    params = {renames.get(k, k): v for k, v in data["params"].items()}
+    return {**d, "data": {**data, "params": params}}
+
+
 # Each older format version's step to the next one; a file is migrated step by step on reading.
-MIGRATIONS: dict[int, Any] = {}
+MIGRATIONS: dict[int, Any] = {1: _generator_params_v2}
 TOP_KEYS = ("format", "version", "data", "runs", "view", "layout", "histories")
 DATA_KEYS = ("generator", "params", "edited", "source", "file", "label-column", "features", "classes", "X", "y")
 HISTORY_KEYS = ("segments", "epochs", "theta", *SCALARS)
@@ -299,6 +313,7 @@ _VIEW_KEYS = {f.name.replace("_", "-"): f.name for f in fields(ViewOptions)}
 def view_to_dict(view: ViewOptions, selected: int) -> dict:
     out = {key: getattr(view, name) for key, name in _VIEW_KEYS.items()}
     out["landscape-axes"] = list(view.landscape_axes)
+    out["plane-axes"] = list(view.plane_axes)
     out["selected"] = selected
     return out
 
@@ -312,17 +327,20 @@ def view_from_dict(d: dict) -> tuple[ViewOptions, int]:
     if unknown:
         raise SessionFileError(f"view has no option {shown(sorted(unknown)[0])} (it has: {', '.join(_VIEW_KEYS)})")
     values = {_VIEW_KEYS[k]: v for k, v in d.items()}
-    if "landscape_axes" in values:
-        axes = values["landscape_axes"]
-        if (not isinstance(axes, (list, tuple)) or len(axes) != 2
-                or not all(isinstance(a, int) and not isinstance(a, bool) and a >= 0 for a in axes) or axes[0] == axes[1]):
-            raise SessionFileError(f"view: landscape-axes must be two different coordinates of θ, not {shown(axes)}")
-        values["landscape_axes"] = tuple(axes)
+    for name, what in (("landscape_axes", "coordinates of θ"), ("plane_axes", "feature columns")):
+        if name in values:
+            axes = values[name]
+            if (not isinstance(axes, (list, tuple)) or len(axes) != 2
+                    or not all(isinstance(a, int) and not isinstance(a, bool) and a >= 0 for a in axes)
+                    or axes[0] == axes[1]):
+                raise SessionFileError(f"view: {name.replace('_', '-')} must be two different {what}, "
+                                       f"not {shown(axes)}")
+            values[name] = tuple(axes)
     threshold = values.get("threshold", 0.5)
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold < 1:
         raise SessionFileError(f"view: threshold must lie strictly between 0 and 1, not {shown(threshold)}")
     for name, value in values.items():
-        if name not in ("landscape_axes", "threshold") and not isinstance(value, bool):
+        if name not in ("landscape_axes", "plane_axes", "threshold") and not isinstance(value, bool):
             raise SessionFileError(f"view: {name.replace('_', '-')} must be true or false, not {shown(value)}")
     if not isinstance(selected, int) or isinstance(selected, bool):
         raise SessionFileError(f"view: selected must be a run number, not {shown(selected)}")

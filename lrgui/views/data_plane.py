@@ -2,6 +2,10 @@
 selected run's emphasised, with its probability shading, p-contours and misclassified rings), and
 a faint ghost of a run's boundary before its settings last changed.
 
+The plane shows two features (the view's ``plane_axes``); the others are held at their means. The
+points show the selected run's use of them: its test points hollow, the points its undersampling
+left out faded, the points its oversampling repeated ringed (a wider ring for more repeats).
+
 Gestures (forwarded as signals, the view never edits data itself):
 left click adds a point of the current class; right click or Shift+click one of the other class;
 dragging a point moves it; Ctrl+click or Delete (over a point) removes it. Dragging elsewhere pans,
@@ -37,6 +41,7 @@ from .plot_helpers import (
     style_text,
     two_colour_lut,
 )
+from .theme import rgba
 from .theme import DEFAULT, Theme
 
 MAX_SHOWN = 10_000       # points drawn at most (a fixed random subset beyond that)
@@ -150,15 +155,22 @@ class DataPlaneView(pg.PlotWidget):
         self.ghosts: dict[str, pg.PlotCurveItem] = {}
         self._pens: dict = {}
         self.scatters = [PassiveScatter(name=f"class {c}") for c in (0, 1)]
+        self.test_scatters = [PassiveScatter(name=f"class {c}, test") for c in (0, 1)]
+        self.dropped_scatters = [PassiveScatter(name=f"class {c}, left out") for c in (0, 1)]
+        self.repeat_rings = PassiveScatter(name="repeated", symbol="o")
+        self._rows = None                 # the RowUse the points are drawn for
+        self._rows_note: list[str] = []
+        self._axes = (0, 1)
         self.wrong = Dots(theme.wrong_color, theme.point_size)
         self.focus_ring = Dots(theme.focus_color, theme.point_size)
         self.focus_ring.setZValue(20)
         self._focus = None
         self.note = pg.TextItem(anchor=(0, 0))
         self.hint = pg.TextItem(anchor=(0.5, 0.5))
-        for item in [self.shading, *self.contours, self.threshold_line, self.wrong, *self.scatters, self.focus_ring]:
+        for item in [self.shading, *self.contours, self.threshold_line, self.wrong, *self.dropped_scatters,
+                     self.repeat_rings, *self.scatters, *self.test_scatters, self.focus_ring]:
             plot.addItem(item)
-        for item in self.scatters:
+        for item in self.point_items():
             # The points change only with the data or the view: keep their pixels between frames.
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.addItem(self.note, ignoreBounds=True)
@@ -238,12 +250,19 @@ class DataPlaneView(pg.PlotWidget):
         return index >= 0
 
     # -- the data ---------------------------------------------------------------------------------------
-    def set_data(self, data: Dataset, refit: bool = False) -> None:
-        """Show ``data`` (called when the data object changes, not every frame)."""
+    def point_items(self) -> list:
+        """Every scatter that draws data points."""
+        return [*self.scatters, *self.test_scatters, *self.dropped_scatters, self.repeat_rings]
+
+    def set_data(self, data: Dataset, refit: bool = False, axes: tuple[int, int] = (0, 1), rows=None) -> None:
+        """Show ``data`` on the features ``axes`` with the selected run's ``rows`` (a RowUse or
+        None); called when one of them changes, not every frame."""
         self.data = data
+        self._axes = axes
         self._means = column_means(data.X)
-        # Plane coordinates of every point: the first two features (one feature: on the x-axis).
-        self._plane = data.X[:, :2] if data.d >= 2 else np.column_stack([data.X[:, 0], np.zeros(data.n)])
+        # Plane coordinates of every point (one feature: on the x-axis).
+        i, j = axes
+        self._plane = data.X[:, [i, j]] if data.d >= 2 else np.column_stack([data.X[:, 0], np.zeros(data.n)])
         drawable = np.flatnonzero(np.all(np.abs(self._plane) <= DRAWABLE, axis=1))
         self._beyond = data.n - len(drawable)
         if len(drawable) > MAX_SHOWN:
@@ -254,15 +273,39 @@ class DataPlaneView(pg.PlotWidget):
         # the shown points' inputs, labels and plane positions, taken once per data set
         self._shown_X, self._shown_y = data.X[self._shown], data.y[self._shown]
         self._shown_plane = self._plane[self._shown]
-        P, y = self._shown_plane, self._shown_y
-        for c, item in enumerate(self.scatters):
-            pts = P[y == c]
-            item.setData(pts[:, 0], pts[:, 1]) if len(pts) else item.setData(EMPTY, EMPTY)
+        self._draw_points(rows)
         names = data.feature_names
-        set_label(self.getPlotItem(), "bottom", names[0])
-        set_label(self.getPlotItem(), "left", names[1] if len(names) > 1 else "")
+        set_label(self.getPlotItem(), "bottom", names[i])
+        set_label(self.getPlotItem(), "left", names[j] if data.d > 1 else "")
         if refit or not getattr(self, "_framed", False):
             self.frame_data()
+
+    def _draw_points(self, rows) -> None:
+        """The shown points by class and by their part in the selected run (``rows``, a RowUse
+        for this data or None: every point drawn as a training point)."""
+        self._rows = rows
+        self._rows_note = [] if rows is None else [
+            f"{k:,} {what}" for k, what in ((np.count_nonzero(rows.test), "test points hollow"),
+                                             (np.count_nonzero(rows.dropped), "left out by undersampling faded"),
+                                             (np.count_nonzero(rows.repeated), "repeated by oversampling ringed"))
+            if k]
+        P, y = self._shown_plane, self._shown_y
+        n = len(self._shown)
+        test = rows.test[self._shown] if rows is not None else np.zeros(n, dtype=bool)
+        dropped = rows.dropped[self._shown] if rows is not None else np.zeros(n, dtype=bool)
+        for c in (0, 1):
+            mine = y == c
+            for item, sel in ((self.scatters[c], mine & ~test & ~dropped), (self.test_scatters[c], mine & test),
+                              (self.dropped_scatters[c], mine & dropped)):
+                pts = P[sel]
+                item.setData(pts[:, 0], pts[:, 1]) if len(pts) else item.setData(EMPTY, EMPTY)
+        repeats = rows.count[self._shown] if rows is not None else np.zeros(n, dtype=int)
+        twice = np.flatnonzero(repeats >= 2)
+        if len(twice):
+            size = self.theme.point_size * (1.5 + 0.35 * np.minimum(repeats[twice] - 2, 4))
+            self.repeat_rings.setData(P[twice, 0], P[twice, 1], size=size)
+        else:
+            self.repeat_rings.setData(EMPTY, EMPTY)
 
     def frame_data(self) -> None:
         """Frame the drawable points with a margin (nothing changes when none can be drawn)."""
@@ -275,10 +318,13 @@ class DataPlaneView(pg.PlotWidget):
 
     def show_snapshot(self, snap) -> None:
         self.snap = snap                     # first: framing new data redraws the models at once
-        if snap.data is not self.data:
-            self.set_data(snap.data, refit=snap.refit)
+        axes = snap.view.plane_for(snap.data.d)
+        if snap.data is not self.data or axes != self._axes:
+            self.set_data(snap.data, refit=snap.refit or axes != self._axes, axes=axes, rows=snap.rows)
         elif snap.refit:
             self.frame_data()
+        if snap.rows is not self._rows:
+            self._draw_points(snap.rows)
         if self._vb.state["aspectLocked"] != (1.0 if snap.view.equal_aspect else False):
             self._vb.setAspectLocked(snap.view.equal_aspect, ratio=1.0)
         self._draw_model()
@@ -307,10 +353,10 @@ class DataPlaneView(pg.PlotWidget):
 
     def _plane_inputs(self, points: np.ndarray) -> np.ndarray:
         """2-D plane points → full inputs (other features at their means)."""
-        if self.data.d <= 2:
-            return points[:, : self.data.d]
+        if self.data.d == 1:
+            return points[:, :1]
         full = np.tile(self._means, (len(points), 1))
-        full[:, :2] = points[:, :2]
+        full[:, list(self._axes)] = points[:, :2]
         return full
 
     def _z(self, theta: np.ndarray, degree: int, X: np.ndarray) -> np.ndarray:
@@ -325,11 +371,20 @@ class DataPlaneView(pg.PlotWidget):
         self._shade_colors = lut_pixels(two_colour_lut(*theme.class_colors, theme.background))
         for item in self.contours:
             item.use_pen(pen(theme.contour_color, theme.line_width * 0.6, Qt.PenStyle.DashLine))
-        for c, item in enumerate(self.scatters):
-            item.setSymbol(theme.class_symbols[c])
-            item.setSize(theme.point_size)
-            item.setBrush(pg.mkBrush(theme.class_colors[c]))
-            item.setPen(pg.mkPen(theme.point_outline, width=max(0.8, theme.line_width * 0.4)))
+        outline = max(0.8, theme.line_width * 0.4)
+        for c in (0, 1):
+            for item, brush, edge, width in (
+                    (self.scatters[c], theme.class_colors[c], theme.point_outline, outline),
+                    (self.test_scatters[c], theme.background, theme.class_colors[c], max(1.6, theme.line_width)),
+                    (self.dropped_scatters[c], theme.class_colors[c] + "40", theme.class_colors[c] + "60", outline)):
+                item.setSymbol(theme.class_symbols[c])
+                item.setSize(theme.point_size)
+                item.setBrush(pg.mkBrush(rgba(brush)))
+                item.setPen(pg.mkPen(rgba(edge), width=width))
+        self.repeat_rings.setBrush(None)
+        self.repeat_rings.setPen(pg.mkPen(theme.foreground, width=max(1.0, theme.line_width * 0.5)))
+        if self.data is not None:
+            self._draw_points(self._rows)
         self.wrong.set_look(theme.wrong_color, theme.point_size * 1.9, hollow=True, ring_width=theme.line_width * 0.8)
         self.focus_ring.set_look(theme.focus_color, theme.point_size * 2.8, hollow=True,
                                  ring_width=theme.line_width * 1.5)
@@ -444,11 +499,16 @@ class DataPlaneView(pg.PlotWidget):
         self._draw_wrong(run, view)
 
     def _line(self, theta: np.ndarray) -> np.ndarray:
-        """(c, a, b) of the boundary line c + a·x₁ + b·x₂ = 0 in the plane (others at their mean)."""
+        """(c, a, b) of the boundary line c + a·u + b·v = 0 in the plane of features u and v
+        (the others at their means)."""
         if self.data.d == 1:                       # z = b + w x₁: a vertical line
             return np.array([theta[0], theta[1], 0.0])
-        c = theta[0] + (theta[3:] @ self._means[2:] if self.data.d > 2 else 0.0)
-        return np.array([c, theta[1], theta[2]])
+        i, j = self._axes
+        w = theta[1:]
+        others = np.ones(self.data.d, dtype=bool)
+        others[[i, j]] = False
+        c = theta[0] + (w[others] @ self._means[others] if others.any() else 0.0)
+        return np.array([c, w[i], w[j]])
 
     @staticmethod
     def _set_segment(item, seg) -> None:
@@ -487,9 +547,12 @@ class DataPlaneView(pg.PlotWidget):
         if self.data.n - self._beyond > len(self._shown):
             parts.append(f"showing {len(self._shown):,} of {self.data.n:,} points")
         if self.data.d > 2:
-            parts.append(f"{self.data.d} features: the plane shows the first two, the others at their means")
+            names = self.data.feature_names
+            parts.append(f"{self.data.d} features: the plane shows {names[self._axes[0]]} and "
+                         f"{names[self._axes[1]]}, the others at their means")
         elif self.data.d == 1:
             parts.append("one feature: the points lie on the x-axis")
+        parts += self._rows_note
         set_text(self.note, " · ".join(parts))
         x0, y0, x1, y1 = self._rect()
         if self.note.pos() != QPointF(x0, y1):
@@ -511,9 +574,12 @@ class DataPlaneView(pg.PlotWidget):
         x, y = (None, None) if item is None else item.getData()
         return (EMPTY, EMPTY) if x is None else (np.asarray(x), np.asarray(y))
 
-    def scatter_points(self, label: int) -> np.ndarray:
-        """(m, 2) positions drawn for class ``label``."""
-        x, y = self.scatters[label].getData()
+    def scatter_points(self, label: int, role: str = "train") -> np.ndarray:
+        """(m, 2) positions drawn for class ``label`` as training points, or with ``role``
+        "test" or "dropped" as those; "repeated" gives the ringed points of both classes."""
+        item = {"train": self.scatters[label], "test": self.test_scatters[label],
+                "dropped": self.dropped_scatters[label], "repeated": self.repeat_rings}[role]
+        x, y = item.getData()
         return np.column_stack([x, y]) if x is not None and len(x) else np.empty((0, 2))
 
     def ring_points(self) -> np.ndarray:

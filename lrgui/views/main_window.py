@@ -32,6 +32,7 @@ from ..app.autosave import orphans
 from ..app.controller import Controller
 from ..core.diagnose import SEPARABLE_REASON
 from ..core.examples import EXAMPLES
+from ..core.generators import GENERATORS
 from ..core.errors import LrguiError
 from ..core.numerics import norm
 from ..core.session import Session
@@ -247,6 +248,10 @@ class MainWindow(QMainWindow):
             "sweep": a("Learning-rate s&weep…", "Ctrl+Shift+W", "Sweep the selected run's learning rate (and one "
                        "more setting) in the background on every core; click a result to race it",
                        self.show_sweep),
+            "compare_remedies": a("Compare imbalance re&medies", "Ctrl+Shift+B",
+                                  "Race the selected run's model with no remedy, balanced class weights, "
+                                  "undersampling and oversampling; the metrics dock shows each one's recall",
+                                  self.compare_remedies),
             "compare_rates": a("Compare learning &rates", "Ctrl+Shift+L",
                                "Race the selected run's optimizer at η/10, η and 10η", c.compare_learning_rates),
             "lr_up": a("Double the learning rate", "]", "η × 2 for the selected run", lambda: c.scale_learning_rate(2.0)),
@@ -324,12 +329,13 @@ class MainWindow(QMainWindow):
         for title, keys in (("&Edit", ("undo", "redo", None, "delete", "clear", "new_data", None, "class0", "class1")),
                             ("&Run", ("play", "step", "step_back", "reset", None, "first", "page_back",
                                       "page_forward", "last", None, "add_run", "remove_run", "mute_run",
-                                      "next_run", "previous_run", "compare_optimizers", "compare_rates", "sweep", "squared_demo", None,
+                                      "next_run", "previous_run", "compare_optimizers", "compare_rates", "compare_remedies", "sweep", "squared_demo", None,
                                       "lr_up", "lr_down", "next_optimizer", "previous_optimizer"))):
             menu = bar.addMenu(title)
             menu.setToolTipsVisible(True)
             for key in keys:
                 menu.addSeparator() if key is None else menu.addAction(a[key])
+        self._make_data_sets_menu(bar)
         view = bar.addMenu("&View")
         view.setToolTipsVisible(True)
         for dock in self.docks.values():
@@ -353,6 +359,29 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         for key in ("shortcuts", "first_steps", "about"):
             help_menu.addAction(a[key])
+
+    def _make_data_sets_menu(self, bar) -> None:
+        """Every generator and bundled set with the sentence on what it teaches; choosing one
+        draws its data at their default settings (one undoable step)."""
+        menu = bar.addMenu("&Data sets")
+        menu.setToolTipsVisible(True)
+        for number, (name, generator) in enumerate(GENERATORS.items(), start=1):
+            action = self._action(f"{generator.label} — {generator.lesson}", f"Alt+{number}" if number < 10 else None,
+                                  f"Draw these data at their default settings (lrgui train {name})",
+                                  lambda _checked=False, name=name: self.controller.generate(name, {}))
+            action.setObjectName(f"data-set-{name}")
+            action.setStatusTip(generator.lesson)
+            menu.addAction(action)
+
+    def compare_remedies(self) -> None:
+        """The remedies race, with the metrics dock in front: accuracy alone hides what they do."""
+        self.controller.compare_remedies()
+        self._show_dock("metrics")
+
+    def _show_dock(self, key: str) -> None:
+        dock = self.docks[key]
+        dock.show()
+        dock.raise_()
 
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
@@ -759,9 +788,7 @@ class MainWindow(QMainWindow):
 
     def show_sweep(self) -> None:
         """Show the sweep dock in front, with the learning-rate range ready to type."""
-        dock = self.docks["sweep"]
-        dock.show()
-        dock.raise_()
+        self._show_dock("sweep")
         self.sweep_view.lr_range.setFocus()
         self.sweep_view.lr_range.selectAll()
 
@@ -851,9 +878,7 @@ class MainWindow(QMainWindow):
             self.controller.focus_point(None)
 
     def show_code(self) -> None:
-        dock = self.docks["code"]
-        dock.show()
-        dock.raise_()
+        self._show_dock("code")
         self.code_view.show_session(self.controller.session)
 
     def save_code(self) -> None:
@@ -863,9 +888,7 @@ class MainWindow(QMainWindow):
             self._modal(QMessageBox.warning, self, "Cannot save the script", self.controller.last_error)
 
     def show_equations(self) -> None:
-        dock = self.docks["equations"]
-        dock.show()
-        dock.raise_()
+        self._show_dock("equations")
 
     def show_shortcuts(self) -> None:
         """Show (or hide) every shortcut over the window."""

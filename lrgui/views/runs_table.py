@@ -1,5 +1,5 @@
-"""The runs of the race as a table: each with its colour and line, name, epoch, loss, accuracy,
-‖∇J‖, distance to the optimum and status. A row's click selects the run the side panel edits;
+"""The runs of the race as a table: each with its colour and line, name, epoch, loss, accuracy (and
+on the test rows, while a run holds out a test set), ‖∇J‖, distance to the optimum and status. A row's click selects the run the side panel edits;
 each row can be shown or hidden, duplicated or removed in one click, and renamed by double click.
 """
 
@@ -23,15 +23,20 @@ from PySide6.QtWidgets import (
 from .theme import DEFAULT, Theme
 from .plot_helpers import dash_style
 
-COLUMNS = ("Run", "On", "Epoch", "Loss", "Acc.", "‖∇J‖", "‖θ−θ*‖", "Status", "")
+COLUMNS = ("Run", "On", "Epoch", "Loss", "Acc.", "Test loss", "Test acc.", "‖∇J‖", "‖θ−θ*‖", "Status", "")
+TEST_COLUMNS = (5, 6)
+STATUS = COLUMNS.index("Status")
 # The widest text each number column shows: those columns get a fixed width, so a new figure on
 # every frame never makes the table measure its cells again.
 REFRESH_S = 0.1          # figures shown at most this often while training
-WIDEST = {2: "0000000000", 3: "−0.0000e−00", 4: "100.0%", 5: "0.0e−00", 6: "0.0e−00"}
+WIDEST = {2: "0000000000", 3: "−0.0000e−00", 4: "100.0%", 5: "−0.0000e−00", 6: "100.0%", 7: "0.0e−00",
+          8: "0.0e−00"}
 TIPS = ("The run's colour and line in every view, and its name (double click to rename)",
         "Show or hide the run in the views (it trains either way)",
         "The epoch shown (the timeline's, or where the run stopped)",
         "Training loss J(θ) at that epoch", "Training accuracy at the threshold",
+        "Loss on the held-out test rows at that epoch (runs with a test fraction)",
+        "Accuracy on the held-out test rows at the threshold (runs with a test fraction)",
         "Length of the gradient: 0 at the optimum",
         "Distance from θ to the optimum θ* of the run's problem, in original units (∞ when the classes are "
         "separable and no optimum exists)",
@@ -73,12 +78,12 @@ class RunsTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
         self.verticalHeader().setVisible(False)
-        # the status column gives way (elided, whole in its tooltip): no sideways scrolling
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # the status column gives way (elided, whole in its tooltip); a narrow dock scrolls sideways
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COLUMNS.index("Status"), QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.Stretch)
         metrics = self.fontMetrics()
         pad = 2 * self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 12
         for col, text in WIDEST.items():
@@ -92,6 +97,7 @@ class RunsTable(QTableWidget):
         self._updating = False
         self._refreshed = -np.inf
         self._structure = None
+        self._testing = None
         self.itemSelectionChanged.connect(self._selection_moved)
         self.itemChanged.connect(self._item_changed)
 
@@ -114,7 +120,7 @@ class RunsTable(QTableWidget):
             item.setFlags(flags)
             if col >= 2:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                                      if col < 7 else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+                                      if col < STATUS else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             self.setItem(row, col, item)
         if item.text() != text:
             item.setText(text)
@@ -201,11 +207,18 @@ class RunsTable(QTableWidget):
             self._set(row, 2, str(r.epoch) if r.trained else "—")
             self._set(row, 3, _fmt(r.loss, ".4g"))
             self._set(row, 4, _fmt(r.accuracy, ".1%"))
-            self._set(row, 5, _fmt(r.grad_norm, ".2g"))
+            self._set(row, 5, _fmt(r.test_loss, ".4g"))
+            self._set(row, 6, _fmt(r.test_accuracy, ".1%"))
+            self._set(row, 7, _fmt(r.grad_norm, ".2g"))
             d = distances.get(r.id)
-            self._set(row, 6, "∞" if d == np.inf else _fmt(d, ".2g"))
+            self._set(row, 8, "∞" if d == np.inf else _fmt(d, ".2g"))
             status = r.status_text(snap.playing, snap.position)
-            self._set(row, 7, status, status)
+            self._set(row, STATUS, status, status)
+        testing = any(r.spec.config.test_fraction > 0 for r in snap.runs)
+        if testing != self._testing:            # the test columns only while a run holds out rows
+            self._testing = testing
+            for col in TEST_COLUMNS:
+                self.setColumnHidden(col, not testing)
         return touched or self._shown != before
 
     # -- gestures ---------------------------------------------------------------------------------

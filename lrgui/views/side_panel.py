@@ -197,6 +197,17 @@ class SidePanel(QWidget):
         self.counts = QLabel()
         self.counts.setWordWrap(True)
         v.addWidget(self.counts)
+        self.plane_box = QWidget()
+        plane = QFormLayout(self.plane_box)
+        plane.setContentsMargins(0, 0, 0, 0)
+        self.plane_axes = []
+        for axis, tip in (("Plane x", "The feature on the data plane's horizontal axis"),
+                          ("Plane y", "The feature on the data plane's vertical axis")):
+            box = _combo([], f"{tip}; the features not on the plane are held at their means there")
+            box.activated.connect(lambda _index, axis=len(self.plane_axes): self._plane_chosen(axis))
+            self.plane_axes.append(box)
+            plane.addRow(axis, box)
+        v.addWidget(self.plane_box)
         buttons = QHBoxLayout()
         for key, text in (("open", "Open…"), ("export", "Export CSV…"), ("clear", "Clear")):
             b = QPushButton(text)
@@ -228,7 +239,30 @@ class SidePanel(QWidget):
 
     def _show_counts(self, data) -> None:
         n0, n1 = data.class_counts()
-        self.counts.setText(f"{data.n} points: {n0} of class 0, {n1} of class 1")
+        self.counts.setText(f"{data.n} points: {n0} of class 0, {n1} of class 1"
+                            + (f" · {data.d} features" if data.d > 2 else ""))
+
+    def _show_plane(self, data, view) -> None:
+        """The plane's two features, offered when the data have more than two."""
+        self.plane_box.setVisible(data.d > 2)
+        if data.d <= 2:
+            return
+        axes = view.plane_for(data.d)
+        for box, column in zip(self.plane_axes, axes):
+            if [box.itemText(k) for k in range(box.count())] != list(data.feature_names):
+                box.clear()
+                box.addItems(list(data.feature_names))
+            box.setCurrentIndex(column)
+
+    def _plane_chosen(self, axis: int) -> None:
+        """A feature chosen for one axis; choosing the other axis's feature swaps the two."""
+        view, d = self.controller.session.view, self.controller.session.data.d
+        axes = list(view.plane_for(d))
+        chosen = self.plane_axes[axis].currentIndex()
+        if chosen == axes[1 - axis]:
+            axes[1 - axis] = axes[axis]
+        axes[axis] = chosen
+        self.controller.set_view(plane_axes=tuple(axes))
 
     def _show_click_class(self, label: int) -> None:
         self.class_group.button(label).setChecked(True)
@@ -395,6 +429,7 @@ class SidePanel(QWidget):
         self.run_name.setText(f"Run: {spec.label}")
         self.run_name.set_look(color, bold=True)
         self._show_counts(session.data)
+        self._show_plane(session.data, session.view)
         self._show_origin(session.origin)
         self.show_config(spec.config)
         self.show_view(session.view)

@@ -1,5 +1,6 @@
-"""The sigmoid view of the selected run: σ(z) over z = θᵀx, every point at its z and its label, the
-threshold. The points move every frame, so they are drawn as one batch of dots (``Dots``)."""
+"""The sigmoid view of the selected run: σ(z) over z = θᵀx, every point at its z and its label (its
+test points hollow), the threshold. The points move every frame, so they are drawn as batches of
+dots (``Dots``)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ class SigmoidView(pg.PlotWidget):
         plot.addItem(self.curve)
         keep_pixels(self.curve)         # σ(z) changes only with the z range, the dots every frame
         self.points = [Dots(theme.class_colors[c], theme.point_size) for c in (0, 1)]
-        for item in self.points:
+        self.test_points = [Dots(theme.class_colors[c], theme.point_size, hollow=True) for c in (0, 1)]
+        for item in (*self.points, *self.test_points):
             plot.addItem(item)
         self.focus_ring = Dots(theme.focus_color, theme.point_size)
         self.focus_ring.setZValue(20)
@@ -83,6 +85,9 @@ class SigmoidView(pg.PlotWidget):
         self.curve.use_pen(pen(theme.curve_color, theme.line_width))
         for c, item in enumerate(self.points):
             item.set_look(theme.class_colors[c], theme.point_size * 0.8, outline=theme.point_outline)
+        for c, item in enumerate(self.test_points):
+            item.set_look(theme.class_colors[c], theme.point_size * 0.8, hollow=True,
+                          ring_width=max(1.6, theme.line_width))
         self.focus_ring.set_look(theme.focus_color, theme.point_size * 2.4, hollow=True,
                                  ring_width=theme.line_width * 1.5)
         self.threshold_line.setPen(pen(theme.boundary_color, theme.line_width * 0.7, Qt.PenStyle.DashLine))
@@ -114,7 +119,7 @@ class SigmoidView(pg.PlotWidget):
         X, y = snap.data.X[self._shown], snap.data.y[self._shown]
         if (run is None or not run.trained or len(X) == 0
                 or len(run.theta) != theta_length(snap.data.d, run.state.degree)):
-            for item in (*self.points, *self.terms, self.focus_ring):
+            for item in (*self.points, *self.test_points, *self.terms, self.focus_ring):
                 item.setData(EMPTY, EMPTY)
             self._draw_curve(NICE[0])
             set_text(self.note, "" if run is None or run.trained else run.status_text(snap.playing, snap.position))
@@ -126,9 +131,11 @@ class SigmoidView(pg.PlotWidget):
         reach = float(np.max(np.abs(z))) if len(z) else 0.0
         half = next((v for v in NICE if v >= 1.05 * max(reach, abs(z_t))), NICE[-1])
         clipped = np.clip(z, -half, half)
-        for c, item in enumerate(self.points):
-            sel = y == c
-            item.setData(clipped[sel], y[sel] + self._jitter[sel])
+        rows = snap.rows
+        test = rows.test[self._shown] if rows is not None else np.zeros(len(y), dtype=bool)
+        for c in (0, 1):
+            for item, sel in ((self.points[c], (y == c) & ~test), (self.test_points[c], (y == c) & test)):
+                item.setData(clipped[sel], y[sel] + self._jitter[sel])
         self._draw_curve(half)
         self._draw_focus(snap, run, half)
         self._show_terms(snap.view.gradient_terms)
@@ -191,9 +198,10 @@ class SigmoidView(pg.PlotWidget):
             self.getPlotItem().setXRange(-half, half, padding=0.02)
             self._half_width = half
 
-    def point_positions(self, label: int) -> np.ndarray:
-        """(m, 2) positions (z, label + jitter) drawn for class ``label``."""
-        return _positions(self.points[label])
+    def point_positions(self, label: int, test: bool = False) -> np.ndarray:
+        """(m, 2) positions (z, label + jitter) drawn for the training (or ``test``) points of
+        class ``label``."""
+        return _positions((self.test_points if test else self.points)[label])
 
     def shown_rows(self) -> np.ndarray:
         return self._shown

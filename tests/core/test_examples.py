@@ -49,8 +49,8 @@ def test_the_remedies_find_more_of_the_rare_class():
 
 
 def test_exam_scores_are_admitted_by_their_sum():
-    data = generate("exams", n_samples=400, noise=0.0, seed=5)
+    data = generate("exams", n_samples=400, spread=0.0, seed=5)
     assert np.array_equal(data.y, (data.X.sum(axis=1) > 130).astype(float))
     assert data.X.min() >= 30 and data.X.max() <= 100 and 0.2 < data.y.mean() < 0.8
-    again = generate("exams", n_samples=400, noise=0.0, seed=5)
+    again = generate("exams", n_samples=400, spread=0.0, seed=5)
     assert np.array_equal(again.X, data.X) and data.feature_names == ("exam1", "exam2")

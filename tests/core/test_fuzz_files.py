@@ -344,8 +344,8 @@ def points(draw) -> dict:
 _PARAMS = {
     "gaussian": {"seed": st.integers(0, 9), "n0": st.integers(1, 30), "n1": st.integers(1, 30),
                  "mean0_x1": _NUMBER},
-    "xor": {"seed": st.integers(0, 9), "n_samples": st.integers(2, 60), "noise": st.floats(0, 10)},
-    "moons": {"seed": st.integers(0, 9), "n_samples": st.integers(2, 60), "noise": st.floats(0, 10)},
+    "xor": {"seed": st.integers(0, 9), "n_samples": st.integers(2, 60), "spread": st.floats(0, 10)},
+    "moons": {"seed": st.integers(0, 9), "n_samples": st.integers(2, 60), "spread": st.floats(0, 10)},
     "nonesuch": {"seed": st.integers(0, 9)},
 }
 _GENERATED = st.sampled_from(["gaussian", "xor", "moons"] * 6 + ["nonesuch"]).flatmap(

@@ -22,6 +22,7 @@ from sklearn.metrics import accuracy_score
 from lrgui.core.geometry import line_in_rect
 from lrgui.core.optimizers import OPTIMIZERS
 from lrgui.core.run import TrainingRun
+from lrgui.views.runs_table import COLUMNS, STATUS
 
 from .conftest import finite
 
@@ -178,7 +179,7 @@ def test_a_finished_run_waits_while_the_others_go_on(driver):
     assert gd.epoch == snap.position
     assert lbfgs.first_to_converge
     table = driver.window.runs_table
-    assert table.item(0, 7).text().startswith("converged first")
+    assert table.item(0, STATUS).text().startswith("converged first")
 
 
 def test_mute_remove_and_duplicate_from_the_table_come_back_with_undo(driver):
@@ -418,7 +419,7 @@ def test_separable_classes_are_named_and_no_optimum_is_drawn(driver, tmp_path):
     view = w.landscape_view
     driver.qtbot.waitUntil(lambda: view.result is not None and view.result.key[0] is snap.data, timeout=20000)
     assert view.optimum.data.size == 0 and "separable" in view.status.text()
-    driver.qtbot.waitUntil(lambda: w.runs_table.item(0, 6).text() == "∞", timeout=5000)
+    driver.qtbot.waitUntil(lambda: w.runs_table.item(0, COLUMNS.index("‖θ−θ*‖")).text() == "∞", timeout=5000)
 
 
 def test_an_oscillating_loss_says_the_learning_rate_is_too_large(driver):
@@ -427,7 +428,7 @@ def test_an_oscillating_loss_says_the_learning_rate_is_too_large(driver):
     snap = driver.train(300)
     assert snap.selected.state.status == "ready"
     assert "learning rate is too large" in w.state_label.text()
-    assert "learning rate is too large" in w.runs_table.item(0, 7).text()
+    assert "learning rate is too large" in w.runs_table.item(0, STATUS).text()
 
 
 def test_l1_with_a_large_penalty_still_marks_its_optimum(driver):

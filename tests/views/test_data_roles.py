@@ -1,0 +1,134 @@
+"""Real data in the window: the Data sets menu, the plane's two features of many, the selected
+run's test points hollow and resampled points marked, the test figures in the runs table, and the
+imbalance remedies raced in one click."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from lrgui.core.generators import GENERATORS, generate
+from lrgui.core.problem import build_problem
+from lrgui.views.runs_table import COLUMNS
+
+
+def rows_of(points: np.ndarray, plane: np.ndarray) -> list[int]:
+    """The data rows whose plane position is each of ``points`` (sorted, with repeats)."""
+    return sorted(int(np.flatnonzero((plane == p).all(axis=1))[0]) for p in points)
+
+
+@pytest.mark.parametrize("name", GENERATORS.names())
+def test_each_data_sets_entry_draws_its_generator_at_its_defaults(driver, name):
+    w, c = driver.window, driver.controller
+    action = w.findChild(type(w.actions["open"]), f"data-set-{name}")
+    assert GENERATORS.get(name).lesson in action.text() and action.shortcuts()
+    action.trigger()
+    snap = driver.settle()
+    want = generate(name)
+    assert snap.data.equals(want) and snap.data.X.shape == want.X.shape
+    assert c.session.origin.name == name and c.undo_stack.undoText() == f"Generate {name} data"
+
+
+def test_the_plane_shows_the_two_chosen_features_with_the_others_at_their_means(driver):
+    w, c = driver.window, driver.controller
+    w.findChild(type(w.actions["open"]), "data-set-breast-cancer").trigger()
+    driver.settle()
+    panel = w.panel
+    assert panel.plane_box.isVisible()
+    names = c.session.data.feature_names
+    panel.plane_axes[0].setCurrentIndex(3)
+    panel.plane_axes[0].activated.emit(3)
+    panel.plane_axes[1].setCurrentIndex(7)
+    panel.plane_axes[1].activated.emit(7)
+    assert c.session.view.plane_axes == (3, 7)
+    assert c.set_run_config(standardize=True, optimizer="lbfgs", hyper={})
+    snap = driver.train(30)
+    plot = w.plane.getPlotItem()
+    assert plot.getAxis("bottom").labelText == names[3] and plot.getAxis("left").labelText == names[7]
+    X = snap.data.X
+    np.testing.assert_array_equal(np.sort(w.plane.scatter_points(1)[:, 0]), np.sort(X[snap.data.y == 1, 3]))
+    assert f"the plane shows {names[3]} and {names[7]}, the others at their means" in w.plane.note.toPlainText()
+    # the drawn boundary: z = 0 where features 3 and 7 are the line's and the others their means
+    xs, ys = w.plane.boundary_points()
+    theta = snap.selected.theta
+    full = np.tile(X.mean(axis=0), (len(xs), 1))
+    full[:, 3], full[:, 7] = xs, ys
+    z = theta[0] + full @ theta[1:]
+    assert len(xs) == 2 and np.allclose(z, 0.0, atol=1e-8 * np.abs(theta[1:]) @ np.abs(full).max(axis=0))
+    # choosing the other axis's feature swaps the two; a click adds a point at the means elsewhere
+    panel.plane_axes[0].setCurrentIndex(7)
+    panel.plane_axes[0].activated.emit(7)
+    assert c.session.view.plane_axes == (7, 3)
+    driver.settle()
+    (x0, x1), (y0, y1) = w.plane.getPlotItem().vb.viewRange()
+    at = ((x0 + x1) / 2, (y0 + y1) / 2)
+    driver.click(*at)
+    added = c.session.data.X[-1]
+    expected = X.mean(axis=0)
+    expected[[7, 3]] = at
+    np.testing.assert_allclose(added, expected, rtol=0.02, atol=0)
+    np.testing.assert_array_equal(np.delete(added, [3, 7]), np.delete(X.mean(axis=0), [3, 7]))
+    c.undo_stack.undo()
+    c.undo_stack.undo()
+    assert c.session.view.plane_axes == (3, 7)
+
+
+def test_test_points_are_hollow_in_the_plane_and_the_sigmoid_view_and_figured_in_the_table(driver):
+    w, c = driver.window, driver.controller
+    table = w.runs_table
+    assert all(table.isColumnHidden(k) for k in (5, 6))
+    assert c.set_run_config(test_fraction=0.25)
+    snap = driver.train(20)
+    problem = build_problem(snap.data, snap.selected.spec.config)
+    plane = snap.data.X
+    for label in (0, 1):
+        hollow = w.plane.scatter_points(label, "test")
+        want = problem.test.X[problem.test.y == label]
+        assert rows_of(hollow, plane) == rows_of(want, plane)
+        filled = w.plane.scatter_points(label)
+        assert len(filled) + len(hollow) == np.count_nonzero(snap.data.y == label)
+        assert len(w.sigmoid_view.point_positions(label, test=True)) == len(want)
+    assert "test points hollow" in w.plane.note.toPlainText()
+    assert not any(table.isColumnHidden(k) for k in (5, 6))
+    r = snap.selected
+    assert table.item(0, COLUMNS.index("Test loss")).text() == f"{r.test_loss:.4g}"
+    assert table.item(0, COLUMNS.index("Test acc.")).text() == f"{r.test_accuracy:.1%}"
+
+
+@pytest.mark.parametrize("how", ["under", "over"])
+def test_resampling_marks_exactly_the_rows_left_out_and_repeated(driver, how):
+    w, c = driver.window, driver.controller
+    c.generate("gaussian", {"n0": 60, "n1": 15})
+    assert c.set_run_config(resample=how, test_fraction=0.2)
+    snap = driver.settle()
+    problem = build_problem(snap.data, snap.selected.spec.config)
+    X = snap.data.X
+    # how many times each data row is among the rows the run trains on, counted from the values
+    used = np.array([np.count_nonzero((problem.train.X == x).all(axis=1)) for x in X])
+    tested = np.array([np.any((problem.test.X == x).all(axis=1)) for x in X])
+    faded = np.vstack([w.plane.scatter_points(k, "dropped") for k in (0, 1)])
+    ringed = w.plane.scatter_points(0, "repeated")
+    assert rows_of(faded, X) == sorted(np.flatnonzero((used == 0) & ~tested))
+    assert rows_of(ringed, X) == sorted(np.flatnonzero(used >= 2))
+    assert (len(faded) > 0) == (how == "under") and (len(ringed) > 0) == (how == "over")
+    if how == "over":
+        sizes = w.plane.repeat_rings.data["size"]
+        order = np.argsort(rows_of(ringed, X))
+        assert np.all(np.diff(sizes[order][np.argsort(used[used >= 2])]) >= 0)   # more repeats, wider rings
+    c.set_run_config(resample="none")
+    driver.settle()
+    assert len(w.plane.scatter_points(0, "dropped")) == len(w.plane.scatter_points(0, "repeated")) == 0
+
+
+def test_the_remedies_race_in_one_click_with_the_metrics_in_front(driver):
+    w, c = driver.window, driver.controller
+    c.generate("gaussian", {"n0": 90, "n1": 10, "mean1_x1": 5.0, "mean1_x2": 5.0})
+    driver.key(Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier, widget=w.plane)
+    runs = c.session.runs
+    assert [(r.name, r.config.class_weight, r.config.resample) for r in runs] == [
+        ("no remedy", "none", "none"), ("balanced weights", "balanced", "none"),
+        ("undersampled", "none", "under"), ("oversampled", "none", "over")]
+    assert w.docks["metrics"].isVisible()
+    c.undo_stack.undo()
+    assert len(c.session.runs) == 1
+    QApplication.processEvents()
