@@ -46,6 +46,7 @@ from .side_panel import SidePanel
 from .sigmoid_view import SigmoidView
 from .code_view import CodeView
 from .metrics_view import MetricsView
+from .coefficients_view import CoefficientsView
 from .equations_view import EquationsView
 from .picture import save_picture
 from .picture_dialog import AnimationDialog, PictureDialog
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self.equations_view = EquationsView(theme)
         self.code_view = CodeView(controller, theme)
         self.metrics_view = MetricsView(theme)
+        self.coefficients_view = CoefficientsView(theme)
         self.actions = self._make_actions()
         self.timeline = Timeline(self.actions)
         central = QWidget()
@@ -153,13 +155,16 @@ class MainWindow(QMainWindow):
             "equations": self._dock("Equations", self.equations_view, area.RightDockWidgetArea, "Ctrl+7"),
             "code": self._dock("Code", self.code_view, area.RightDockWidgetArea, "Ctrl+8"),
             "metrics": self._dock("Metrics", self.metrics_view, area.RightDockWidgetArea, "Ctrl+9"),
+            "coefficients": self._dock("Coefficients", self.coefficients_view, area.RightDockWidgetArea,
+                                       "Ctrl+Shift+F"),
         }
         self.splitDockWidget(self.docks["runs"], self.docks["landscape"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["landscape"], self.docks["sweep"])
         self.tabifyDockWidget(self.docks["landscape"], self.docks["equations"])
         self.tabifyDockWidget(self.docks["landscape"], self.docks["code"])
         self.tabifyDockWidget(self.docks["landscape"], self.docks["metrics"])
-        for key in ("sweep", "equations", "code", "metrics"):
+        self.tabifyDockWidget(self.docks["landscape"], self.docks["coefficients"])
+        for key in ("sweep", "equations", "code", "metrics", "coefficients"):
             self.docks[key].hide()
         self.splitDockWidget(self.docks["loss"], self.docks["sigmoid"], Qt.Orientation.Horizontal)
         width, height = self.width(), self.height()
@@ -415,6 +420,7 @@ class MainWindow(QMainWindow):
         p.focusRequested.connect(c.focus_point)
         self.docks["equations"].visibilityChanged.connect(self._equations_shown)
         self.docks["metrics"].visibilityChanged.connect(c.set_scoring)
+        self.docks["coefficients"].visibilityChanged.connect(lambda on: on and c.redraw())
         self.metrics_view.thresholdChanged.connect(lambda t: c.set_view(threshold=t))
         self.sigmoid_view.thresholdChanged.connect(lambda t: c.set_view(threshold=t))
         self.landscape_view.axesChanged.connect(lambda i, j: c.set_view(landscape_axes=(i, j)))
@@ -445,6 +451,8 @@ class MainWindow(QMainWindow):
             self.code_view.show_session(self.controller.session)
         if self.docks["metrics"].isVisible():
             self.metrics_view.show_snapshot(snap)
+        if self.docks["coefficients"].isVisible():
+            self.coefficients_view.show_snapshot(snap)
         self.runs_table.show_snapshot(snap, self._distances)
         if self.presenter.active:
             self.presenter.show_snapshot(snap)
@@ -808,7 +816,8 @@ class MainWindow(QMainWindow):
         if self.owns_application:        # dialogs and menus too (a window drawn apart leaves them be)
             QApplication.setPalette(palette)
         for view in (self.plane, self.loss_view, self.sigmoid_view, self.landscape_view, self.sweep_view,
-                     self.equations_view, self.code_view, self.metrics_view, self.runs_table, self.panel):
+                     self.equations_view, self.code_view, self.metrics_view, self.coefficients_view, self.runs_table,
+                     self.panel):
             view.apply_theme(theme)
         self.message_label.set_look(theme.message_color)
         self._show_click_class(self.controller.click_class)

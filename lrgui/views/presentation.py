@@ -17,7 +17,7 @@ BAR = (("play", "▶ Play"), ("step_back", "◀ Back"), ("step", "Step ▶"), ("
        ("lr_down", "η ÷ 2"), ("lr", ""), ("lr_up", "η × 2"), None, ("next_optimizer", "Next optimizer"),
        ("add_run", "+ Run"), None, ("leave_presentation", "Leave (Esc)"))
 SIDE_VIEWS = ("landscape", "loss", "sigmoid")      # beside the plane, top to bottom
-HIDDEN_VIEWS = ("panel", "runs", "sweep", "equations", "code", "metrics")
+HIDDEN_VIEWS = ("panel", "runs", "sweep", "equations", "code", "metrics", "coefficients")
 SIDE_SHARE = 0.40                                  # of the screen's width
 CURSOR_REST_MS = 2000
 
