@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
 
 PROG = "lrgui"
+MAX_CLASSES = 10              # label values lrgui train reads as classes
 KEYS_HELP = """In the window:
   click                     add a point of the current class (keys 0 and 1 switch)
   right click, Shift+click  add a point of the other class
@@ -98,7 +100,12 @@ def _train_parser(sweep: bool = False) -> argparse.ArgumentParser:
     else:
         description = ("Train logistic regression without a window and print a summary "
                        "(or one JSON object with --json). Given a session file, train every run of it "
-                       "and print one summary per run (or a JSON array, one object per run, in order).")
+                       "and print one summary per run (or a JSON array, one object per run, in order). "
+                       f"Labels of three to {MAX_CLASSES} values train one model per class against the "
+                       "rest (--multiclass ovr, the default) or one softmax model (--multiclass "
+                       "multinomial); the JSON then gives θ per class ('theta': one row per class of "
+                       "'classes'), each model's status, and per-class recall and the K × K confusion "
+                       "matrix (rows: true class).")
         status = ("Exit status: 0 with a result whose numbers are all finite (whatever the run's status), "
                   "2 with one line on stderr for input that cannot give one.")
     parser = _Parser(
@@ -161,7 +168,9 @@ def _train_parser(sweep: bool = False) -> argparse.ArgumentParser:
         out.add_argument("--threshold", type=float, default=0.5, metavar="T",
                          help="a point is classified as 1 when p = σ(θᵀx) ≥ T: the metrics (accuracy, "
                               "balanced accuracy, precision, recall, F1, the confusion matrix) are at T "
-                              "(default 0.5; AUC, average precision and log-loss do not depend on it)")
+                              "(default 0.5; AUC, average precision and log-loss do not depend on it). "
+                              "With more than two classes a point goes to the class of the highest "
+                              "probability and T is not used")
     return parser
 
 
@@ -185,13 +194,56 @@ def _load_data(args):
         return generate(args.data, **params), f"generator {args.data}"
     if args.gen:
         raise ConfigError("--gen only applies to generated data")
-    return read_table(args.data, args.label_column), args.data
+    return read_table(args.data, args.label_column, max_classes=MAX_CLASSES), args.data
 
 
 def _write_history(run, path: str) -> None:
     from .core.history import write_history_csv
 
     write_history_csv(run.history, path)
+
+
+def _multiclass_summary(result: dict, source: str, n: int) -> str:
+    """The text of a K-class result: θ as a table, one column per class."""
+    classes = result["classes"]
+    width = max(len(s) for s in result["theta_names"])
+    columns = [max(12, len(c) + 2) for c in classes]
+    head = " " * (width + 4) + "".join(f"{c:>{w}}" for c, w in zip(classes, columns))
+    rows = [f"    {name:<{width}}" + "".join(f"{theta[j]: >{w}.6g}" for theta, w in zip(result["theta"], columns))
+            for j, name in enumerate(result["theta_names"])]
+    method = {"ovr": "one-vs-rest (one model per class)", "multinomial": "multinomial (softmax)"}[result["multiclass"]]
+    lines = [f"data        {source} ({n} points; {len(classes)} classes: {', '.join(classes)})",
+             f"model       {method}, optimizer {result['optimizer']}",
+             f"status      {result['status']} after {result['epochs']} epochs"]
+    for m in result["models"]:
+        who = f"class {m['class']}" if result["multiclass"] == "ovr" else "softmax"
+        lines.append(f"  {who:<18} {m['status']} after {m['epochs']} epochs, loss {m['loss']:.6g}, "
+                     f"‖∇J‖ {m['grad_norm']:.3g}")
+    for part in ("train", "test"):
+        if part in result:
+            r = result[part]
+            recall = ", ".join(f"{c} {v:.3f}" for c, v in zip(classes, r["recall"]))
+            lines.append(f"{part:<12}accuracy {r['accuracy']:.2%}  balanced {r['balanced_accuracy']:.2%}  "
+                         f"log-loss {r['log_loss']:.4g}  recall: {recall}")
+    lines.append("θ (original units), one column per class\n" + head + "\n" + "\n".join(rows))
+    return "\n".join(lines)
+
+
+def _trained(data, config, threshold: float):
+    """(result, run) of ``config`` trained alone on ``data``: a two-class run, or for more classes
+    the K models (one-vs-rest) or the softmax model."""
+    from .core.multiclass import multiclass_result, train_multiclass
+    from .core.outcome import train_alone, train_result
+
+    if data.classes > 2:
+        run = train_multiclass(data, config)
+        return multiclass_result(run), run
+    run = train_alone(data, config)
+    return train_result(run, threshold), run
+
+
+def _text_of(result: dict, source: str, n: int) -> str:
+    return (_multiclass_summary if "multiclass" in result else _summary)(result, source, n)
 
 
 def _summary(result: dict, source: str, n: int) -> str:
@@ -220,7 +272,6 @@ def _train_session(args, path: str) -> tuple[list, list[str], int]:
     """Every run of the session at ``path`` (``args.data`` or its example), trained alone from its start:
     (results, run names, number of points)."""
     from .core.errors import ConfigError
-    from .core.outcome import train_alone, train_result
     from .core.session_file import read_session
 
     if _given_options(args) or args.gen or args.label_column or args.history:
@@ -229,7 +280,7 @@ def _train_session(args, path: str) -> tuple[list, list[str], int]:
     session = read_session(path).session
     results, titles = [], []
     for spec in session.runs:
-        results.append(train_result(train_alone(session.data, spec.config), args.threshold))
+        results.append(_trained(session.data, spec.config, args.threshold)[0])
         titles.append(spec.label)
     return results, titles, session.data.n
 
@@ -261,7 +312,10 @@ def _answer(command: str, make_text, args) -> int:
                                     "(fewer epochs, fewer columns or fewer rows would fit)")
         except RecursionError:
             return _refuse(command, "the input is nested too deeply to be read")
-    print(text)
+    try:
+        print(text)
+    except BrokenPipeError:          # the reader stopped reading (| head): nothing more to say
+        sys.stdout = open(os.devnull, "w")
     return 0
 
 
@@ -293,7 +347,7 @@ def _train_text(args) -> str:
     """What ``lrgui train`` prints for ``args``; raises LrguiError or OSError for bad input."""
     from .core.errors import LrguiError
     from .core.options import config_from_options
-    from .core.outcome import require_finite, train_alone, train_result
+    from .core.outcome import require_finite
     from .core.session_file import looks_like_session
 
     if "\0" in args.data:
@@ -306,15 +360,16 @@ def _train_text(args) -> str:
         require_finite(results)
         if args.json:
             return json.dumps(results, allow_nan=False)
-        return "\n\n".join(f"run         {title}\n" + _summary(r, args.data, n)
+        return "\n\n".join(f"run         {title}\n" + _text_of(r, args.data, n)
                             for r, title in zip(results, titles))
     data, source = _load_data(args)
-    run = train_alone(data, config_from_options(_given_options(args)))
-    result = train_result(run, args.threshold)
+    if args.history and data.classes > 2:
+        raise LrguiError(f"--history writes one two-class run's epochs; these data have {data.classes} classes")
+    result, run = _trained(data, config_from_options(_given_options(args)), args.threshold)
     require_finite(result)
     if args.history:
         _write_history(run, args.history)
-    return json.dumps(result, allow_nan=False) if args.json else _summary(result, source, data.n)
+    return json.dumps(result, allow_nan=False) if args.json else _text_of(result, source, data.n)
 
 
 def _sweep_text(args) -> str:
@@ -331,6 +386,9 @@ def _sweep_text(args) -> str:
         raise ConfigError(f"--{grid.param} is varied by --param: give it there only")
     configurations = check_grid(base, grid)
     data, source = _load_data(args)
+    if data.classes > 2:
+        raise ConfigError(f"a sweep trains two-class data; these have {data.classes} classes "
+                          f"({PROG} train trains them, one model per class or --multiclass multinomial)")
     entries = run_sweep(data, configurations, args.backend, args.jobs, args.scheduler)
     if all("error" in e for e in entries):
         raise ConfigError(entries[0]["error"])

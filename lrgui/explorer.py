@@ -14,24 +14,26 @@ def _fail(text: str) -> int:
 
 
 def load(path: str | None):
-    """(Session, Recording or None, layout) for ``path``: a session file, a data file, or None for
-    the default session. Raises LrguiError with a message for the user."""
-    from .core.session import DataOrigin, Session
-    from .core.session_file import looks_like_session, read_session
-    from .core.table_io import read_table
+    """(Session, Recording or None, layout) for ``path``: a session file, or the default session
+    for a data file (which the window opens through its import dialog) or None. Raises LrguiError
+    with a message for the user."""
+    from pathlib import Path
 
-    if not path:
-        return Session.default(), None, {}
-    if looks_like_session(path):
+    from .core.errors import DataFileError
+    from .core.session import Session
+    from .core.session_file import looks_like_session, read_session
+
+    if path and looks_like_session(path):
         loaded = read_session(path)
         return loaded.session, loaded.recording, loaded.layout
-    data = read_table(path)
-    return Session(data, DataOrigin.file(str(path))), None, {}
+    if path and not Path(path).is_file():
+        raise DataFileError(path, "no such file" if not Path(path).exists() else "not a regular file")
+    return Session.default(), None, {}
 
 
 def run_explorer(path: str | None = None, on_ready=None) -> int:
-    """Open the explorer on ``path`` (a data file or a session; by default two Gaussian clouds) and
-    run until it closes. ``on_ready(window)`` is called once the window is shown (scripts and tests
+    """Open the explorer on ``path`` (a session, or a data file shown in the import dialog; by
+    default two Gaussian clouds) and run until it closes. ``on_ready(window)`` is called once the window is shown (scripts and tests
     drive it so). Returns the exit status: 0, or 2 when the window cannot open or ``path`` cannot be
     read."""
     if sys.platform.startswith("linux") and not (
@@ -54,12 +56,14 @@ def run_explorer(path: str | None = None, on_ready=None) -> int:
 
     from .app.controller import Controller
     from .app.faults import FaultGuard
+    from .app.gui_gc import GuiThreadCollection
     from .views.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("lrgui")
     app.setOrganizationName("lrgui")
     pg.setConfigOptions(antialias=True)
+    collection = GuiThreadCollection()
     controller = Controller(session, recording, autosave=True)
     window = MainWindow(controller)
     guard = FaultGuard(controller)
@@ -68,9 +72,15 @@ def run_explorer(path: str | None = None, on_ready=None) -> int:
     if layout:
         window.apply_layout(layout)
     window.show()
+    from functools import partial
+
     from PySide6.QtCore import QTimer
 
+    from .core.session_file import looks_like_session
+
     QTimer.singleShot(0, window.offer_recovery)      # after a crash: the work autosaved, offered back
+    if path and not looks_like_session(path):        # a data file: shown in the import dialog
+        QTimer.singleShot(0, partial(window.import_file, path))
     if on_ready is not None:
         on_ready(window)
     try:
@@ -82,4 +92,5 @@ def run_explorer(path: str | None = None, on_ready=None) -> int:
     controller.deleteLater()
     app.processEvents()
     del window, controller, guard
+    collection.stop()
     return status

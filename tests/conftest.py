@@ -18,3 +18,18 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "ex2data1.txt").exists():
         pytest.skip("the shared reference data are not beside the repository")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_in_the_gui_thread(request):
+    """As in the program: Python's cycle collector runs in the GUI thread only (a Qt object freed
+    by a collection in a worker thread can hang the process)."""
+    if not any("qtbot" in item.fixturenames or "driver" in item.fixturenames for item in request.session.items):
+        yield
+        return
+    request.getfixturevalue("qapp")
+    from lrgui.app.gui_gc import GuiThreadCollection
+
+    collection = GuiThreadCollection()
+    yield
+    collection.stop()

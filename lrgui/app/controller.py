@@ -437,13 +437,26 @@ class Controller(QObject):
         empty = Dataset(np.empty((0, data.d)), np.empty(0), data.feature_names, data.label_map)
         self._set_data(empty, "Clear all points")
 
+    def _too_many_classes(self, data: Dataset, where: str) -> bool:
+        """Say so (nothing changes) when ``data`` have more than two classes: the window trains
+        two-class models; ``lrgui train`` trains more."""
+        if data.classes <= 2:
+            return False
+        self._refuse(f"{where} {data.classes} classes ({', '.join(data.class_names())}): the window trains "
+                     f"two classes; 'lrgui train' trains more (one model per class, or --multiclass "
+                     "multinomial)")
+        return True
+
     def generate(self, name: str, params: dict) -> bool:
         try:
             data = generate(name, **params)
         except LrguiError as exc:
             self.message.emit(f"Cannot generate: {exc}")
             return False
-        self._set_data(data, f"Generate {name} data", DataOrigin.generator(name, params), refit=True)
+        if self._too_many_classes(data, "These data have"):
+            return False
+        self._set_data(data, f"Generate {name} data", DataOrigin.generator(name, params), refit=True,
+                       view=replace(self.session.view, plane_axes=(0, 1)))
         return True
 
     def focus_point(self, index: int | None) -> None:
@@ -489,13 +502,20 @@ class Controller(QObject):
         self.message.emit(self.last_error)
         return False
 
-    def open_data(self, path) -> bool:
-        try:
-            data = read_table(path)
-        except LrguiError as exc:
-            return self._refuse(exc)
+    def open_data(self, path, data: Dataset | None = None, plane_axes: tuple[int, int] = (0, 1)) -> bool:
+        """The data of the file ``path`` (read as they are, or ``data`` as the import dialog read
+        them), the plane on the features ``plane_axes``; one undoable step."""
+        if data is None:
+            try:
+                data = read_table(path)
+            except LrguiError as exc:
+                return self._refuse(exc)
+        if self._too_many_classes(data, f"{Path(path).name} has"):
+            return False
         nothing_unsaved = self.undo_stack.isClean() and not self.session.path
-        self._set_data(data, f"Open {Path(path).name}", DataOrigin.file(str(path)), refit=True)
+        axes = tuple(int(a) for a in plane_axes)
+        view = replace(self.session.view, plane_axes=axes if data.d >= 2 and axes[0] != axes[1] else (0, 1))
+        self._set_data(data, f"Open {Path(path).name}", DataOrigin.file(str(path)), refit=True, view=view)
         if nothing_unsaved:                 # the data are in their file: nothing of the user's is unsaved
             self.undo_stack.setClean()
         return True
@@ -506,6 +526,8 @@ class Controller(QObject):
         except LrguiError as exc:
             return self._refuse(exc)
         s = loaded.session
+        if self._too_many_classes(s.data, f"The data of {Path(path).name} have"):
+            return False
         if loaded.recording is not None:
             self._pending_plans, self.records = self._plans(s, loaded.recording)
             self.client.send("position", loaded.recording.epoch)

@@ -14,6 +14,8 @@ from .params import shown
 from .resampling import CLASS_WEIGHTS, RESAMPLING
 
 INITS = ("zero", "random")
+# More than two classes: one two-class model per class against the rest, or one softmax model.
+MULTICLASS = ("ovr", "multinomial")
 # Bounds that keep a run's memory finite: the history grows by about 50 bytes per epoch.
 MAX_EPOCHS_LIMIT = 10_000_000
 MAX_SEED = 2**63 - 1
@@ -23,7 +25,8 @@ MAX_SEED = 2**63 - 1
 class RunConfig:
     """``init`` is "zero", "random" (seeded, N(0, 0.5²) per coordinate in training units) or a
     list θ₀ = (b, w…) in original feature units. ``hyper`` holds the optimizer's own settings
-    (defaults from the registry for the ones left out)."""
+    (defaults from the registry for the ones left out). ``multiclass`` says how data of more than
+    two classes are trained: "ovr" (one model per class) or "multinomial" (softmax)."""
 
     optimizer: str = "gd"
     hyper: dict[str, Any] = field(default_factory=dict)
@@ -39,13 +42,14 @@ class RunConfig:
     seed: int = 0
     tol: float = 1e-6
     max_epochs: int = 1000
+    multiclass: str = "ovr"
 
     def validate(self) -> "RunConfig":
         """Raise ConfigError for the first bad value; return self."""
         self.hyper = OPTIMIZERS.get(self.optimizer).settings(self.hyper)
         LOSSES.get(self.loss)
         PENALTIES.get(self.penalty)
-        for name, allowed in (("class_weight", CLASS_WEIGHTS), ("resample", RESAMPLING)):
+        for name, allowed in (("class_weight", CLASS_WEIGHTS), ("resample", RESAMPLING), ("multiclass", MULTICLASS)):
             if getattr(self, name) not in allowed:
                 raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
         if not (math.isfinite(self.lam) and self.lam >= 0):

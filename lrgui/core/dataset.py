@@ -1,4 +1,5 @@
-"""The two-class data set: features X, labels y in {0, 1}, names, and the original label values."""
+"""The data set: features X, labels y (classes 0 … K − 1, two unless the labels say more), names,
+and the original label values."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from .errors import DatasetError
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """X of shape (n, d) float64, y of shape (n,) float64 with values in {0, 1}.
+    """X of shape (n, d) float64, y of shape (n,) float64 with values in {0, …, K − 1}.
 
     ``feature_names`` has d entries. ``label_map`` maps the original label text of each class to
-    0 and 1 (for generated data it is {"0": 0, "1": 1}). The arrays are made read-only: edits make
+    its number 0 … K − 1 (for generated data it is {"0": 0, "1": 1}); K = ``classes`` is the
+    number of its entries, two at least. The arrays are made read-only: edits make
     a new Dataset, which keeps undo and threads simple.
 
     A data set may be empty or hold one class only (the explorer passes through such states while
@@ -40,9 +42,13 @@ class Dataset:
         if not np.all(np.isfinite(X)):
             row, col = np.argwhere(~np.isfinite(X))[0]
             raise DatasetError(f"feature value at row {row + 1}, column {col + 1} is {X[row, col]}")
-        if y.size and not np.all((y == 0) | (y == 1)):
-            bad = y[(y != 0) & (y != 1)][0]
-            raise DatasetError(f"labels must be 0 or 1, found {bad}")
+        classes = max(len(self.label_map), 2)
+        if sorted(self.label_map.values()) != list(range(len(self.label_map))):
+            raise DatasetError(f"the label map must number the classes 0 to {len(self.label_map) - 1}")
+        if y.size and not np.all((y >= 0) & (y < classes) & (y == np.floor(y))):
+            bad = y[~((y >= 0) & (y < classes) & (y == np.floor(y)))][0]
+            raise DatasetError(f"labels must be 0 or 1, found {bad}" if classes == 2 else
+                               f"labels must be whole numbers from 0 to {classes - 1}, found {bad}")
         names = tuple(self.feature_names) or tuple(f"x{j + 1}" for j in range(X.shape[1]))
         if len(names) != X.shape[1]:
             raise DatasetError(f"{len(names)} feature names for {X.shape[1]} feature columns")
@@ -62,20 +68,38 @@ class Dataset:
     def d(self) -> int:
         return self.X.shape[1]
 
-    def class_counts(self) -> tuple[int, int]:
-        """(number of class-0 points, number of class-1 points)."""
-        n1 = int(np.count_nonzero(self.y))
-        return self.n - n1, n1
+    @property
+    def classes(self) -> int:
+        """K, the number of classes (two at least)."""
+        return max(len(self.label_map), 2)
+
+    def class_counts(self) -> tuple[int, ...]:
+        """(number of class-0 points, number of class-1 points, …): K counts."""
+        if self.classes == 2:
+            n1 = int(np.count_nonzero(self.y))
+            return self.n - n1, n1
+        return tuple(int(c) for c in np.bincount(self.y.astype(np.intp), minlength=self.classes))
 
     def why_untrainable(self) -> str | None:
         """None when a model can be fitted, else a sentence that says what is missing."""
-        n0, n1 = self.class_counts()
+        counts = self.class_counts()
         if self.n == 0:
             return "there are no points yet: a model needs points of both classes"
-        if n0 == 0 or n1 == 0:
-            missing = 0 if n0 == 0 else 1
-            return f"all points are of class {1 - missing}: at least one point of class {missing} is needed"
+        missing = [c for c, count in enumerate(counts) if count == 0]
+        if missing and self.classes == 2:
+            return f"all points are of class {1 - missing[0]}: at least one point of class {missing[0]} is needed"
+        if missing:
+            names = self.class_names()
+            return (f"no point is of class {missing[0]} ({names[missing[0]]!r}): every class needs at least "
+                    "one point")
         return None
+
+    def binary_reason(self) -> str | None:
+        """None for two classes, else why a two-class model does not fit these data."""
+        if self.classes == 2:
+            return None
+        return (f"the data have {self.classes} classes: train one model per class (one-vs-rest) or a "
+                "softmax model (multinomial)")
 
     def require_trainable(self) -> None:
         reason = self.why_untrainable()
@@ -114,7 +138,7 @@ class Dataset:
             and self.label_map == other.label_map
         )
 
-    def class_names(self) -> tuple[str, str]:
-        """The original label text of class 0 and of class 1."""
+    def class_names(self) -> tuple[str, ...]:
+        """The original label text of class 0, of class 1, …: K texts."""
         by_value = {v: k for k, v in self.label_map.items()}
-        return by_value.get(0, "0"), by_value.get(1, "1")
+        return tuple(by_value.get(c, str(c)) for c in range(self.classes))

@@ -26,8 +26,10 @@ def separable(objective: Objective) -> bool | None:
     Anderson, 1984). None when the data are too large to decide.
 
     With the signed rows bᵢ (margins mᵢ = bᵢ·θ, correct when mᵢ < 0), the data are separated iff
-    max Σ −mᵢ subject to mᵢ ≤ 0 and −1 ≤ θⱼ ≤ 1 is positive."""
-    D = objective.design
+    max Σ −mᵢ subject to mᵢ ≤ 0 and −1 ≤ θⱼ ≤ 1 is positive. None for a softmax cost."""
+    D = getattr(objective, "design", None)
+    if D is None:
+        return None
     if D.n * D.k > SEPARATION_LIMIT:
         return None
     B = D.B

@@ -174,6 +174,48 @@ class FeatureChain:
         return theta
 
 
+class BlockFeatures:
+    """The feature maps of a model with one θ block per class (softmax): θ is flat, K blocks of
+    k numbers; each block converts between units as a two-class θ does."""
+
+    def __init__(self, chain: FeatureChain, classes: int):
+        self.chain = chain
+        self.classes = classes
+
+    @property
+    def standardized(self) -> bool:
+        return self.chain.standardized
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        return self.chain.transform(X)
+
+    def original(self, X: np.ndarray) -> np.ndarray:
+        return self.chain.original(X)
+
+    def names(self, inputs: tuple[str, ...]) -> tuple[str, ...]:
+        return self.chain.names(inputs)
+
+    def _blocks(self, theta: np.ndarray) -> np.ndarray:
+        theta = np.asarray(theta, dtype=np.float64)
+        return theta.reshape(*theta.shape[:-1], self.classes, theta.shape[-1] // self.classes)
+
+    def to_original(self, theta: np.ndarray) -> np.ndarray:
+        """Flat Θ (K·k,) or (m, K·k) over the model columns → the same over the original ones."""
+        blocks = self._blocks(theta)
+        return self.chain.to_original(blocks).reshape(np.shape(theta))
+
+    def from_original(self, theta: np.ndarray) -> np.ndarray:
+        blocks = self._blocks(theta)
+        return self.chain.from_original(blocks).reshape(np.shape(theta))
+
+    def decision(self, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
+        """z (n, K): every row's score for every class, for raw inputs X (n, d)."""
+        blocks = self._blocks(theta)
+        F = self.transform(np.asarray(X, dtype=np.float64))
+        with np.errstate(over="ignore", invalid="ignore"):
+            return blocks[:, 0] + F @ blocks[:, 1:].T
+
+
 def theta_length(inputs: int, degree: int) -> int:
     """How many numbers θ has for ``inputs`` raw features at polynomial ``degree`` (bias included)."""
     return 1 + (inputs if degree == 1 else degree * (degree + 3) // 2)

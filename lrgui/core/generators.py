@@ -20,6 +20,7 @@ from typing import Callable
 import numpy as np
 from sklearn.datasets import (
     load_breast_cancer,
+    make_blobs,
     load_iris,
     make_circles,
     make_classification,
@@ -39,6 +40,12 @@ class Generator:
     lesson: str                              # one sentence: what these data teach
     params: tuple[Param, ...]
     make: Callable[..., Dataset]
+    classes: int = 2                         # at its default settings
+
+    @property
+    def two_class(self) -> bool:
+        """Whether it makes two-class data at its default settings (what the window trains)."""
+        return self.classes == 2
 
     def __call__(self, **given) -> Dataset:
         params = resolve(self.params, given, f"generator {self.name!r}")
@@ -51,7 +58,7 @@ class Generator:
             raise ConfigError(f"generator {self.name!r}: {exc}") from None
         if noise or ratio != 1.0:
             rng = np.random.default_rng([params.get("seed", 0), _LABEL_STREAM])
-            data = flip_labels(imbalanced(data, ratio, rng), noise, rng)
+            data = flip_labels(imbalanced(data, ratio, rng) if ratio < 1.0 else data, noise, rng)
         return data
 
 
@@ -71,13 +78,17 @@ def imbalanced(data: Dataset, ratio: float, rng: np.random.Generator) -> Dataset
 
 
 def flip_labels(data: Dataset, noise: float, rng: np.random.Generator) -> Dataset:
-    """``data`` with exactly round(noise × n) labels flipped, on rows drawn at random."""
+    """``data`` with exactly round(noise × n) labels changed, on rows drawn at random: to the
+    other class, or (more than two classes) to one of the others drawn at random."""
     flips = round(noise * data.n)
     if flips == 0:
         return data
     y = data.y.copy()
     rows = rng.choice(data.n, flips, replace=False)
-    y[rows] = 1.0 - y[rows]
+    if data.classes == 2:
+        y[rows] = 1.0 - y[rows]
+    else:                                   # a shift of 1 … K − 1 classes: always another one
+        y[rows] = (y[rows] + rng.integers(1, data.classes, flips)) % data.classes
     return Dataset(data.X, y, data.feature_names, data.label_map)
 
 
@@ -102,9 +113,9 @@ def _ratio() -> Param:
                  "class-0 point (1 keeps all)", "float", 0.01, 1)
 
 
-def _add(name: str, label: str, lesson: str, params: tuple[Param, ...]):
+def _add(name: str, label: str, lesson: str, params: tuple[Param, ...], classes: int = 2):
     def wrap(make):
-        GENERATORS.register(name)(Generator(name, label, lesson, params, make))
+        GENERATORS.register(name)(Generator(name, label, lesson, params, make, classes))
         return make
 
     return wrap
@@ -226,28 +237,47 @@ def _xor(n_samples, spread, seed) -> Dataset:
 
 
 _IRIS_FEATURES = ("sepal length", "sepal width", "petal length", "petal width")
-_IRIS_PAIRS = ("setosa/versicolor", "versicolor/virginica", "setosa/virginica")
+_IRIS_PAIRS = ("setosa/versicolor", "versicolor/virginica", "setosa/virginica", "all three")
 
 
 @_add(
     "iris",
-    "Iris flowers: two species, two measurements",
+    "Iris flowers: two species (or all three), two measurements",
     "Real measurements: setosa stands apart from the others, versicolor and virginica overlap.",
     (
         Param("feature_x", "sepal length", "x₁", "Measurement on the first axis", "choice", choices=_IRIS_FEATURES),
         Param("feature_y", "sepal width", "x₂", "Measurement on the second axis", "choice", choices=_IRIS_FEATURES),
-        Param("classes", "setosa/versicolor", "Species", "The two species kept", "choice", choices=_IRIS_PAIRS),
+        Param("classes", "setosa/versicolor", "Species", "The two species kept, or all three", "choice",
+              choices=_IRIS_PAIRS),
     ),
 )
 def _iris(feature_x, feature_y, classes) -> Dataset:
     iris = load_iris()
     names = list(iris.target_names)
+    cols = [_IRIS_FEATURES.index(feature_x), _IRIS_FEATURES.index(feature_y)]
+    axes = (f"{feature_x} (cm)", f"{feature_y} (cm)")
+    if classes == "all three":
+        return Dataset(iris.data[:, cols], iris.target, axes, {str(n): c for c, n in enumerate(names)})
     first, second = (names.index(s) for s in classes.split("/"))
     keep = np.isin(iris.target, (first, second))
-    cols = [_IRIS_FEATURES.index(feature_x), _IRIS_FEATURES.index(feature_y)]
     y = (iris.target[keep] == second).astype(float)
     label_map = {str(names[first]): 0, str(names[second]): 1}
-    return Dataset(iris.data[keep][:, cols], y, (f"{feature_x} (cm)", f"{feature_y} (cm)"), label_map)
+    return Dataset(iris.data[keep][:, cols], y, axes, label_map)
+
+
+@_add(
+    "blobs",
+    "Gaussian clouds around k centres (k classes)",
+    "More than two classes: one model per class (one-vs-rest) or one softmax model carve the plane.",
+    (_count("n_samples", 300, "Count"),
+     Param("centers", 3, "Classes", "Number of classes, one Gaussian cloud each", "int", 2, 10),
+     Param("spread", 1.5, "Spread", "Standard deviation of each cloud", "float", 0, 100),
+     _noise(), _seed()),
+    classes=3,
+)
+def _blobs(n_samples, centers, spread, seed) -> Dataset:
+    X, y = make_blobs(n_samples=n_samples, centers=centers, cluster_std=spread, random_state=seed)
+    return Dataset(X, y, (), {str(c): c for c in range(centers)})
 
 
 @_add("breast-cancer", "Breast cancer diagnosis (30 features): malignant is class 1",

@@ -162,6 +162,11 @@ class Objective:
         return self.design.k
 
     @property
+    def columns(self) -> np.ndarray:
+        """(n, k − 1) the model columns of the rows."""
+        return self.design.F
+
+    @property
     def smooth(self) -> bool:
         return self.penalty.smooth
 

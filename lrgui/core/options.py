@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from .config import INITS, RunConfig
+from .config import INITS, MULTICLASS, RunConfig
 from .errors import ConfigError
 from .objective import LOSSES, PENALTIES
 from .optimizers import OPTIMIZERS
@@ -73,6 +73,9 @@ def run_options() -> list[RunOption]:
         RunOption("standardize", "standardize", "flag",
                   "train on z-scored features (θ is still reported in original units)", "model"),
         RunOption("degree", "degree", "int", "polynomial degree 1-6 (two inputs only)", "model"),
+        RunOption("multiclass", "multiclass", "choice",
+                  "with more than two classes: one model per class against the rest (ovr, default) or one "
+                  "softmax model (multinomial)", "model", MULTICLASS),
         RunOption("optimizer", "optimizer", "choice", "the optimizer (default gd)", "optimizer",
                   tuple(OPTIMIZERS.names())),
         *_hyper_options(),

@@ -11,14 +11,15 @@ from sklearn.model_selection import train_test_split
 
 from .config import RunConfig
 from .dataset import Dataset
-from .errors import DatasetError
-from .features import FeatureChain
+from .errors import ConfigError, DatasetError
+from .features import BlockFeatures, FeatureChain
 from .objective import Objective
+from .softmax import SoftmaxObjective
 from .resampling import balanced_weights, resample_rows
 
 # The settings that change the problem (the others change only how it is solved).
 MODEL_FIELDS = ("loss", "penalty", "lam", "class_weight", "resample", "standardize", "degree",
-                "test_fraction", "seed")
+                "test_fraction", "seed", "multiclass")
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class Problem:
     @property
     def extent(self) -> float:
         """The largest |value| of the columns the model trains on (0 for none)."""
-        F = self.objective.design.F
+        F = self.objective.columns
         return float(np.max(np.abs(F))) if F.size else 0.0
 
     def scale_advice(self) -> str:
@@ -128,7 +129,13 @@ class Problem:
 
 
 def build_problem(data: Dataset, config: RunConfig) -> Problem:
-    """Raises DatasetError or ConfigError (with the reason) when ``config`` cannot be applied."""
+    """Raises DatasetError or ConfigError (with the reason) when ``config`` cannot be applied.
+    Data of more than two classes make a softmax problem (``multiclass`` "multinomial"; one
+    model per class is trained as that many two-class problems, see core.multiclass)."""
+    if data.classes > 2 and config.multiclass != "multinomial":
+        raise DatasetError(f"{data.binary_reason()}: a single two-class model cannot be fitted")
+    if data.classes > 2 and config.loss != "cross-entropy":
+        raise ConfigError("the multinomial model is trained on cross-entropy only")
     split = split_data(data, config)
     weights = balanced_weights(split.train.y) if config.class_weight == "balanced" else None
     with np.errstate(over="ignore", invalid="ignore"):     # overflow is checked for just below
@@ -136,16 +143,23 @@ def build_problem(data: Dataset, config: RunConfig) -> Problem:
         columns = features.transform(split.train.X)
     if not np.all(np.isfinite(columns)):
         raise DatasetError(_overflow_reason(split.train.X, config))
-    objective = Objective(columns, split.train.y, config.loss,
-                          config.penalty, config.lam, weights)
+    softmax = data.classes > 2
+    if softmax:
+        features = BlockFeatures(features, data.classes)
+
+    def cost(columns, y, weights=None):
+        if softmax:
+            return SoftmaxObjective(columns, y, data.classes, config.penalty, config.lam, weights)
+        return Objective(columns, y, config.loss, config.penalty, config.lam, weights)
+
+    objective = cost(columns, split.train.y, weights)
     test_objective = None
     if split.test is not None:
         with np.errstate(over="ignore", invalid="ignore"):
             test_columns = features.transform(split.test.X)
         if not np.all(np.isfinite(test_columns)):
             raise DatasetError(_overflow_reason(split.test.X, config))
-        test_objective = Objective(test_columns, split.test.y, config.loss,
-                                   config.penalty, config.lam)
+        test_objective = cost(test_columns, split.test.y)
     return Problem(data, split.train, split.test, features, objective, test_objective)
 
 

@@ -14,11 +14,14 @@ def resample_rows(y: np.ndarray, how: str, rng: np.random.Generator) -> np.ndarr
 
     "under" keeps a random subset of the larger class as large as the smaller one (without
     replacement); "over" adds random repeats of the smaller class (with replacement) until it is
-    as large as the larger one; "none" keeps every row.
+    as large as the larger one; "none" keeps every row. With more than two classes, every class
+    is cut to the smallest, or grown to the largest, class by class.
     """
     rows = np.arange(len(y))
     if how == "none":
         return rows
+    if len(y) and y.max() > 1:
+        return _resample_classes(y, how, rng)
     groups = [rows[y == 0], rows[y == 1]]
     small, large = sorted(groups, key=len)
     if how == "under":
@@ -30,6 +33,23 @@ def resample_rows(y: np.ndarray, how: str, rng: np.random.Generator) -> np.ndarr
     raise ValueError(f"unknown resampling {how!r}")
 
 
+def _resample_classes(y: np.ndarray, how: str, rng: np.random.Generator) -> np.ndarray:
+    rows = np.arange(len(y))
+    groups = [rows[y == c] for c in range(int(y.max()) + 1)]
+    sizes = [len(g) for g in groups if len(g)]
+    kept = []
+    for group in groups:
+        if how == "under":
+            kept.append(rng.choice(group, size=min(sizes), replace=False) if len(group) > min(sizes) else group)
+        elif how == "over":
+            extra = max(sizes) - len(group)
+            kept.append(np.concatenate((group, rng.choice(group, size=extra, replace=True))) if len(group) and extra
+                        else group)
+        else:
+            raise ValueError(f"unknown resampling {how!r}")
+    return np.sort(np.concatenate(kept))
+
+
 def balanced_weights(y: np.ndarray) -> np.ndarray:
-    """sᵢ = n / (2 n_class(i)), as scikit-learn's class_weight="balanced"; shape (n,)."""
+    """sᵢ = n / (K n_class(i)) for K classes, as scikit-learn's class_weight="balanced"; shape (n,)."""
     return compute_sample_weight("balanced", y)

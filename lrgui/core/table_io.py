@@ -41,6 +41,7 @@ import csv
 import io
 import re
 import warnings
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from itertools import islice
 from pathlib import Path
@@ -52,9 +53,13 @@ from .errors import DataFileError
 from .fileio import MAX_FILE_BYTES, UnreadableFile, atomic_writer, byte_position, read_limited
 from .params import shown
 
-__all__ = ["MAX_FILE_BYTES", "SAMPLE_ROWS", "read_table", "write_table"]
+__all__ = ["MAX_FILE_BYTES", "SAMPLE_ROWS", "SEPARATORS", "Preview", "preview_table", "read_table", "write_table"]
 
 SAMPLE_ROWS = 10                                   # rows that decide the separator
+PREVIEW_ROWS = 20
+# The separators one may ask for by name ("auto": the one the first rows show; None: runs of
+# spaces and tabs).
+SEPARATORS: dict[str, str | None] = {"comma": ",", "tab": "\t", "semicolon": ";", "whitespace": None}
 WIDE_COLUMNS = 1_000      # from this width rows are split here: pandas builds a frame column by column
 _DELIMITERS = ("\t", ";", ",", None)               # None: runs of spaces and tabs; order breaks ties
 # Written so that a failed match takes time linear in the text (no two ways to match a digit).
@@ -272,32 +277,90 @@ def _resolve_label_column(label_column, header: list[str] | None, width: int, pa
 
 
 # -- reading -------------------------------------------------------------------------------------
-def read_table(path, label_column: str | int | None = None) -> Dataset:
-    """The data set in the text file ``path``: X of shape (n, d) from the feature columns, y of
-    shape (n,) in {0, 1} from the label column. See the module docstring for the accepted format;
-    any problem raises DataFileError."""
-    import pandas as pd
-
-    path = Path(path)
+def _text_lines(path: Path) -> _Lines:
     try:
         data = read_limited(path, MAX_FILE_BYTES)
     except UnreadableFile as exc:
         raise DataFileError(path, exc.reason) from None
-    lines = _Lines(_decode(path, data))
-    del data
+    return _Lines(_decode(path, data))
+
+
+def _separator(path, separator: str, sample: list[str]) -> str | None:
+    """The delimiter of ``separator`` ("auto" or a name of SEPARATORS) for rows like ``sample``."""
+    if separator == "auto":
+        return _delimiter(sample)
+    if separator not in SEPARATORS:
+        raise DataFileError(path, f"the separator is auto, {', '.join(SEPARATORS)}, not {shown(separator)}")
+    return SEPARATORS[separator]
+
+
+def _layout(path, lines: _Lines, separator: str, header: bool | None, label_column, strict: bool = True):
+    """(delimiter, width, header fields or None) of the file: the separator and header row asked
+    for, or (for "auto" and None) those the first rows show. ``strict`` refuses rows of fewer
+    than two fields."""
     sample = list(islice(lines.data_lines(), SAMPLE_ROWS))
     if not sample:
         raise DataFileError(path, "the file holds no data")
-    delimiter = _delimiter([line for _, line in sample])
+    delimiter = _separator(path, separator, [line for _, line in sample])
     fields = [_split_row(path, number, line, delimiter) for number, line in sample[:2]]
     width = len(fields[0])
-    if width < 2:
+    if width < 2 and strict:
         long_line = next((n for n, line in sample[:2] if len(line) > _CSV_FIELD_LIMIT), None)
         if long_line is not None:
             raise DataFileError(path, f"a value longer than {_CSV_FIELD_LIMIT:,} characters", long_line)
         raise DataFileError(path, "each row needs at least one feature and a label", sample[0][0])
-    rows = [(line, f) for (_, line), f in zip(sample, fields)]
-    header = fields[0] if _is_header(rows, delimiter, _label_index(label_column, width)) else None
+    if header is None:
+        rows = [(line, f) for (_, line), f in zip(sample, fields)]
+        header = _is_header(rows, delimiter, _label_index(label_column, width))
+    return delimiter, width, (fields[0] if header else None)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The first rows of a file as the reader splits them: ``separator`` (a name of SEPARATORS),
+    ``header`` (the header row's fields, or None), ``rows`` ((line number, fields) of the first
+    data rows, at most PREVIEW_ROWS) and ``width`` (the fields of the first row)."""
+
+    separator: str
+    header: tuple[str, ...] | None
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    width: int
+
+    def column_names(self) -> tuple[str, ...]:
+        """The header's names, or "column 1", "column 2", … without one."""
+        if self.header is None:
+            return tuple(f"column {j + 1}" for j in range(self.width))
+        return tuple(name or f"column {j + 1}" for j, name in enumerate(self.header))
+
+
+def preview_table(path, separator: str = "auto", header: bool | None = None,
+                  limit: int = PREVIEW_ROWS) -> Preview:
+    """The first ``limit`` data rows of ``path`` split by ``separator`` ("auto" or a name of
+    SEPARATORS), with the header row asked for (None: as the first rows show). Raises
+    DataFileError when the text cannot be read or split."""
+    path = Path(path)
+    lines = _text_lines(path)
+    delimiter, width, names = _layout(path, lines, separator, header, None, strict=False)
+    offset = 1 if names is not None else 0
+    rows = tuple((number, tuple(_split_row(path, number, line, delimiter)))
+                 for number, line in islice(lines.data_lines(), offset, offset + limit))
+    name = next(k for k, v in SEPARATORS.items() if v == delimiter)
+    return Preview(name, None if names is None else tuple(names), rows, width)
+
+
+def read_table(path, label_column: str | int | None = None, *, separator: str = "auto",
+               header: bool | None = None, positive: str | None = None, max_classes: int = 2) -> Dataset:
+    """The data set in the text file ``path``: X of shape (n, d) from the feature columns, y of
+    shape (n,) in {0, 1} from the label column. ``separator`` ("auto" or a name of SEPARATORS) and
+    ``header`` (None: as the first rows show) say how to split the file; ``positive`` names the
+    label text of class 1 (by default the larger label, see the module docstring). With
+    ``max_classes`` above 2, up to that many label values make as many classes 0 … K − 1, in the
+    labels' order. Any problem raises DataFileError."""
+    import pandas as pd
+
+    path = Path(path)
+    lines = _text_lines(path)
+    delimiter, width, header = _layout(path, lines, separator, header, label_column)
     label_at = _resolve_label_column(label_column, header, width, path)
     offset = 1 if header else 0                      # data row r of the frame is row r + offset
     features = [j for j in range(width) if j != label_at]
@@ -314,7 +377,7 @@ def read_table(path, label_column: str | int | None = None) -> Dataset:
     else:
         X = _text_numbers(pd.Series(cells[:, features].ravel(), dtype=object)).reshape(n, len(features))
     _check_finite(X, features, path, lines, offset, width, delimiter)
-    y, label_map = _labels(labels, path, lines, offset, label_at, width, delimiter)
+    y, label_map = _labels(labels, path, lines, offset, label_at, width, delimiter, positive, max_classes)
     names = None
     if header is not None:
         names = tuple(header[j] or f"x{j + 1}" for j in features)
@@ -465,17 +528,19 @@ def _numeric_value(text: str) -> Decimal | None:
         return None
 
 
-def _in_order(a: str, b: str) -> tuple[str, str]:
-    """The labels ``a`` and ``b`` as (class 0, class 1): by exact value when both are numbers,
-    otherwise (or when the values are equal) by code point."""
-    va, vb = _numeric_value(a), _numeric_value(b)
-    if va is not None and vb is not None and va != vb:
-        return (a, b) if va < vb else (b, a)
-    return (a, b) if a < b else (b, a)
+def _in_order(labels: list[str]) -> list[str]:
+    """The labels as classes 0, 1, …: by exact value when all are numbers, otherwise (and among
+    equal values) by code point."""
+    values = [_numeric_value(t) for t in labels]
+    if all(v is not None for v in values):
+        return [t for _, t in sorted(zip(values, labels))]
+    return sorted(labels)
 
 
-def _labels(column, path, lines: _Lines, offset: int, j: int, width: int, delimiter) -> tuple[np.ndarray, dict]:
-    """y (n,) in {0, 1} and the label map {text: class} from the label column's texts."""
+def _labels(column, path, lines: _Lines, offset: int, j: int, width: int, delimiter,
+            positive: str | None = None, max_classes: int = 2) -> tuple[np.ndarray, dict]:
+    """y (n,) in {0, …, K − 1} and the label map {text: class} from the label column's texts
+    (for two classes, class 1 is ``positive`` when given); at most ``max_classes`` labels."""
     import pandas as pd
 
     raw_codes, raw = pd.factorize(column.astype(str), sort=False)   # in order of first appearance
@@ -483,19 +548,33 @@ def _labels(column, path, lines: _Lines, offset: int, j: int, width: int, delimi
     merged, uniques = pd.factorize(np.array(stripped, dtype=object), sort=False)
     codes = merged[raw_codes]
     uniques = [str(u) for u in uniques]
-    problems = [k for k in (uniques.index("") if "" in uniques else None, 2 if len(uniques) > 2 else None)
-                if k is not None]
+    problems = [k for k in (uniques.index("") if "" in uniques else None,
+                            max_classes if len(uniques) > max_classes else None) if k is not None]
     if problems:
         k = min(problems)
         row = int(np.argmax(codes == k)) + offset
         if uniques[k] == "":
             raise _row_error(path, lines, row, j, width, delimiter, label=True)
-        seen = f"{_quoted(uniques[0])}, {_quoted(uniques[1])}"
-        raise DataFileError(path, f"a third label value {_quoted(uniques[2])} (already seen: {seen}); "
-                                  "logistic regression needs exactly two classes", lines.line_of(row), j + 1)
+        if max_classes == 2:
+            seen = f"{_quoted(uniques[0])}, {_quoted(uniques[1])}"
+            raise DataFileError(path, f"a third label value {_quoted(uniques[2])} (already seen: {seen}); "
+                                      "a two-class model needs exactly two classes", lines.line_of(row), j + 1)
+        raise DataFileError(path, f"label value number {max_classes + 1}, {_quoted(uniques[k])}: at most "
+                                  f"{max_classes} classes are read", lines.line_of(row), j + 1)
     if len(uniques) < 2:
         raise DataFileError(path, f"every row has the label {_quoted(uniques[0])}: two classes are needed")
-    first, second = _in_order(uniques[0], uniques[1])
+    if len(uniques) > 2:
+        order = _in_order(uniques)
+        if positive is not None:
+            raise DataFileError(path, f"class 1 can be chosen for two classes only; the file has {len(order)}")
+        classes = np.array([order.index(u) for u in uniques], dtype=np.float64)
+        return classes[codes], {t: c for c, t in enumerate(order)}
+    first, second = _in_order(uniques)
+    if positive is not None:
+        if positive not in uniques:
+            raise DataFileError(path, f"no row has the label {_quoted(positive)} (the labels are "
+                                      f"{_quoted(first)} and {_quoted(second)})")
+        first, second = (second, first) if positive == first else (first, second)
     y = (codes == uniques.index(second)).astype(np.float64)
     return y, {first: 0, second: 1}
 

@@ -336,8 +336,11 @@ def render_session(session, recording, job: RenderJob, out, fps: float = 10.0, p
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
+    from ..app.gui_gc import GuiThreadCollection
+
     app = QApplication.instance() or QApplication([])
     previous = qInstallMessageHandler(_quiet_offscreen)       # from the hidden window's first paint on
+    collection = GuiThreadCollection()
     export = None
     result: dict = {}
     try:
@@ -357,4 +360,5 @@ def render_session(session, recording, job: RenderJob, out, fps: float = 10.0, p
         if export is not None:
             export.close()
             app.processEvents()
+        collection.stop()
         qInstallMessageHandler(previous)

@@ -46,6 +46,7 @@ from .side_panel import SidePanel
 from .sigmoid_view import SigmoidView
 from .code_view import CodeView
 from .metrics_view import MetricsView
+from .import_dialog import ImportDialog
 from .coefficients_view import CoefficientsView
 from .equations_view import EquationsView
 from .picture import save_picture
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self._make_menus()
         self._make_status_bar()
         self.presenter = Presenter(self)
+        self.setAcceptDrops(True)
         self._connect()
         self.apply_look()
         self._default_state = self.saveState()
@@ -370,7 +372,8 @@ class MainWindow(QMainWindow):
         draws its data at their default settings (one undoable step)."""
         menu = bar.addMenu("&Data sets")
         menu.setToolTipsVisible(True)
-        for number, (name, generator) in enumerate(GENERATORS.items(), start=1):
+        window_sets = [(name, g) for name, g in GENERATORS.items() if g.two_class]
+        for number, (name, generator) in enumerate(window_sets, start=1):
             action = self._action(f"{generator.label} — {generator.lesson}", f"Alt+{number}" if number < 10 else None,
                                   f"Draw these data at their default settings (lrgui train {name})",
                                   lambda _checked=False, name=name: self.controller.generate(name, {}))
@@ -554,7 +557,9 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str) -> bool:
         from ..core.session_file import looks_like_session
 
-        if looks_like_session(path) and not self._may_discard("opening another session"):
+        if not looks_like_session(path):
+            return self.import_file(path)
+        if not self._may_discard("opening another session"):
             return False
         if not self.controller.open_path(path):
             self._modal(QMessageBox.warning, self, "Cannot open the file",
@@ -564,6 +569,41 @@ class MainWindow(QMainWindow):
         if self.controller.layout:
             self.apply_layout(self.controller.layout)
             self.controller.layout = {}
+        self._remember(path)
+        return True
+
+    # -- drag and drop: a data file or a session dropped anywhere on the window opens ---------------------
+    @staticmethod
+    def _dropped_file(event) -> str | None:
+        """The one local file a drag carries, or None."""
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        return urls[0].toLocalFile() or None if len(urls) == 1 and urls[0].isLocalFile() else None
+
+    def dragEnterEvent(self, event) -> None:          # noqa: N802 (Qt's name)
+        if self._dropped_file(event) and not self.presenter.active:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:           # noqa: N802
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:               # noqa: N802
+        path = self._dropped_file(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # opened after the drop returns: the drag's source must not wait on the dialog
+        QTimer.singleShot(0, lambda: self.open_path(path))
+
+    def import_file(self, path: str) -> bool:
+        """A data file through the import dialog; the data change only when it is accepted."""
+        dialog = ImportDialog(path, self, self.theme)
+        if self._modal(dialog.exec) != QDialog.DialogCode.Accepted or dialog.data is None:
+            return False
+        if not self.controller.open_data(path, dialog.data, dialog.plane_axes):
+            return False
         self._remember(path)
         return True
 

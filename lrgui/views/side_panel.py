@@ -216,7 +216,7 @@ class SidePanel(QWidget):
             buttons.addWidget(b)
         v.addLayout(buttons)
         form = QFormLayout()
-        self.generator = _combo([(name, g.label) for name, g in GENERATORS.items()],
+        self.generator = _combo([(name, g.label) for name, g in GENERATORS.items() if g.two_class],
                                 "The kind of data Generate makes")
         form.addRow("Generator", self.generator)
         v.addLayout(form)

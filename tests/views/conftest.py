@@ -80,3 +80,13 @@ def driver(qtbot, tmp_path):
 
 def finite(a):
     return np.all(np.isfinite(np.asarray(a, dtype=float)))
+
+
+@pytest.fixture
+def import_as_is(monkeypatch):
+    """The import dialog accepted as it opens (the user presses Open at once)."""
+    from PySide6.QtWidgets import QDialog
+
+    from lrgui.views.import_dialog import ImportDialog
+
+    monkeypatch.setattr(ImportDialog, "exec", lambda self: QDialog.DialogCode.Accepted)

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from tests.views.conftest import Driver, make_window
+from lrgui.views.import_dialog import ImportDialog
 
 ACTIONS = 1000          # in the first test; the others start from a shorter mess
 
@@ -236,8 +237,8 @@ def test_close_with_the_unsaved_work_question_open(qtbot, tmp_path):
 
 
 def test_close_while_a_message_box_is_open(qtbot, tmp_path):
-    """A close request (the desktop's, while "Cannot open the file" is shown) closes the window and
-    the box: the box's own loop returns, nothing hangs."""
+    """A close request (the desktop's, while the import dialog shows why a file cannot be read)
+    closes the window and the dialog: the dialog's own loop returns, nothing hangs."""
     driver, threads = _window(qtbot, tmp_path)
     c, w = driver.controller, driver.window
     files = _files(tmp_path)
@@ -247,7 +248,7 @@ def test_close_while_a_message_box_is_open(qtbot, tmp_path):
         asked = []
 
         def close_from_outside():
-            if not isinstance(QApplication.activeModalWidget(), QMessageBox):
+            if not isinstance(QApplication.activeModalWidget(), ImportDialog):
                 QTimer.singleShot(20, close_from_outside)
                 return
             _answer_later(lambda b: b.button(QMessageBox.StandardButton.Discard), asked)
@@ -268,6 +269,7 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from lrgui.explorer import run_explorer
+from lrgui.views.import_dialog import ImportDialog
 
 BAD = sys.argv[1]
 
@@ -284,8 +286,8 @@ def drive(window):
         else:
             QTimer.singleShot(20, answer)
 
-    def close():                                 # while "Cannot open the file" is shown
-        if not isinstance(QApplication.activeModalWidget(), QMessageBox):
+    def close():                                 # while the import dialog shows the file's error
+        if not isinstance(QApplication.activeModalWidget(), ImportDialog):
             QTimer.singleShot(20, close)
             return
         QTimer.singleShot(20, answer)

@@ -416,7 +416,7 @@ def test_every_control_and_action_explains_itself(driver):
     assert all(id(a) in in_menus for a in w.actions.values())
 
 
-def test_one_feature_data_lie_on_the_x_axis(driver, tmp_path, monkeypatch):
+def test_one_feature_data_lie_on_the_x_axis(driver, tmp_path, monkeypatch, import_as_is):
     from PySide6.QtWidgets import QFileDialog
 
     c, plane = driver.controller, driver.window.plane
@@ -449,7 +449,7 @@ def test_the_name_offered_for_a_new_session_is_a_plain_file_name(driver, monkeyp
     assert name.endswith(".lrgui.json") and re.fullmatch(r"[\w-]+\.lrgui\.json", name), name
 
 
-def test_data_near_the_float_limit_open_train_and_frame_without_a_fault(driver, tmp_path, monkeypatch):
+def test_data_near_the_float_limit_open_train_and_frame_without_a_fault(driver, tmp_path, monkeypatch, import_as_is):
     """±1.7e308 cannot be framed (the span overflows): such points are left out of the picture and
     said so; the run trains on them (standardised) and F frames what can be drawn."""
     from PySide6.QtWidgets import QFileDialog

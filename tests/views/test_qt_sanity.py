@@ -44,13 +44,46 @@ def test_the_explorer_exits_with_status_zero_while_training(tmp_path):
     assert "Traceback" not in out.stderr
 
 
-def test_a_bad_file_on_the_command_line_is_refused_cleanly(tmp_path):
+DIALOG_SCRIPT = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from lrgui.explorer import run_explorer
+from lrgui.views.import_dialog import ImportDialog
+
+def ready(window):
+    def look():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ImportDialog):
+            QTimer.singleShot(20, look)
+            return
+        print("STATUS", dialog.status.text(), flush=True)
+        dialog.reject()
+        QTimer.singleShot(50, lambda: (print("POINTS", window.controller.session.data.n, flush=True),
+                                       window.close()))
+    look()
+
+sys.exit(run_explorer(sys.argv[1], on_ready=ready))
+"""
+
+
+def test_a_data_file_on_the_command_line_opens_in_the_import_dialog_with_its_error(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("1,2,0\n3,x,1\n")
-    out = subprocess.run([sys.executable, "-m", "lrgui", str(bad)], capture_output=True, text=True, timeout=60,
-                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", DIALOG_SCRIPT, str(bad)], capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "STATUS Cannot read the file as chosen. Line 2, column 2: 'x' is not a number" in out.stdout
+    assert "POINTS 80" in out.stdout and "Traceback" not in out.stderr      # the start data, untouched
+
+
+def test_a_missing_file_on_the_command_line_is_refused_in_one_line(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "lrgui", str(tmp_path / "nowhere.csv")], capture_output=True,
+                         text=True, timeout=60, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.returncode == 2
-    assert "line 2, column 2" in out.stderr and "Traceback" not in out.stderr
+    assert "nowhere.csv: no such file" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_no_display_is_explained_not_crashed():

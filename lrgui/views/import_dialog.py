@@ -1,0 +1,236 @@
+"""The import dialog: a data file's first rows as the reader splits them, and the choices that
+make a data set of it — the separator, whether the first row is a header, the label column, which
+label is class 1, and the two features the plane shows. Every choice reads the file again and
+says at once what came of it: the data's size, or the reader's error with its line and column
+(marked in the preview). Nothing changes in the window until the dialog is accepted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from ..core.dataset import Dataset
+from ..core.errors import DataFileError
+from ..core.table_io import Preview, preview_table, read_table
+from .theme import DEFAULT, Theme, rgba
+
+SEPARATOR_CHOICES = (("auto", "Detect"), ("comma", "Comma ( , )"), ("tab", "Tab"), ("semicolon", "Semicolon ( ; )"),
+                     ("whitespace", "Spaces or tabs"))
+HEADER_CHOICES = ((None, "Detect"), (True, "First row names the columns"), (False, "No header row"))
+
+
+def _combo(items, tip: str) -> QComboBox:
+    box = QComboBox()
+    for key, label in items:
+        box.addItem(label, key)
+    box.setToolTip(tip)
+    return box
+
+
+class ImportDialog(QDialog):
+    """After ``exec`` returns Accepted, ``data`` is the data set (class 1 as chosen) and
+    ``plane_axes`` the two feature columns (0-based) the plane shows."""
+
+    def __init__(self, path, parent=None, theme: Theme = DEFAULT):
+        super().__init__(parent)
+        self.path = Path(path)
+        self.theme = theme
+        self.data: Dataset | None = None
+        self.plane_axes = (0, 1)
+        self._preview: Preview | None = None
+        self._parsed: Dataset | None = None          # as read, class 1 the reader's choice
+        self.setWindowTitle(f"Import {self.path.name}")
+        layout = QVBoxLayout(self)
+        form = QGridLayout()
+        self.separator = _combo(SEPARATOR_CHOICES, "How the values of a row are separated")
+        self.header = _combo(HEADER_CHOICES, "Whether the first row holds the columns' names")
+        self.label_column = _combo([], "The column that holds each row's class; the others are the features")
+        self.positive = _combo([], "Which of the two labels is class 1 (the class whose probability σ(θᵀx) is)")
+        self.plane_x = _combo([], "The feature on the data plane's horizontal axis (every feature is trained on)")
+        self.plane_y = _combo([], "The feature on the data plane's vertical axis (every feature is trained on)")
+        for k, (label, box) in enumerate((("Separator", self.separator), ("Header", self.header),
+                                          ("Label column", self.label_column), ("Class 1 is", self.positive),
+                                          ("Plane x", self.plane_x), ("Plane y", self.plane_y))):
+            caption = QLabel(label)
+            caption.setBuddy(box)
+            form.addWidget(caption, k % 3, 2 * (k // 3))
+            form.addWidget(box, k % 3, 2 * (k // 3) + 1)
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
+        layout.addLayout(form)
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setToolTip("The first rows of the file as they are split; the label column is in bold")
+        layout.addWidget(self.table, 1)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.separator.activated.connect(lambda _: self._load())
+        self.header.activated.connect(lambda _: self._load())
+        self.label_column.activated.connect(lambda _: self._read())
+        self.positive.activated.connect(lambda _: self._map_labels())
+        self.plane_x.activated.connect(lambda _: self._plane_chosen(0))
+        self.plane_y.activated.connect(lambda _: self._plane_chosen(1))
+        self.resize(900, 560)
+        self._load()
+
+    # -- reading -----------------------------------------------------------------------------------
+    def _load(self) -> None:
+        """Split the file's first rows with the separator and header chosen, then read it all."""
+        try:
+            self._preview = preview_table(self.path, self.separator.currentData(), self.header.currentData())
+        except DataFileError as exc:
+            self._preview = None
+            self.table.clear()
+            self.table.setRowCount(0)
+            self.table.setColumnCount(0)
+            self._refuse(exc)
+            return
+        p = self._preview
+        names = p.column_names()
+        keep = self.label_column.currentIndex() if self.label_column.count() == p.width else p.width - 1
+        self._fill(self.label_column, names, keep)
+        self._read()
+
+    def _read(self) -> None:
+        """Read the whole file with the choices made; the outcome shows at once."""
+        self._show_rows()
+        p = self._preview
+        if p is None:
+            return
+        if p.width < 2:
+            self._refuse(DataFileError(self.path, "each row splits into one value: choose another separator",
+                                       p.rows[0][0] if p.rows else None))
+            return
+        try:
+            data = read_table(self.path, self.label_column.currentIndex() + 1,
+                              separator=self.separator.currentData(), header=p.header is not None)
+        except DataFileError as exc:
+            self._refuse(exc)
+            return
+        self._parsed = data
+        self._fill(self.positive, data.class_names(), 1)
+        features = data.feature_names
+        axes = self.plane_axes if max(self.plane_axes) < data.d else (0, min(1, data.d - 1))
+        self._fill(self.plane_x, features, axes[0])
+        self._fill(self.plane_y, features, axes[1])
+        for box in (self.positive, self.plane_x, self.plane_y):
+            box.setEnabled(True)
+        self.plane_y.setEnabled(data.d > 1)
+        self._map_labels()
+
+    def _map_labels(self) -> None:
+        """The data with the label chosen as class 1."""
+        data = self._parsed
+        zero, one = data.class_names()
+        if self.positive.currentText() == zero:       # the other way round from the reader's order
+            data = Dataset(data.X, 1.0 - data.y, data.feature_names, {one: 0, zero: 1})
+        self.data = data
+        self.plane_axes = (self.plane_x.currentIndex(), max(self.plane_y.currentIndex(), 0))
+        n0, n1 = data.class_counts()
+        zero, one = data.class_names()
+        self.status.setStyleSheet("")
+        self.status.setText(f"{data.n:,} rows · {data.d} feature{'s' if data.d > 1 else ''} · "
+                            f"class 0: {zero!r} ({n0:,} rows) · class 1: {one!r} ({n1:,} rows)")
+        self.buttons.button(QDialogButtonBox.StandardButton.Open).setEnabled(True)
+
+    def _plane_chosen(self, axis: int) -> None:
+        """Choosing the other axis's feature swaps the two."""
+        boxes = (self.plane_x, self.plane_y)
+        chosen, other = boxes[axis].currentIndex(), boxes[1 - axis]
+        if chosen == self.plane_axes[1 - axis]:
+            other.setCurrentIndex(self.plane_axes[axis])
+        self._map_labels()
+
+    def _refuse(self, exc: DataFileError) -> None:
+        """The reader's error, where it is: in words and marked in the preview."""
+        self.data = self._parsed = None
+        for box in (self.positive, self.plane_x, self.plane_y):
+            box.clear()
+            box.setEnabled(False)
+        where = ", ".join(f"{k} {v}" for k, v in (("line", exc.line), ("column", exc.column)) if v is not None)
+        text = f"{where[0].upper()}{where[1:]}: {exc.reason}" if where else exc.reason[:1].upper() + exc.reason[1:]
+        if (exc.column is not None and exc.column - 1 != self.label_column.currentIndex()
+                and exc.reason.endswith("is not a number")):
+            text += " (if that column holds the classes, choose it as the label column)"
+        self.status.setText(f"Cannot read the file as chosen. {text}")
+        self.status.setStyleSheet(f"color: {self.theme.message_color}; font-weight: bold;")
+        self.buttons.button(QDialogButtonBox.StandardButton.Open).setEnabled(False)
+        self._mark(exc.line, exc.column)
+
+    # -- the preview -------------------------------------------------------------------------------
+    def _show_rows(self) -> None:
+        p = self._preview
+        if p is None:
+            return
+        width = max([p.width, *(len(fields) for _, fields in p.rows)])
+        names = list(p.column_names()) + [f"column {j + 1}" for j in range(p.width, width)]
+        table = self.table
+        table.clear()
+        table.setColumnCount(width)
+        table.setRowCount(len(p.rows))
+        table.setHorizontalHeaderLabels(names)
+        table.setVerticalHeaderLabels([f"line {number}" for number, _ in p.rows])
+        label = self.label_column.currentIndex()
+        header_font = table.horizontalHeader().font()
+        for j in range(width):
+            item = table.horizontalHeaderItem(j)
+            font = type(header_font)(header_font)
+            font.setBold(j == label)
+            item.setFont(font)
+            item.setToolTip("the label column" if j == label else "a feature")
+        for r, (_number, fields) in enumerate(p.rows):
+            for j, text in enumerate(fields):
+                table.setItem(r, j, QTableWidgetItem(text))
+        table.resizeColumnsToContents()
+        header = table.horizontalHeader()            # the last column takes the width left over
+        header.setStretchLastSection(False)
+        header.setStretchLastSection(True)
+
+    def _mark(self, line: int | None, column: int | None) -> None:
+        """Mark the cell (or row) the error names, when the preview shows it."""
+        p = self._preview
+        if p is None or line is None:
+            return
+        row = next((r for r, (number, _) in enumerate(p.rows) if number == line), None)
+        if row is None:
+            return
+        columns = [column - 1] if column is not None else range(self.table.columnCount())
+        for j in columns:
+            item = self.table.item(row, j)
+            if item is not None:
+                item.setBackground(QBrush(rgba(self.theme.message_color + "40")))
+        self.table.setCurrentCell(row, columns[0] if columns else 0)
+        self.table.scrollToItem(self.table.item(row, columns[0]) or self.table.item(row, 0))
+
+    @staticmethod
+    def _fill(box: QComboBox, texts, current: int) -> None:
+        """``texts`` in ``box`` (kept when the same), ``current`` chosen."""
+        if [box.itemText(k) for k in range(box.count())] != list(texts):
+            box.clear()
+            box.addItems(list(texts))
+        box.setCurrentIndex(max(0, min(current, box.count() - 1)))
+
+    # -- for tests -----------------------------------------------------------------------------------
+    def marked_cells(self) -> list[tuple[int, int]]:
+        """(row, column) of the preview's cells marked as where the error is."""
+        return [(r, j) for r in range(self.table.rowCount()) for j in range(self.table.columnCount())
+                if self.table.item(r, j) is not None and self.table.item(r, j).background().style() != Qt.BrushStyle.NoBrush]

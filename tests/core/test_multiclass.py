@@ -1,0 +1,175 @@
+"""More than two classes: one-vs-rest and multinomial (softmax) logistic regression, against
+scikit-learn's OneVsRestClassifier(LogisticRegression) and multinomial LogisticRegression at the
+optimum, on iris with its three species and on generated data with four classes; the softmax
+cost's gradient and Hessian against finite differences; k-class files, label noise and
+resampling."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn import metrics
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+
+from lrgui.core.config import RunConfig
+from lrgui.core.errors import DatasetError, DataFileError
+from lrgui.core.generators import generate
+from lrgui.core.multiclass import train_multiclass
+from lrgui.core.problem import split_data
+from lrgui.core.run import TrainingRun
+from lrgui.core.softmax import SoftmaxObjective
+from lrgui.core.table_io import read_table
+
+LAM = 1.0          # L2, λ = 1/C: both costs have a unique optimum (iris' setosa is separable)
+
+DATA = {"iris": lambda: generate("iris", classes="all three", feature_x="petal length", feature_y="sepal width"),
+        "four blobs": lambda: generate("blobs", centers=4, spread=2.0, seed=1)}
+
+
+def at_optimum(run) -> bool:
+    """Converged, or stopped by scipy's own test with a gradient below 1e-6 (L-BFGS stops itself
+    a little above a tolerance of 1e-10)."""
+    return all(r.status == "converged" or (r.status == "stalled" and r.last.gradient_norm < 1e-6) for r in run.runs)
+
+
+def config(method, optimizer, **more):
+    return RunConfig(optimizer=optimizer, hyper={}, penalty="l2", lam=LAM, multiclass=method,
+                     tol=1e-10, max_epochs=2000, **more)
+
+
+@pytest.mark.parametrize("name", list(DATA))
+@pytest.mark.parametrize("optimizer", ["newton", "lbfgs"])
+def test_one_vs_rest_agrees_with_scikit_learn_at_the_optimum(name, optimizer):
+    data = DATA[name]()
+    run = train_multiclass(data, config("ovr", optimizer))
+    assert at_optimum(run) and len(run.runs) == data.classes
+    ref = OneVsRestClassifier(LogisticRegression(C=1 / LAM, tol=1e-12, max_iter=100_000)).fit(data.X, data.y)
+    theta = np.array([np.r_[e.intercept_, e.coef_[0]] for e in ref.estimators_])
+    np.testing.assert_allclose(run.theta_original, theta, atol=2e-6 * np.abs(theta).max())
+    np.testing.assert_allclose(run.probabilities(data.X), ref.predict_proba(data.X), atol=1e-6)
+    # the class each point goes to, on the data and on a grid over the plane (the winning regions)
+    lo, hi = data.X.min(axis=0) - 1, data.X.max(axis=0) + 1
+    g = np.stack(np.meshgrid(np.linspace(lo[0], hi[0], 60), np.linspace(lo[1], hi[1], 60)), -1).reshape(-1, 2)
+    np.testing.assert_array_equal(run.predict(g), ref.predict(g))
+    np.testing.assert_array_equal(run.predict(data.X), ref.predict(data.X))
+
+
+@pytest.mark.parametrize("name", list(DATA))
+@pytest.mark.parametrize("optimizer", ["newton", "lbfgs"])
+def test_multinomial_agrees_with_scikit_learn_at_the_optimum(name, optimizer):
+    data = DATA[name]()
+    run = train_multiclass(data, config("multinomial", optimizer))
+    assert at_optimum(run) and len(run.runs) == 1
+    ref = LogisticRegression(C=1 / LAM, tol=1e-12, max_iter=100_000).fit(data.X, data.y)
+    ours = run.theta_original
+    np.testing.assert_allclose(ours[:, 1:], ref.coef_, atol=2e-6 * np.abs(ref.coef_).max())
+    # the intercepts are defined up to one number added to all: compare them centred
+    np.testing.assert_allclose(ours[:, 0] - ours[:, 0].mean(), ref.intercept_ - ref.intercept_.mean(), atol=2e-5)
+    np.testing.assert_allclose(run.probabilities(data.X), ref.predict_proba(data.X), atol=1e-6)
+    lo, hi = data.X.min(axis=0) - 1, data.X.max(axis=0) + 1
+    g = np.stack(np.meshgrid(np.linspace(lo[0], hi[0], 60), np.linspace(lo[1], hi[1], 60)), -1).reshape(-1, 2)
+    np.testing.assert_array_equal(run.predict(g), ref.predict(g))
+
+
+def test_multinomial_with_balanced_class_weights_agrees_with_scikit_learn():
+    data = generate("blobs", centers=3, seed=4, spread=2.5, n_samples=300).subset(np.r_[0:150, 150:170, 170:300])
+    keep = np.flatnonzero((data.y != 2) | (np.arange(data.n) % 4 == 0))     # class 2 made rare
+    data = data.subset(keep)
+    run = train_multiclass(data, config("multinomial", "newton", class_weight="balanced"))
+    ref = LogisticRegression(C=1 / LAM, tol=1e-12, max_iter=100_000, class_weight="balanced").fit(data.X, data.y)
+    np.testing.assert_allclose(run.theta_original[:, 1:], ref.coef_, atol=1e-6)
+
+
+@pytest.mark.parametrize("penalty,lam", [("none", 0.0), ("l2", 3.0)])
+def test_the_softmax_cost_has_the_gradient_and_hessian_of_finite_differences(penalty, lam):
+    rng = np.random.default_rng(0)
+    F, y, s = rng.normal(size=(40, 3)), rng.integers(0, 4, 40), rng.uniform(0.5, 2.0, 40)
+    cost = SoftmaxObjective(F, y, 4, penalty, lam, s)
+    theta = rng.normal(size=cost.k)
+    h = 1e-6
+    numeric = np.array([(cost.loss(theta + h * e) - cost.loss(theta - h * e)) / (2 * h) for e in np.eye(cost.k)])
+    np.testing.assert_allclose(cost.gradient(theta), numeric, atol=1e-8)
+    # the Hessian of the data, plus curvature 1 exactly along the flat directions
+    flat = cost._flat_directions()
+    second = np.array([(cost.gradient(theta + h * e) - cost.gradient(theta - h * e)) / (2 * h) for e in np.eye(cost.k)])
+    np.testing.assert_allclose(cost.hessian(theta) - flat.T @ flat, second, atol=1e-7)
+    np.testing.assert_allclose(flat @ cost.gradient(theta), 0.0, atol=1e-12)       # J is flat along them
+    v = rng.normal(size=cost.k)
+    np.testing.assert_allclose(cost.hessp(theta, v), cost.hessian(theta) @ v, atol=1e-12)
+    # the same cost as scikit-learn's log-loss of softmax probabilities
+    p = cost.probabilities(theta)
+    assert cost.loss(theta) == pytest.approx(metrics.log_loss(y, p, sample_weight=s, labels=range(4)) * s.sum() / 40
+                                             + (0.5 * lam / 40) * np.sum(theta.reshape(4, 4)[:, 1:] ** 2))
+
+
+def test_every_optimizer_trains_the_softmax_model():
+    data = DATA["iris"]()
+    start = np.log(3)                         # J at Θ = 0
+    for optimizer in ("gd", "momentum", "nesterov", "adam", "sgd", "cg", "bfgs", "lbfgs"):
+        run = TrainingRun(data, RunConfig(optimizer=optimizer, penalty="l2", lam=LAM, multiclass="multinomial",
+                                          standardize=True, max_epochs=400, tol=1e-9))
+        run.step(400)
+        assert run.status != "diverged" and run.last.loss < 0.4 * start, optimizer
+
+
+def test_a_two_class_model_refuses_more_classes_in_words():
+    with pytest.raises(DatasetError, match="the data have 3 classes"):
+        TrainingRun(DATA["iris"](), RunConfig())
+
+
+def test_the_json_gives_theta_per_class_and_the_k_by_k_confusion_matrix(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "lrgui", "train", "iris", "--gen", "classes=all three",
+                          "--gen", "feature_x=petal length", "--gen", "feature_y=sepal width", "--penalty", "l2",
+                          "--optimizer", "newton", "--tol", "1e-10", "--test-fraction", "0.2", "--json"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["multiclass"] == "ovr" and result["classes"] == ["setosa", "versicolor", "virginica"]
+    assert len(result["theta"]) == 3 and len(result["theta"][0]) == 3 and len(result["models"]) == 3
+    data = DATA["iris"]()
+    split = split_data(data, RunConfig(test_fraction=0.2), resample=False)
+    ref = OneVsRestClassifier(LogisticRegression(C=1.0, tol=1e-12, max_iter=100_000)).fit(split.train.X, split.train.y)
+    theta = np.array([np.r_[e.intercept_, e.coef_[0]] for e in ref.estimators_])
+    np.testing.assert_allclose(result["theta"], theta, atol=1e-5)
+    for part, rows in (("train", split.train), ("test", split.test)):
+        predicted = ref.predict(rows.X)
+        assert result[part]["confusion"] == metrics.confusion_matrix(rows.y, predicted).tolist()
+        np.testing.assert_allclose(result[part]["recall"], metrics.recall_score(rows.y, predicted, average=None))
+        assert result[part]["balanced_accuracy"] == pytest.approx(metrics.balanced_accuracy_score(rows.y, predicted))
+
+
+def test_files_with_k_labels_read_as_k_classes_in_the_labels_order(tmp_path):
+    path = tmp_path / "three.csv"
+    path.write_text("a,b,kind\n1,2,pear\n3,4,apple\n5,6,fig\n7,8,apple\n")
+    with pytest.raises(DataFileError, match="third label value 'fig'"):
+        read_table(path)
+    data = read_table(path, max_classes=10)
+    assert data.label_map == {"apple": 0, "fig": 1, "pear": 2} and data.y.tolist() == [2, 0, 1, 0]
+    numbers = tmp_path / "numbers.csv"
+    numbers.write_text("a,b,c\n1,2,10\n3,4,9\n5,6,10.5\n")
+    assert read_table(numbers, max_classes=3).label_map == {"9": 0, "10": 1, "10.5": 2}
+    with pytest.raises(DataFileError, match="third label value '10.5'"):
+        read_table(numbers, max_classes=2)
+    numbers.write_text("a,b,c\n1,2,10\n3,4,9\n5,6,10.5\n7,8,11\n")
+    with pytest.raises(DataFileError, match="line 5, column 3: label value number 4, '11': at most 3 classes"):
+        read_table(numbers, max_classes=3)
+
+
+def test_label_noise_with_k_classes_moves_the_stated_fraction_to_other_classes():
+    clean = generate("blobs", centers=4, seed=2)
+    noisy = generate("blobs", centers=4, seed=2, noise=0.2)
+    changed = np.flatnonzero(noisy.y != clean.y)
+    assert len(changed) == round(0.2 * clean.n)
+    assert set(np.unique(noisy.y)) == {0, 1, 2, 3}
+
+
+@pytest.mark.parametrize("how", ["under", "over"])
+def test_resampling_k_classes_evens_every_class(how):
+    data = generate("blobs", centers=3, seed=0).subset(np.r_[0:300][np.r_[0:300] % 3 != 0][:170])
+    counts = data.class_counts()
+    train = split_data(data, RunConfig(resample=how, multiclass="multinomial")).train
+    want = min(counts) if how == "under" else max(counts)
+    assert train.class_counts() == (want,) * 3
