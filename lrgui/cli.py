@@ -24,6 +24,9 @@ KEYS_HELP = """In the window:
   O  /  Shift+O             next / previous optimizer for the selected run
   A                         add a run (a copy of the selected one) to the race
   Ctrl+Z / Ctrl+Shift+Z     undo / redo any change        Ctrl+O open a data file or session
+                            (a data file, opened or dropped on the window, shows in the import
+                            dialog: separator, header, label column, class 1, the plane's features)
+  Alt+1 … Alt+8             the Data sets menu: each generator and bundled set, with what it teaches
   Ctrl+S / Ctrl+Shift+S     save the session (as)          F11 full screen   Ctrl+Q quit
   Ctrl+Shift+W              learning-rate sweep            Ctrl+Shift+J why not squared error?
   Ctrl+Shift+E              live equations (then a click on a point takes it apart)
@@ -35,6 +38,8 @@ KEYS_HELP = """In the window:
   Ctrl+Shift+M              export an animation (GIF, MP4) of the window or a view
   Ctrl+Shift+C              show the code: the selected run as a plain numpy script
   Ctrl+9                    metrics: every figure, the confusion matrix, ROC and PR curves, one threshold
+  Ctrl+Shift+F              coefficients: θ by feature name, exact zeros marked
+  Ctrl+Shift+B              race the imbalance remedies (none, balanced weights, under-, oversampling)
   F5                        presentation mode (Esc leaves)   T  next theme (light, dark, projector)
   Ctrl+= / Ctrl+- / Ctrl+0  zoom type, points and lines in / out / back
   F1 or ?                   every shortcut, over the window"""
@@ -60,8 +65,8 @@ def _open_parser() -> argparse.ArgumentParser:
                     "decision boundaries of racing runs, their loss curves, the sigmoid, the loss "
                     "landscape and a timeline of every recorded epoch.",
         epilog="Commands:\n"
-               f"  {PROG} [FILE]            open the explorer on a data file or a session "
-               "(*.lrgui.json), or on two Gaussian clouds\n"
+               f"  {PROG} [FILE]            open the explorer on a session (*.lrgui.json), or on "
+               "two Gaussian clouds with a data file in the import dialog\n"
                f"  {PROG} train DATA …      train without a window and print the result "
                f"(DATA may be a session: every run is trained)\n"
                f"  {PROG} sweep DATA --lr FROM:TO:COUNT …   train a learning-rate sweep on every "
@@ -72,8 +77,8 @@ def _open_parser() -> argparse.ArgumentParser:
                f"See '{PROG} train --help' for the training options and the README for the session format.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", nargs="?", help="a data file (comma-, tab-, semicolon- or space-separated; "
-                        "the label in the last column) or a session file to open")
+    parser.add_argument("file", nargs="?", help="a session file to open, or a data file (comma-, tab-, "
+                        "semicolon- or space-separated) to open in the import dialog")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 

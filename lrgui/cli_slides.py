@@ -99,7 +99,12 @@ def load_session(name: str):
     if not looks_like_session(path):
         raise LrguiError(f"{name} is not a session file (*.lrgui.json): open the data in the window "
                          "and save a session, or name a shipped example")
+    from .core.session import too_many_classes
+
     loaded = read_session(path)
+    why = too_many_classes(loaded.session.data, f"{path.name}: its data have")
+    if why:
+        raise LrguiError(why)
     return loaded.session, loaded.recording
 
 

@@ -28,7 +28,7 @@ def _collect_in_the_gui_thread(request):
         yield
         return
     request.getfixturevalue("qapp")
-    from lrgui.app.gui_gc import GuiThreadCollection
+    from lrgui.views.gui_gc import GuiThreadCollection
 
     collection = GuiThreadCollection()
     yield

@@ -33,7 +33,7 @@ from ..core.optimizers import OPTIMIZERS
 from ..core.problem import RowUse, row_use
 from ..core.options import config_from_options, options_from_config
 from ..core.race import Plan, RaceMirror, RunState
-from ..core.session import DataOrigin, RunSpec, Session, describe, next_color, next_id
+from ..core.session import DataOrigin, RunSpec, Session, describe, next_color, next_id, too_many_classes
 from ..core.session_file import (
     Recording,
     RecordedRun,
@@ -438,14 +438,11 @@ class Controller(QObject):
         self._set_data(empty, "Clear all points")
 
     def _too_many_classes(self, data: Dataset, where: str) -> bool:
-        """Say so (nothing changes) when ``data`` have more than two classes: the window trains
-        two-class models; ``lrgui train`` trains more."""
-        if data.classes <= 2:
-            return False
-        self._refuse(f"{where} {data.classes} classes ({', '.join(data.class_names())}): the window trains "
-                     f"two classes; 'lrgui train' trains more (one model per class, or --multiclass "
-                     "multinomial)")
-        return True
+        """Say so (nothing changes) when ``data`` have more than two classes."""
+        why = too_many_classes(data, where)
+        if why:
+            self._refuse(why)
+        return why is not None
 
     def generate(self, name: str, params: dict) -> bool:
         try:
@@ -514,7 +511,8 @@ class Controller(QObject):
             return False
         nothing_unsaved = self.undo_stack.isClean() and not self.session.path
         axes = tuple(int(a) for a in plane_axes)
-        view = replace(self.session.view, plane_axes=axes if data.d >= 2 and axes[0] != axes[1] else (0, 1))
+        axes = axes if data.d >= 2 and axes[0] != axes[1] else (0, 1)
+        view = replace(self.session.view, plane_axes=axes, landscape_axes=(axes[0] + 1, axes[1] + 1))
         self._set_data(data, f"Open {Path(path).name}", DataOrigin.file(str(path)), refit=True, view=view)
         if nothing_unsaved:                 # the data are in their file: nothing of the user's is unsaved
             self.undo_stack.setClean()
@@ -886,6 +884,14 @@ class Controller(QObject):
             self._edit(f"Change {what}", merge_key=merge, view=view)
             if "landscape_axes" in changes:
                 self.analysis.reset_range()
+
+    def set_plane_axes(self, axes: tuple[int, int]) -> None:
+        """The plane's two features; the landscape follows to their weights (for a model of the
+        features themselves), so both views speak of the same two features. One undoable step."""
+        changes = {"plane_axes": tuple(axes)}
+        if self.session.selected_run.config.degree == 1:
+            changes["landscape_axes"] = (axes[0] + 1, axes[1] + 1)
+        self.set_view(**changes)
 
     # -- playback (not edits: not undone, not saved as changes) ----------------------------------------
     def play(self, on: bool = True) -> None:

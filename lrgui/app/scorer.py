@@ -15,6 +15,7 @@ import numpy as np
 
 from ..core.config import RunConfig
 from ..core.errors import LrguiError
+from ..core.features import theta_length
 from ..core.scoring import Scores, score
 
 RATE = 5.0                 # answers a second at most
@@ -45,11 +46,14 @@ class Scorer:
         answer came in (the frame should be drawn again)."""
         arrived = False
         if self._job is not None and self._job.done():
-            self.latest, self._job = self._job.result(), None
+            job, self._job = self._job, None             # taken whatever its outcome: asked once
+            self.latest = job.result()
             arrived = True
         run = snap.selected if snap is not None else None
         if not self.wanted or run is None or not run.trained or self._job is not None:
             return arrived
+        if len(run.theta) != theta_length(snap.data.d, run.state.degree):
+            return arrived          # θ of other data (a scrub back past an Open, an undo): no scores
         ask = (snap.data, run.id, repr(run.spec.config.as_dict()), run.epoch, run.theta.tobytes(),
                float(snap.view.threshold))
         same = self._asked is not None and ask[0] is self._asked[0] and ask[1:] == self._asked[1:]

@@ -129,7 +129,61 @@ class Evaluation:
         return norm(self.gradient)
 
 
-class Objective:
+class PenalisedCost:
+    """What every cost shares, whatever its data term: J = the data term (``_sums(θ)`` gives its
+    value, gradient and accuracy) + the penalty on the weights θ[``_weights``] (never a bias),
+    scaled by λ/n (``_scale``)."""
+
+    _weights = slice(1, None)              # θ = (b, w): the weights follow the bias
+
+    def smooth_loss_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        """Value and gradient of J without a non-smooth (L1) penalty."""
+        theta = np.asarray(theta, dtype=np.float64)
+        loss, grad = self._sums(theta)[:2]
+        if self.penalty.smooth:
+            loss = loss + self.penalty.value(theta[self._weights], self._scale)
+            grad = grad.copy()
+            grad[self._weights] += self.penalty.gradient(theta[self._weights], self._scale)
+        return loss, grad
+
+    def smooth_gradient(self, theta: np.ndarray) -> np.ndarray:
+        return self.smooth_loss_gradient(theta)[1]
+
+    def loss_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        """(J(θ), ∇J(θ)); for L1 the gradient is the minimum-norm subgradient."""
+        theta = np.asarray(theta, dtype=np.float64)
+        loss, grad = self.smooth_loss_gradient(theta)
+        if not self.penalty.smooth:
+            w, t = theta[self._weights], self._scale
+            loss += self.penalty.value(w, t)
+            gw = grad[self._weights]
+            grad = grad.copy()
+            grad[self._weights] = np.where(w != 0, gw + t * np.sign(w), np.sign(gw) * np.maximum(np.abs(gw) - t, 0.0))
+        return loss, grad
+
+    def loss(self, theta: np.ndarray) -> float:
+        return self.loss_gradient(theta)[0]
+
+    def gradient(self, theta: np.ndarray) -> np.ndarray:
+        return self.loss_gradient(theta)[1]
+
+    def evaluate(self, theta: np.ndarray) -> Evaluation:
+        theta = np.array(theta, dtype=np.float64)
+        loss, grad = self.loss_gradient(theta)
+        return Evaluation(theta, loss, grad, self._sums(theta)[2])
+
+    def prox(self, theta: np.ndarray, step) -> np.ndarray:
+        """The proximal step of the non-smooth penalty for a gradient step of size ``step``
+        (a scalar, or per-coordinate (k,)); θ itself for smooth penalties."""
+        if self.penalty.smooth:
+            return theta
+        step = np.broadcast_to(np.asarray(step, dtype=np.float64), theta.shape)
+        out = theta.copy()
+        out[self._weights] = self.penalty.prox(theta[self._weights], step[self._weights] * self._scale)
+        return out
+
+
+class Objective(PenalisedCost):
     """J(θ) on fixed training rows.
 
     ``features`` (n, k − 1) are the model columns (after feature maps; no bias column), ``y`` (n,)
@@ -188,52 +242,6 @@ class Objective:
         result = (loss_sum / self.n, grad_sum / self.n, accuracy)
         self._memo = (np.array(theta, dtype=np.float64), result)
         return result
-
-    def smooth_loss_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
-        """Value and gradient of J without a non-smooth (L1) penalty."""
-        theta = np.asarray(theta, dtype=np.float64)
-        loss, grad, _ = self._sums(theta)
-        if self.penalty.smooth:
-            loss = loss + self.penalty.value(theta[1:], self._scale)
-            grad = grad.copy()
-            grad[1:] += self.penalty.gradient(theta[1:], self._scale)
-        return loss, grad
-
-    def smooth_gradient(self, theta: np.ndarray) -> np.ndarray:
-        return self.smooth_loss_gradient(theta)[1]
-
-    def loss_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
-        """(J(θ), ∇J(θ)); for L1 the gradient is the minimum-norm subgradient."""
-        theta = np.asarray(theta, dtype=np.float64)
-        loss, grad = self.smooth_loss_gradient(theta)
-        if not self.penalty.smooth:
-            w, t = theta[1:], self._scale
-            loss += self.penalty.value(w, t)
-            gw = grad[1:]
-            grad = grad.copy()
-            grad[1:] = np.where(w != 0, gw + t * np.sign(w), np.sign(gw) * np.maximum(np.abs(gw) - t, 0.0))
-        return loss, grad
-
-    def loss(self, theta: np.ndarray) -> float:
-        return self.loss_gradient(theta)[0]
-
-    def gradient(self, theta: np.ndarray) -> np.ndarray:
-        return self.loss_gradient(theta)[1]
-
-    def evaluate(self, theta: np.ndarray) -> Evaluation:
-        theta = np.array(theta, dtype=np.float64)
-        loss, grad = self.loss_gradient(theta)
-        return Evaluation(theta, loss, grad, self._sums(theta)[2])
-
-    def prox(self, theta: np.ndarray, step) -> np.ndarray:
-        """The proximal step of the non-smooth penalty for a gradient step of size ``step``
-        (a scalar, or per-coordinate (k,)); θ itself for smooth penalties."""
-        if self.penalty.smooth:
-            return theta
-        step = np.broadcast_to(np.asarray(step, dtype=np.float64), theta.shape)
-        out = theta.copy()
-        out[1:] = self.penalty.prox(theta[1:], step[1:] * self._scale)
-        return out
 
     # -- second order ---------------------------------------------------------------------------
     def _require_hessian(self) -> None:

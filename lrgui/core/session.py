@@ -27,6 +27,15 @@ RUN_COLOR_COUNT = len(RUN_DASHES)
 SESSION_FIELDS = ("data", "origin", "runs", "selected", "view", "path")
 
 
+def too_many_classes(data: Dataset, where: str) -> str | None:
+    """Why a session cannot hold ``data`` ("{where} 3 classes …"), or None for two classes: the
+    window trains two-class models; ``lrgui train`` trains more."""
+    if data.classes <= 2:
+        return None
+    return (f"{where} {data.classes} classes ({', '.join(data.class_names())}): the window trains two "
+            "classes; 'lrgui train' trains more (one model per class, or --multiclass multinomial)")
+
+
 def window_default_config() -> RunConfig:
     """What a new window trains with: plain gradient descent on standardised features, so the
     boundary settles within a few hundred epochs (θ is still shown in original units)."""

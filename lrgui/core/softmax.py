@@ -19,10 +19,10 @@ import numpy as np
 from scipy.special import logsumexp, softmax
 
 from .errors import ConfigError
-from .objective import LOSSES, PENALTIES, Evaluation
+from .objective import LOSSES, PENALTIES, PenalisedCost
 
 
-class SoftmaxObjective:
+class SoftmaxObjective(PenalisedCost):
     """J(Θ) on fixed rows: ``features`` (n, k − 1) model columns, ``y`` (n,) classes 0 … K − 1,
     ``classes`` K, optional ``sample_weight`` (n,); ``penalty_n`` the n of λ/n."""
 
@@ -98,53 +98,9 @@ class SoftmaxObjective:
         self._memo = (np.array(theta, dtype=np.float64), result)
         return result
 
-    def smooth_loss_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
-        theta = np.asarray(theta, dtype=np.float64)
-        loss, grad, _, _ = self._sums(theta)
-        if self.penalty.smooth:
-            w = theta[self._weights]
-            loss = loss + self.penalty.value(w, self._scale)
-            grad = grad.copy()
-            grad[self._weights] += self.penalty.gradient(w, self._scale)
-        return loss, grad
-
-    def smooth_gradient(self, theta: np.ndarray) -> np.ndarray:
-        return self.smooth_loss_gradient(theta)[1]
-
-    def loss_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
-        """(J(Θ), ∇J(Θ)); for L1 the gradient is the minimum-norm subgradient."""
-        theta = np.asarray(theta, dtype=np.float64)
-        loss, grad = self.smooth_loss_gradient(theta)
-        if not self.penalty.smooth:
-            w, t = theta[self._weights], self._scale
-            loss += self.penalty.value(w, t)
-            gw = grad[self._weights]
-            grad = grad.copy()
-            grad[self._weights] = np.where(w != 0, gw + t * np.sign(w), np.sign(gw) * np.maximum(np.abs(gw) - t, 0.0))
-        return loss, grad
-
-    def loss(self, theta: np.ndarray) -> float:
-        return self.loss_gradient(theta)[0]
-
-    def gradient(self, theta: np.ndarray) -> np.ndarray:
-        return self.loss_gradient(theta)[1]
-
-    def evaluate(self, theta: np.ndarray) -> Evaluation:
-        theta = np.array(theta, dtype=np.float64)
-        loss, grad = self.loss_gradient(theta)
-        return Evaluation(theta, loss, grad, self._sums(theta)[2])
-
     def probabilities(self, theta: np.ndarray) -> np.ndarray:
         """p (n, K): softmax of every row's scores."""
         return self._sums(np.asarray(theta, dtype=np.float64))[3]
-
-    def prox(self, theta: np.ndarray, step) -> np.ndarray:
-        if self.penalty.smooth:
-            return theta
-        step = np.broadcast_to(np.asarray(step, dtype=np.float64), theta.shape)
-        out = theta.copy()
-        out[self._weights] = self.penalty.prox(theta[self._weights], step[self._weights] * self._scale)
-        return out
 
     # -- second order ------------------------------------------------------------------------------
     def _require_hessian(self) -> None:

@@ -336,7 +336,7 @@ def render_session(session, recording, job: RenderJob, out, fps: float = 10.0, p
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from ..app.gui_gc import GuiThreadCollection
+    from .gui_gc import GuiThreadCollection
 
     app = QApplication.instance() or QApplication([])
     previous = qInstallMessageHandler(_quiet_offscreen)       # from the hidden window's first paint on

@@ -44,6 +44,8 @@ class CoefficientsView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2):
             self.table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # θ's own order (the bias, then the features) until a header is clicked
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setToolTip("θ of the selected run in original units: the bias b, then one weight per "
                               "feature or polynomial term. Weights that are exactly 0 are marked (L1 sets "
                               "them so). Click a header to sort")

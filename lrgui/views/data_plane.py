@@ -311,7 +311,10 @@ class DataPlaneView(pg.PlotWidget):
         """Frame the drawable points with a margin (nothing changes when none can be drawn)."""
         if self.data is not None and len(self._shown_plane):
             lo, hi = self._shown_plane.min(axis=0), self._shown_plane.max(axis=0)
-            pad = np.maximum((hi - lo) * 0.12, 1.0)           # within ±1e300 nothing here overflows
+            span = hi - lo                                     # within ±1e300 nothing here overflows
+            # a margin of 12 % of the span (features of any scale fill the plane); one point, or a
+            # line of them, gets a margin of its own size, or 1 at zero
+            pad = np.where(span > 0, span * 0.12, np.maximum(np.abs(hi) * 0.12, 1.0))
             self._vb.setRange(xRange=(lo[0] - pad[0], hi[0] + pad[0]), yRange=(lo[1] - pad[1], hi[1] + pad[1]),
                               padding=0)
             self._framed = True
@@ -388,7 +391,7 @@ class DataPlaneView(pg.PlotWidget):
         self.wrong.set_look(theme.wrong_color, theme.point_size * 1.9, hollow=True, ring_width=theme.line_width * 0.8)
         self.focus_ring.set_look(theme.focus_color, theme.point_size * 2.8, hollow=True,
                                  ring_width=theme.line_width * 1.5)
-        style_text(self.note, theme)
+        style_text(self.note, theme, fill=theme.label_fill)          # legible over the lines
         style_text(self.hint, theme, fill=theme.label_fill, border=True)
         self.hint.setHtml(HINT.format(px=theme.px(1.1)))
         self._pens.clear()
@@ -553,7 +556,7 @@ class DataPlaneView(pg.PlotWidget):
         elif self.data.d == 1:
             parts.append("one feature: the points lie on the x-axis")
         parts += self._rows_note
-        set_text(self.note, " · ".join(parts))
+        set_text(self.note, "\n".join(parts))          # one remark per line: none runs off the plane
         x0, y0, x1, y1 = self._rect()
         if self.note.pos() != QPointF(x0, y1):
             self.note.setPos(x0, y1)

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from ..core.dataset import Dataset
 from ..core.errors import DataFileError
+from ..core.params import DECIMAL
 from ..core.table_io import Preview, preview_table, read_table
+from .controls import mind_manners
 from .theme import DEFAULT, Theme, rgba
 
 SEPARATOR_CHOICES = (("auto", "Detect"), ("comma", "Comma ( , )"), ("tab", "Tab"), ("semicolon", "Semicolon ( ; )"),
@@ -90,6 +92,7 @@ class ImportDialog(QDialog):
         self.plane_x.activated.connect(lambda _: self._plane_chosen(0))
         self.plane_y.activated.connect(lambda _: self._plane_chosen(1))
         self.resize(900, 560)
+        mind_manners(self)                # a choice changes by the wheel only once it is clicked
         self._load()
 
     # -- reading -----------------------------------------------------------------------------------
@@ -106,9 +109,17 @@ class ImportDialog(QDialog):
             return
         p = self._preview
         names = p.column_names()
-        keep = self.label_column.currentIndex() if self.label_column.count() == p.width else p.width - 1
+        keep = self.label_column.currentIndex() if self.label_column.count() == p.width else self._likely_label(p)
         self._fill(self.label_column, names, keep)
         self._read()
+
+    @staticmethod
+    def _likely_label(p: Preview) -> int:
+        """The label column to offer first: the one column of text among numbers in the first
+        row, else the last column."""
+        first = p.rows[0][1] if p.rows else ()
+        text = [j for j, field in enumerate(first) if not DECIMAL.fullmatch(field)]
+        return text[0] if len(text) == 1 and len(first) == p.width else p.width - 1
 
     def _read(self) -> None:
         """Read the whole file with the choices made; the outcome shows at once."""
@@ -217,9 +228,10 @@ class ImportDialog(QDialog):
         for j in columns:
             item = self.table.item(row, j)
             if item is not None:
-                item.setBackground(QBrush(rgba(self.theme.message_color + "40")))
-        self.table.setCurrentCell(row, columns[0] if columns else 0)
-        self.table.scrollToItem(self.table.item(row, columns[0]) or self.table.item(row, 0))
+                item.setBackground(QBrush(rgba(self.theme.message_color + "60")))
+        self.table.clearSelection()                   # the selection's colour would hide the mark
+        shown = self.table.item(row, columns[0]) if columns else None
+        self.table.scrollToItem(shown or self.table.item(row, 0))
 
     @staticmethod
     def _fill(box: QComboBox, texts, current: int) -> None:

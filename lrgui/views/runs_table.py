@@ -34,7 +34,9 @@ WIDEST = {2: "0000000000", 3: "−0.0000e−00", 4: "100.0%", 5: "−0.0000e−0
 TIPS = ("The run's colour and line in every view, and its name (double click to rename)",
         "Show or hide the run in the views (it trains either way)",
         "The epoch shown (the timeline's, or where the run stopped)",
-        "Training loss J(θ) at that epoch", "Training accuracy at the threshold",
+        "Training loss J(θ) at that epoch, on the rows the run trains on (resampled rows as often as drawn)",
+        "Training accuracy at the threshold, on the rows the run trains on (resampled rows as often as drawn; "
+        "the Metrics dock counts each row once)",
         "Loss on the held-out test rows at that epoch (runs with a test fraction)",
         "Accuracy on the held-out test rows at the threshold (runs with a test fraction)",
         "Length of the gradient: 0 at the optimum",
@@ -83,13 +85,17 @@ class RunsTable(QTableWidget):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.Stretch)
+        # the status keeps a readable width (a narrow dock scrolls sideways to it); the buttons'
+        # column takes what is left over
+        header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
         metrics = self.fontMetrics()
         pad = 2 * self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 12
         for col, text in WIDEST.items():
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             wanted = max(metrics.horizontalAdvance(text), header.fontMetrics().horizontalAdvance(COLUMNS[col]))
             header.resizeSection(col, wanted + pad)
+        header.resizeSection(STATUS, metrics.horizontalAdvance("converged first: ‖∇J‖ = 0.00e-00") + pad)
         self.setIconSize(QSize(34, 14))
         self.setToolTip("The runs of the race: click a row to edit that run in the side panel")
         self._ids: list[str] = []

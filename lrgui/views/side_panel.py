@@ -238,6 +238,14 @@ class SidePanel(QWidget):
         self.controller.generate(self.generator.currentData(), self.generator_form.values())
 
     def _show_counts(self, data) -> None:
+        names = data.class_names()
+        plain = names == ("0", "1")
+        for c in (0, 1):            # the class's label text, when the data have one of their own
+            name = names[c] if len(names[c]) <= 20 else names[c][:19] + "…"
+            text = f"class {c} ({self.theme.class_names[c]})" if plain else \
+                f"class {c}: {name} ({self.theme.class_names[c]})"
+            if self.class_group.button(c).text() != text:
+                self.class_group.button(c).setText(text)
         n0, n1 = data.class_counts()
         self.counts.setText(f"{data.n} points: {n0} of class 0, {n1} of class 1"
                             + (f" · {data.d} features" if data.d > 2 else ""))
@@ -262,7 +270,7 @@ class SidePanel(QWidget):
         if chosen == axes[1 - axis]:
             axes[1 - axis] = axes[axis]
         axes[axis] = chosen
-        self.controller.set_view(plane_axes=tuple(axes))
+        self.controller.set_plane_axes(tuple(axes))
 
     def _show_click_class(self, label: int) -> None:
         self.class_group.button(label).setChecked(True)

@@ -173,3 +173,17 @@ def test_resampling_k_classes_evens_every_class(how):
     train = split_data(data, RunConfig(resample=how, multiclass="multinomial")).train
     want = min(counts) if how == "under" else max(counts)
     assert train.class_counts() == (want,) * 3
+
+
+@pytest.mark.parametrize("command", [["render", "--out", "picture.png"], ["code"], []])
+def test_the_window_render_and_code_refuse_a_session_of_three_classes_in_one_line(tmp_path, command):
+    session = tmp_path / "three.lrgui.json"
+    session.write_text('{"format": "lrgui-session", "version": 2, "data": {"generator": "blobs"}, '
+                       '"runs": [{"optimizer": "gd"}]}')
+    args = [command[0], str(session), *command[1:]] if command else [str(session)]
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-m", "lrgui", *args], capture_output=True, text=True, timeout=120,
+                         cwd=tmp_path, env=env)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "3 classes" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "picture.png").exists()

@@ -60,6 +60,10 @@ def test_the_plane_shows_the_two_chosen_features_with_the_others_at_their_means(
     X = snap.data.X
     np.testing.assert_array_equal(np.sort(w.plane.scatter_points(1)[:, 0]), np.sort(X[snap.data.y == 1, 3]))
     assert f"the plane shows {names[3]} and {names[7]}, the others at their means" in w.plane.note.toPlainText()
+    # framed on the two features, whatever their scale (mean concave points lie in 0 … 0.2)
+    for (lo, hi), column in zip(w.plane.getPlotItem().vb.viewRange(), (3, 7)):
+        span = np.ptp(X[:, column])
+        assert lo <= X[:, column].min() and X[:, column].max() <= hi and hi - lo < 1.5 * span
     # the drawn boundary: z = 0 where features 3 and 7 are the line's and the others their means
     xs, ys = w.plane.boundary_points()
     theta = snap.selected.theta
@@ -179,3 +183,30 @@ def test_the_coefficient_table_names_each_weight_and_marks_l1s_exact_zeros(drive
     ours = set(zero)
     theirs = {n for n, v in zip(names, ref) if abs(v) < 1e-6}
     assert len(ours ^ theirs) <= 2, (ours ^ theirs)
+
+
+def test_undo_and_redo_across_data_of_other_widths_with_the_metrics_shown_raise_nothing(driver):
+    """θ of 31 numbers meets data of 2 features for a frame or two while undo and redo switch
+    between breast cancer and the clouds: the metrics wait for a θ that fits, nothing faults."""
+    w, c = driver.window, driver.controller
+    driver.key(Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier, widget=w.plane)
+    w.findChild(type(w.actions["open"]), "data-set-breast-cancer").trigger()
+    c.set_speed(None)
+    c.play(True)
+    driver.qtbot.waitUntil(lambda: c.latest.selected.epoch > 20, timeout=20000)
+    for k in range(16):
+        (c.undo_stack.undo if k % 2 == 0 else c.undo_stack.redo)()
+        driver.qtbot.wait(60)
+    c.play(False)
+    snap = driver.settle()                        # asserts that nothing faulted
+    assert c.faults == []
+    driver.qtbot.waitUntil(lambda: c.latest.scores is not None and c.latest.scores.scores is not None, timeout=20000)
+    assert c.latest.scores.scores.train.n == snap.data.n
+
+
+def test_the_panel_names_the_classes_of_data_with_label_texts(driver):
+    w, c = driver.window, driver.controller
+    w.findChild(type(w.actions["open"]), "data-set-breast-cancer").trigger()
+    driver.settle()
+    texts = [w.panel.class_group.button(k).text() for k in (0, 1)]
+    assert texts[0].startswith("class 0: benign") and texts[1].startswith("class 1: malignant")

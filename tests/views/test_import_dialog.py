@@ -70,9 +70,14 @@ def test_a_file_with_a_header_text_labels_and_the_label_first(qtbot, iris_file):
     path, frame = iris_file
     dialog = ImportDialog(path)
     qtbot.addWidget(dialog)
-    # detected: semicolons and a header; the label is not the last column, so the first read fails
+    # detected: semicolons and a header; the one column of text is offered as the label
     assert [dialog.table.horizontalHeaderItem(j).text() for j in range(5)] == list(frame.columns)
-    assert not open_button(dialog).isEnabled() and "species" not in dialog.status.text()
+    assert dialog.label_column.currentIndex() == 0 and open_button(dialog).isEnabled()
+    # the last column as the label: the text column is then a feature, and the error says what to do
+    choose(dialog.label_column, 4)
+    assert not open_button(dialog).isEnabled()
+    assert "'versicolor' is not a number (if that column holds the classes, choose it as the label column)" in \
+        dialog.status.text()
     choose(dialog.label_column, 0)
     assert open_button(dialog).isEnabled()
     assert dialog.table.horizontalHeaderItem(0).font().bold()
@@ -93,6 +98,21 @@ def test_a_file_with_a_header_text_labels_and_the_label_first(qtbot, iris_file):
     assert dialog.plane_axes == (3, 2)
 
 
+def test_the_wheel_changes_a_choice_only_once_it_is_clicked(qtbot, iris_file):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QWheelEvent
+
+    dialog = ImportDialog(iris_file[0])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    box = dialog.separator
+    before = box.currentIndex()
+    wheel = QWheelEvent(QPointF(5, 5), QPointF(box.mapToGlobal(QPoint(5, 5))), QPoint(0, 0), QPoint(0, -120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(box, wheel)
+    assert box.currentIndex() == before and dialog.data is not None
+
+
 def test_separator_and_header_can_be_chosen_and_a_wrong_choice_is_explained(qtbot, iris_file):
     path, _ = iris_file
     dialog = ImportDialog(path)
@@ -101,8 +121,7 @@ def test_separator_and_header_can_be_chosen_and_a_wrong_choice_is_explained(qtbo
     assert dialog.table.columnCount() == 1 and not open_button(dialog).isEnabled()
     assert "choose another separator" in dialog.status.text()
     choose(dialog.separator, [dialog.separator.itemData(k) for k in range(5)].index("semicolon"))
-    choose(dialog.label_column, 0)
-    assert open_button(dialog).isEnabled()
+    assert dialog.label_column.currentIndex() == 0 and open_button(dialog).isEnabled()
     choose(dialog.header, 2)                       # "no header row": the names become a data row
     assert dialog.table.item(0, 1).text() == "sepal length (cm)"
     assert "Line 1, column 2: 'sepal length (cm)' is not a number" in dialog.status.text()
