@@ -136,6 +136,14 @@ class PenalisedCost:
 
     _weights = slice(1, None)              # θ = (b, w): the weights follow the bias
 
+    @property
+    def smooth(self) -> bool:
+        return self.penalty.smooth
+
+    @property
+    def _scale(self) -> float:
+        return self.lam / self.penalty_n
+
     def smooth_loss_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
         """Value and gradient of J without a non-smooth (L1) penalty."""
         theta = np.asarray(theta, dtype=np.float64)
@@ -219,14 +227,6 @@ class Objective(PenalisedCost):
     def columns(self) -> np.ndarray:
         """(n, k − 1) the model columns of the rows."""
         return self.design.F
-
-    @property
-    def smooth(self) -> bool:
-        return self.penalty.smooth
-
-    @property
-    def _scale(self) -> float:
-        return self.lam / self.penalty_n
 
     # -- the one pass over the data -----------------------------------------------------------
     def _sums(self, theta: np.ndarray) -> tuple[float, np.ndarray, float]:

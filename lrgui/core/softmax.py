@@ -59,14 +59,6 @@ class SoftmaxObjective(PenalisedCost):
         return self.classes * self.width
 
     @property
-    def smooth(self) -> bool:
-        return self.penalty.smooth
-
-    @property
-    def _scale(self) -> float:
-        return self.lam / self.penalty_n
-
-    @property
     def columns(self) -> np.ndarray:
         """(n, k − 1) the model columns of the rows."""
         return self.B[:, 1:]

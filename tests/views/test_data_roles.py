@@ -205,7 +205,7 @@ def test_undo_and_redo_across_data_of_other_widths_with_the_metrics_shown_raise_
 
 
 def test_the_panel_names_the_classes_of_data_with_label_texts(driver):
-    w, c = driver.window, driver.controller
+    w = driver.window
     w.findChild(type(w.actions["open"]), "data-set-breast-cancer").trigger()
     driver.settle()
     texts = [w.panel.class_group.button(k).text() for k in (0, 1)]
