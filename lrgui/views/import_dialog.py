@@ -43,9 +43,10 @@ def _combo(items, tip: str) -> QComboBox:
 
 class ImportDialog(QDialog):
     """After ``exec`` returns Accepted, ``data`` is the data set (class 1 as chosen) and
-    ``plane_axes`` the two feature columns (0-based) the plane shows."""
+    ``plane_axes`` the two feature columns (0-based) the plane shows. ``choices`` (from an
+    earlier ``choices()``, for the same file) are made again where they still fit the file."""
 
-    def __init__(self, path, parent=None, theme: Theme = DEFAULT):
+    def __init__(self, path, parent=None, theme: Theme = DEFAULT, choices: dict | None = None):
         super().__init__(parent)
         self.path = Path(path)
         self.theme = theme
@@ -93,7 +94,18 @@ class ImportDialog(QDialog):
         self.plane_y.activated.connect(lambda _: self._plane_chosen(1))
         self.resize(900, 560)
         mind_manners(self)                # a choice changes by the wheel only once it is clicked
+        self._wanted = dict(choices or {})
+        for box, key in ((self.separator, "separator"), (self.header, "header")):
+            index = box.findData(self._wanted.get(key, box.currentData()))
+            box.setCurrentIndex(max(index, 0))
         self._load()
+        self._wanted = {}
+
+    def choices(self) -> dict:
+        """The choices made, as plain data (to make them again next time)."""
+        return {"separator": self.separator.currentData(), "header": self.header.currentData(),
+                "label": self.label_column.currentIndex(), "positive": self.positive.currentText(),
+                "plane": list(self.plane_axes)}
 
     # -- reading -----------------------------------------------------------------------------------
     def _load(self) -> None:
@@ -110,6 +122,9 @@ class ImportDialog(QDialog):
         p = self._preview
         names = p.column_names()
         keep = self.label_column.currentIndex() if self.label_column.count() == p.width else self._likely_label(p)
+        wanted = self._wanted.get("label")
+        if isinstance(wanted, int) and 0 <= wanted < p.width:
+            keep = wanted
         self._fill(self.label_column, names, keep)
         self._read()
 
@@ -138,8 +153,14 @@ class ImportDialog(QDialog):
             self._refuse(exc)
             return
         self._parsed = data
-        self._fill(self.positive, data.class_names(), 1)
+        names = data.class_names()
+        wanted = self._wanted.get("positive")
+        self._fill(self.positive, names, names.index(wanted) if wanted in names else 1)
         features = data.feature_names
+        plane = self._wanted.get("plane")
+        if (isinstance(plane, list) and len(plane) == 2 and all(isinstance(a, int) for a in plane)
+                and plane[0] != plane[1]):
+            self.plane_axes = tuple(plane)
         axes = self.plane_axes if max(self.plane_axes) < data.d else (0, min(1, data.d - 1))
         self._fill(self.plane_x, features, axes[0])
         self._fill(self.plane_y, features, axes[1])

@@ -8,6 +8,8 @@ beyond the layout and the list of recent files.
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -599,11 +601,17 @@ class MainWindow(QMainWindow):
 
     def import_file(self, path: str) -> bool:
         """A data file through the import dialog; the data change only when it is accepted."""
-        dialog = ImportDialog(path, self, self.theme)
+        key = "import/" + hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest()
+        try:
+            before = json.loads(self.settings.value(key, "{}", type=str))
+        except ValueError:
+            before = {}
+        dialog = ImportDialog(path, self, self.theme, before if isinstance(before, dict) else {})
         if self._modal(dialog.exec) != QDialog.DialogCode.Accepted or dialog.data is None:
             return False
         if not self.controller.open_data(path, dialog.data, dialog.plane_axes):
             return False
+        self.settings.setValue(key, json.dumps(dialog.choices()))        # made again next time
         self._remember(path)
         return True
 

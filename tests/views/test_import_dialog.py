@@ -211,3 +211,25 @@ def test_a_file_dropped_on_the_window_opens_in_the_import_dialog(driver, tmp_pat
                               Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(target, refused)
     assert not refused.isAccepted()
+
+
+def test_the_dialog_makes_the_last_choices_for_a_file_again(driver, iris_file):
+    w = driver.window
+    path, _ = iris_file
+
+    def first(dialog):
+        choose(dialog.positive, 0)                  # versicolor as class 1
+        choose(dialog.plane_x, 2)
+        choose(dialog.plane_y, 3)
+        open_button(dialog).click()
+
+    with_dialog(driver.qtbot, lambda: w.open_path(str(path)), first)
+    seen = {}
+
+    def again(dialog):
+        seen.update(label=dialog.label_column.currentText(), positive=dialog.positive.currentText(),
+                    plane=dialog.plane_axes, separator=dialog.separator.currentData())
+        dialog.reject()
+
+    with_dialog(driver.qtbot, lambda: w.open_path(str(path)), again)
+    assert seen == {"label": "species", "positive": "versicolor", "plane": (2, 3), "separator": "auto"}
