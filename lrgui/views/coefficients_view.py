@@ -1,6 +1,9 @@
 """The Coefficients dock: the selected run's θ at the epoch shown, one row per term (the bias, then
 each feature or polynomial term by name), in original units, with the weights that are exactly
-zero marked: L1's sparsity read off by name. Sorting by a column orders the rows by its numbers."""
+zero marked: L1's sparsity read off by name. Beside each weight of a feature, |θ|·σ: the weight
+times the feature's standard deviation in the data, how far a typical change of that feature
+moves z, which compares across features of any units. Sorting by a column orders the rows by its
+numbers."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QVBox
 from .controls import ElidedLabel
 from .theme import DEFAULT, Theme
 
-COLUMNS = ("Term", "θ", "|θ|")
+COLUMNS = ("Term", "θ", "|θ|", "|θ|·σ")
 ZERO_MARK = "0 (exactly)"
 
 
@@ -42,13 +45,16 @@ class CoefficientsView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2):
+        for col in (1, 2, 3):
             self.table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         # θ's own order (the bias, then the features) until a header is clicked
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setToolTip("θ of the selected run in original units: the bias b, then one weight per "
                               "feature or polynomial term. Weights that are exactly 0 are marked (L1 sets "
-                              "them so). Click a header to sort")
+                              "them so). |θ|·σ is the weight times the feature's standard deviation in the "
+                              "data: how far a typical change of the feature moves z (it compares across "
+                              "units). Click a header to sort")
+        self._spread: tuple = (None, None)          # (data, the standard deviation of each feature)
         layout.addWidget(self.table, 1)
 
     def apply_theme(self, theme: Theme) -> None:
@@ -68,24 +74,30 @@ class CoefficientsView(QWidget):
             self.table.setRowCount(0)
             return
         names = ("bias b",) + run.state.theta_names[1:]
+        if self._spread[0] is not snap.data:         # once per data set, not per frame
+            self._spread = (snap.data, snap.data.X.std(axis=0) if snap.data.n else np.zeros(snap.data.d))
+        spread = self._spread[1] if len(theta) == snap.data.d + 1 else None     # features, not terms
         zeros = np.flatnonzero(theta[1:] == 0.0)
         config = run.spec.config
         penalty = f" ({config.penalty.upper()} λ = {config.lam:g})" if config.penalty != "none" else ""
         self.note.setText(f"{run.spec.label} · epoch {run.epoch} · {len(zeros)} of {len(theta) - 1} weights "
                           f"exactly 0{penalty}")
         self.note.setToolTip(self.note.text())
-        self._fill(names, theta)
+        self._fill(names, theta, spread)
 
-    def _fill(self, names: tuple[str, ...], theta: np.ndarray) -> None:
+    def _fill(self, names: tuple[str, ...], theta: np.ndarray, spread: np.ndarray | None) -> None:
         table = self.table
         table.setSortingEnabled(False)              # rows are written in place, then sorted once
         table.setRowCount(len(theta))
         faint = self.palette().color(self.palette().ColorRole.PlaceholderText)
         for row, (name, value) in enumerate(zip(names, theta)):
             zero = row > 0 and value == 0.0
+            effect = abs(float(value)) * float(spread[row - 1]) if spread is not None and row > 0 else None
             cells = (QTableWidgetItem(name),
                      NumberItem(float(value), ZERO_MARK if zero else f"{value:.6g}"),
-                     NumberItem(abs(float(value)), "0" if zero else f"{abs(value):.3g}"))
+                     NumberItem(abs(float(value)), "0" if zero else f"{abs(value):.3g}"),
+                     NumberItem(-1.0 if effect is None else effect,
+                                "" if effect is None else "0" if zero else f"{effect:.3g}"))
             for col, item in enumerate(cells):
                 item.setToolTip(f"{name}: θ = {value!r}" + (" (set to exactly 0)" if zero else ""))
                 if zero:
@@ -97,6 +109,6 @@ class CoefficientsView(QWidget):
         table.setSortingEnabled(True)
 
     # -- for tests --------------------------------------------------------------------------------
-    def rows(self) -> list[tuple[str, str]]:
-        """(term, θ text) of each row as shown."""
-        return [(self.table.item(r, 0).text(), self.table.item(r, 1).text()) for r in range(self.table.rowCount())]
+    def rows(self, column: int = 1) -> list[tuple[str, str]]:
+        """(term, text of ``column``) of each row as shown."""
+        return [(self.table.item(r, 0).text(), self.table.item(r, column).text()) for r in range(self.table.rowCount())]

@@ -64,6 +64,8 @@ class CurvePlot(pg.PlotWidget):
         set_label(plot, "bottom", x_label)
         set_label(plot, "left", y_label)
         plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.04)
+        for side in ("left", "bottom"):       # rates from 0 to 1: three ticks stay legible in any type size
+            plot.getAxis(side).setTicks([[(v, f"{v:g}") for v in (0.0, 0.5, 1.0)], [(0.25, ""), (0.75, "")]])
         plot.setMouseEnabled(x=False, y=False)
         plot.hideButtons()
         self.chance = Curve()

@@ -177,6 +177,10 @@ def test_the_coefficient_table_names_each_weight_and_marks_l1s_exact_zeros(drive
     assert all(rows[n] == "0 (exactly)" for n in zero)
     assert all(rows[n] == f"{v:.6g}" for n, v in zip(names, theta[1:]) if v != 0.0)
     assert f"{len(zero)} of 30 weights exactly 0 (L1 λ = 5)" in w.coefficients_view.note.text()
+    # |θ|·σ: each weight times its feature's standard deviation, comparable across units
+    effects = dict(w.coefficients_view.rows(3))
+    for name, v, s in zip(names, theta[1:], snap.data.X.std(axis=0)):
+        assert effects[name] == "0" if v == 0.0 else float(effects[name]) == pytest.approx(abs(v) * s, rel=6e-3)
     # the same sparsity as scikit-learn's L1 fit of the same cost: mean loss + (λ/n)‖w‖₁ ⇔ C = 1/λ
     X = StandardScaler().fit_transform(snap.data.X)
     ref = l1_logistic_regression(X, snap.data.y, 5.0)[1:]
