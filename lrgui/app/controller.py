@@ -288,8 +288,11 @@ class Controller(QObject):
                            None if m is None else m.ghost, selected, False)
         h = m.history
         epoch = min(self.mirror.position, len(h) - 1)
-        return RunView(spec, m.state, h, len(h), epoch, h.at("theta_original", epoch), h.at("loss", epoch),
-                       h.at("grad_norm", epoch), m.state.accuracy, h.at("test_loss", epoch),
+        latest = epoch == m.state.last_epoch and np.isfinite(m.state.loss_now)    # on data changed since
+        loss = m.state.loss_now if latest else h.at("loss", epoch)
+        test_loss = m.state.test_loss_now if latest else h.at("test_loss", epoch)
+        return RunView(spec, m.state, h, len(h), epoch, h.at("theta_original", epoch), loss,
+                       h.at("grad_norm", epoch), m.state.accuracy, test_loss,
                        m.state.test_accuracy, m.ghost, selected, first, m.cuts)
 
     def _check_reproduction(self) -> None:

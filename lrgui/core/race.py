@@ -34,7 +34,10 @@ ROW_COLUMNS = ("theta_original", "loss", "grad_norm", "accuracy", "test_loss", "
 class RunState:
     """One run as the views need it besides its rows. ``status`` is ready, converged, max_epochs,
     diverged, or "blocked" (``notice`` says why it cannot train: bad settings, unusable data);
-    ``accuracy`` and ``test_accuracy`` are at the race's threshold for the shown epoch."""
+    ``accuracy`` and ``test_accuracy`` are at the race's threshold for the shown epoch. When the
+    shown epoch is the last and its row was recorded before the data changed, they are θ's on the
+    data now, and so are ``loss_now`` and ``test_loss_now`` (NaN otherwise: the history's row
+    holds them)."""
 
     status: str = "blocked"
     reason: str = ""
@@ -49,6 +52,8 @@ class RunState:
     standardized: bool = False
     theta_names: tuple[str, ...] = ()
     has_test: bool = False
+    loss_now: float = float("nan")
+    test_loss_now: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -374,17 +379,24 @@ class Race:
         if run is None:
             return RunState(notice=track.notice)
         shown = min(self.position, run.epoch)
-        if self.threshold == 0.5:
+        # θ of the last row on data that changed after it was recorded: its figures on the data now
+        stale = shown == run.epoch and run.data is not run.segments[int(run.history.at("segment", shown))].data
+        if stale:
+            acc, test_acc = run.accuracy_now(self.threshold)
+        elif self.threshold == 0.5:
             acc, test_acc = run.history.at("accuracy", shown), run.history.at("test_accuracy", shown)
         else:
             acc, test_acc = run.accuracy_at(shown, self.threshold)
+        now = (run.last.loss, run.test_objective.loss(run.theta) if run.test_objective is not None else np.nan) \
+            if stale else (np.nan, np.nan)
         status = run.status
         return RunState(
             status=status, reason=run.reason, warning=run.warning, notice=track.notice,
             last_epoch=run.epoch, converged_at=run.epoch if status == CONVERGED else None,
             accuracy=acc, test_accuracy=test_acc, catching_up=track in self.behind(),
             degree=run.config.degree, standardized=run.config.standardize,
-            theta_names=("b",) + tuple(run.feature_names()), has_test=run.history.has_test)
+            theta_names=("b",) + tuple(run.feature_names()), has_test=run.history.has_test,
+            loss_now=float(now[0]), test_loss_now=float(now[1]))
 
     def delta(self) -> RaceDelta:
         runs = {}

@@ -42,6 +42,15 @@ CHECKPOINT_EVERY = 64
 CHECKPOINTS_KEPT = 4096
 
 
+def _accuracies(problem: Problem, theta: np.ndarray, threshold: float) -> tuple[float, float]:
+    """(training accuracy, test accuracy or NaN) of θ (training units) on ``problem``'s rows."""
+    train = accuracy_at(problem.train.y, problem.features.decision(theta, problem.train.X), threshold)
+    test = float("nan")
+    if problem.test is not None:
+        test = accuracy_at(problem.test.y, problem.features.decision(theta, problem.test.X), threshold)
+    return train, test
+
+
 def same_course(a: RunConfig, b: RunConfig) -> bool:
     """Whether two settings train the same way (they may differ in where training stops)."""
     return replace(a, max_epochs=0).as_dict() == replace(b, max_epochs=0).as_dict()
@@ -202,12 +211,12 @@ class TrainingRun:
         """(training accuracy, test accuracy or NaN) of the θ recorded at ``epoch`` when a point is
         predicted as class 1 for p ≥ ``threshold``, on the rows that epoch was trained on."""
         problem = self.problem_of(int(self.history.at("segment", epoch)))
-        theta = self.history.at("theta", epoch)
-        train = accuracy_at(problem.train.y, problem.features.decision(theta, problem.train.X), threshold)
-        test = float("nan")
-        if problem.test is not None:
-            test = accuracy_at(problem.test.y, problem.features.decision(theta, problem.test.X), threshold)
-        return train, test
+        return _accuracies(problem, self.history.at("theta", epoch), threshold)
+
+    def accuracy_now(self, threshold: float) -> tuple[float, float]:
+        """(training accuracy, test accuracy or NaN) of θ now on the rows the next epoch trains on
+        (after the data changed, θ of the last epoch on the new data)."""
+        return _accuracies(self.problem, self.theta, threshold)
 
     def learning_rate(self) -> float:
         """η of the coming epoch (NaN for an optimizer without a learning rate)."""

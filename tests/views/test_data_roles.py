@@ -214,3 +214,28 @@ def test_the_panel_names_the_classes_of_data_with_label_texts(driver):
     driver.settle()
     texts = [w.panel.class_group.button(k).text() for k in (0, 1)]
     assert texts[0].startswith("class 0: benign") and texts[1].startswith("class 1: malignant")
+
+
+def test_after_the_data_change_the_figures_are_theta_on_the_new_data(driver):
+    """Runs go on from θ on new data: until they train again, the table and the status show θ's
+    loss and accuracy on the data shown, not those its last row recorded on the data before."""
+    from sklearn.metrics import accuracy_score, log_loss
+
+    w, c = driver.window, driver.controller
+    driver.train(30)
+    before = driver.snap.selected.loss
+    assert c.generate("moons", {"seed": 2})
+    snap = driver.settle()
+    run = snap.selected
+    p = 1.0 / (1.0 + np.exp(-(run.theta[0] + snap.data.X @ run.theta[1:])))
+    assert run.epoch == 30 and run.loss != before
+    assert run.loss == pytest.approx(log_loss(snap.data.y, p), rel=1e-9)
+    assert run.accuracy == pytest.approx(accuracy_score(snap.data.y, p >= 0.5))
+    assert w.runs_table.item(0, 3).text() == f"{run.loss:.4g}"
+    assert w.runs_table.item(0, 4).text() == f"{run.accuracy:.1%}"
+    # training on records the new data's rows; going back shows the row as recorded
+    snap = driver.train(1)
+    assert snap.selected.epoch == 31
+    c.seek(30)
+    snap = driver.settle()
+    assert snap.selected.loss == pytest.approx(before)
