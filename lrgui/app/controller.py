@@ -291,8 +291,9 @@ class Controller(QObject):
         latest = epoch == m.state.last_epoch and np.isfinite(m.state.loss_now)    # on data changed since
         loss = m.state.loss_now if latest else h.at("loss", epoch)
         test_loss = m.state.test_loss_now if latest else h.at("test_loss", epoch)
+        grad_norm = m.state.grad_norm_now if latest else h.at("grad_norm", epoch)
         return RunView(spec, m.state, h, len(h), epoch, h.at("theta_original", epoch), loss,
-                       h.at("grad_norm", epoch), m.state.accuracy, test_loss,
+                       grad_norm, m.state.accuracy, test_loss,
                        m.state.test_accuracy, m.ghost, selected, first, m.cuts)
 
     def _check_reproduction(self) -> None:

@@ -36,8 +36,8 @@ class RunState:
     diverged, or "blocked" (``notice`` says why it cannot train: bad settings, unusable data);
     ``accuracy`` and ``test_accuracy`` are at the race's threshold for the shown epoch. When the
     shown epoch is the last and its row was recorded before the data changed, they are θ's on the
-    data now, and so are ``loss_now`` and ``test_loss_now`` (NaN otherwise: the history's row
-    holds them)."""
+    data now, and so are ``loss_now``, ``test_loss_now`` and ``grad_norm_now`` (NaN otherwise:
+    the history's row holds them)."""
 
     status: str = "blocked"
     reason: str = ""
@@ -54,6 +54,7 @@ class RunState:
     has_test: bool = False
     loss_now: float = float("nan")
     test_loss_now: float = float("nan")
+    grad_norm_now: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -387,8 +388,8 @@ class Race:
             acc, test_acc = run.history.at("accuracy", shown), run.history.at("test_accuracy", shown)
         else:
             acc, test_acc = run.accuracy_at(shown, self.threshold)
-        now = (run.last.loss, run.test_objective.loss(run.theta) if run.test_objective is not None else np.nan) \
-            if stale else (np.nan, np.nan)
+        now = (run.last.loss, run.test_objective.loss(run.theta) if run.test_objective is not None else np.nan,
+               run.last.gradient_norm) if stale else (np.nan, np.nan, np.nan)
         status = run.status
         return RunState(
             status=status, reason=run.reason, warning=run.warning, notice=track.notice,
@@ -396,7 +397,7 @@ class Race:
             accuracy=acc, test_accuracy=test_acc, catching_up=track in self.behind(),
             degree=run.config.degree, standardized=run.config.standardize,
             theta_names=("b",) + tuple(run.feature_names()), has_test=run.history.has_test,
-            loss_now=float(now[0]), test_loss_now=float(now[1]))
+            loss_now=float(now[0]), test_loss_now=float(now[1]), grad_norm_now=float(now[2]))
 
     def delta(self) -> RaceDelta:
         runs = {}

@@ -14,7 +14,8 @@ import numpy as np
 
 from .config import RunConfig
 from .dataset import Dataset
-from .features import decision_in_original_units
+from .errors import DatasetError
+from .features import decision_in_original_units, theta_length
 from .metrics import Curves, Report, curves, report
 from .problem import split_data
 
@@ -47,8 +48,12 @@ def _part(name: str, rows: Dataset, theta_original: np.ndarray, degree: int, thr
 
 def score(data: Dataset, config: RunConfig, theta_original: np.ndarray, threshold: float) -> Scores:
     """The scores of ``theta_original`` (θ in the data's units) on ``data`` split as ``config``
-    splits it. Raises DatasetError when the data cannot be split so."""
-    split = split_data(data, config, resample=False)
+    splits it. Raises DatasetError when the data cannot be split so, or θ is not of the model
+    ``config`` makes of them."""
     theta = np.asarray(theta_original, dtype=np.float64)
+    if len(theta) != theta_length(data.d, config.degree):
+        raise DatasetError(f"θ has {len(theta)} numbers; the model of these data and settings has "
+                           f"{theta_length(data.d, config.degree)}")
+    split = split_data(data, config, resample=False)
     test = None if split.test is None else _part("test", split.test, theta, config.degree, threshold)
     return Scores(float(threshold), _part("train", split.train, theta, config.degree, threshold), test)

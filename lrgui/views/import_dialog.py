@@ -100,6 +100,8 @@ class ImportDialog(QDialog):
             box.setCurrentIndex(max(index, 0))
         self._load()
         self._wanted = {}
+        # the keys start on the buttons: Enter opens, and no choice takes the wheel unasked
+        self.buttons.button(QDialogButtonBox.StandardButton.Open).setFocus()
 
     def choices(self) -> dict:
         """The choices made, as plain data (to make them again next time)."""

@@ -194,8 +194,15 @@ class LandscapeView(QWidget):
             self.axes_box.blockSignals(False)
         self.axes = axes
         index = self.axes_box.findData(axes)
+        if index < 0 and max(axes) < len(names):      # a pair chosen elsewhere (the plane's features)
+            self.axes_box.blockSignals(True)
+            self.axes_box.addItem(f"{names[axes[0]]} and {names[axes[1]]}", axes)
+            self.axes_box.blockSignals(False)
+            index = self.axes_box.count() - 1
         if index >= 0 and index != self.axes_box.currentIndex():
+            self.axes_box.blockSignals(True)
             self.axes_box.setCurrentIndex(index)
+            self.axes_box.blockSignals(False)
 
     def _on_axes(self, index: int) -> None:
         data = self.axes_box.itemData(index)

@@ -208,6 +208,32 @@ def test_undo_and_redo_across_data_of_other_widths_with_the_metrics_shown_raise_
     assert c.latest.scores.scores.train.n == snap.data.n
 
 
+def test_changing_the_degree_with_the_metrics_shown_raises_nothing(driver):
+    w, c = driver.window, driver.controller
+    driver.key(Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier, widget=w.plane)
+    c.generate("moons", {})
+    assert c.set_run_config(test_fraction=0.3)
+    driver.train(10)
+    for degree in (3, 1, 2, 4, 1):
+        c.set_run_config(degree=degree)
+        driver.qtbot.wait(80)
+    driver.train(3)                                # asserts that nothing faulted
+    driver.qtbot.waitUntil(lambda: c.latest.scores is not None and c.latest.scores.scores is not None
+                           and c.latest.scores.epoch == c.latest.selected.epoch, timeout=20000)
+
+
+def test_the_landscape_follows_the_plane_to_any_two_features(driver):
+    w, c = driver.window, driver.controller
+    w.findChild(type(w.actions["open"]), "data-set-breast-cancer").trigger()
+    driver.settle()
+    names = c.session.data.feature_names
+    c.set_plane_axes((0, 27))
+    driver.settle()
+    box = w.landscape_view.axes_box
+    assert c.session.view.landscape_axes == (1, 28)
+    assert box.currentData() == (1, 28) and box.currentText() == f"{names[0]} and {names[27]}"
+
+
 def test_the_panel_names_the_classes_of_data_with_label_texts(driver):
     w = driver.window
     w.findChild(type(w.actions["open"]), "data-set-breast-cancer").trigger()
@@ -233,6 +259,10 @@ def test_after_the_data_change_the_figures_are_theta_on_the_new_data(driver):
     assert run.accuracy == pytest.approx(accuracy_score(snap.data.y, p >= 0.5))
     assert w.runs_table.item(0, 3).text() == f"{run.loss:.4g}"
     assert w.runs_table.item(0, 4).text() == f"{run.accuracy:.1%}"
+    # ‖∇J‖ in the units it trains in (standardised columns, population spread), on the new data
+    X = snap.data.X
+    B = np.column_stack([np.ones(len(X)), (X - X.mean(axis=0)) / X.std(axis=0)])
+    assert run.grad_norm == pytest.approx(np.linalg.norm((p - snap.data.y) @ B / len(X)), rel=1e-6)
     # training on records the new data's rows; going back shows the row as recorded
     snap = driver.train(1)
     assert snap.selected.epoch == 31

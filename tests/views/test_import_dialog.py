@@ -105,6 +105,8 @@ def test_the_wheel_changes_a_choice_only_once_it_is_clicked(qtbot, iris_file):
     dialog = ImportDialog(iris_file[0])
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.focusWidget() is open_button(dialog)     # no choice has the keys (nor the wheel)
     box = dialog.separator
     before = box.currentIndex()
     wheel = QWheelEvent(QPointF(5, 5), QPointF(box.mapToGlobal(QPoint(5, 5))), QPoint(0, 0), QPoint(0, -120),
