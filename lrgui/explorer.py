@@ -59,14 +59,14 @@ def run_explorer(path: str | None = None, on_ready=None) -> int:
 
     from .app.controller import Controller
     from .app.faults import FaultGuard
-    from .views.gui_gc import GuiThreadCollection
+    from .views.gui_gc import collect_in_gui_thread
     from .views.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("lrgui")
     app.setOrganizationName("lrgui")
     pg.setConfigOptions(antialias=True)
-    collection = GuiThreadCollection()
+    collect_in_gui_thread()
     controller = Controller(session, recording, autosave=True)
     window = MainWindow(controller)
     guard = FaultGuard(controller)
@@ -95,5 +95,4 @@ def run_explorer(path: str | None = None, on_ready=None) -> int:
     controller.deleteLater()
     app.processEvents()
     del window, controller, guard
-    collection.stop()
     return status

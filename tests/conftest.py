@@ -28,8 +28,7 @@ def _collect_in_the_gui_thread(request):
         yield
         return
     request.getfixturevalue("qapp")
-    from lrgui.views.gui_gc import GuiThreadCollection
+    from lrgui.views.gui_gc import collect_in_gui_thread
 
-    collection = GuiThreadCollection()
+    collect_in_gui_thread()
     yield
-    collection.stop()

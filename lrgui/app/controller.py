@@ -539,6 +539,8 @@ class Controller(QObject):
         if self._pending_plans is not None:      # the runs equal the current ones: no change sent them
             plans, self._pending_plans = self._pending_plans, None
             self.client.send("runs", list(self.session.runs), plans)
+        if loaded.recording is None:             # its runs start at epoch 0, nothing kept of the runs before
+            self.client.send("reset", "opened")
         if loaded.recording is not None:         # check the reproduction only once the plans are done
             self._records_sync = self.sync()
         self.undo_stack.setClean()

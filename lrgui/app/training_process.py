@@ -8,7 +8,7 @@ window never falls behind and never misses a row. Nothing here imports Qt.
 
 Commands (tuples): ("data", version, Dataset), ("runs", [RunSpec], {id: Plan} or None),
 ("threshold", t), ("play", bool), ("step",), ("back",), ("seek", epoch), ("position", epoch),
-("reset",), ("speed", epochs per second or None), ("ack",), ("sync", n), ("record", token),
+("reset", why = "reset" or "opened"), ("speed", epochs per second or None), ("ack",), ("sync", n), ("record", token),
 ("anatomy", token, run id, epoch, (x, label) or None), ("stop",).
 Replies: ("delta", Report), ("record", token, {id: recorded}), ("anatomy", token, Anatomy or a
 sentence), ("fault", text).
@@ -215,10 +215,10 @@ class Server:
         """Put the timeline at ``epoch`` before runs exist there (a session being reproduced)."""
         self.race.position = max(0, int(epoch))
 
-    def do_reset(self) -> None:
+    def do_reset(self, why: str = "reset") -> None:
         self.playing = False
         self.notice = ""
-        self.race.reset()
+        self.race.reset(why)
 
     def do_speed(self, speed) -> None:
         self.speed = speed

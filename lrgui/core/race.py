@@ -61,8 +61,8 @@ class RunState:
 class RunDelta:
     """``keep`` rows of the reader's copy stay valid; ``rows`` (or None) follow them. A new
     ``generation`` (unique among all tracks, also those of a removed run whose id comes back)
-    means the run started over (``restarted`` says why: "settings", "reset",
-    "data"); the reader then drops all its rows first."""
+    means the run started over (``restarted`` says why: "settings", "reset", "data", or "opened"
+    for the runs of a session just opened); the reader then drops all its rows first."""
 
     id: str
     generation: int
@@ -365,10 +365,11 @@ class Race:
             except LrguiError:
                 self._build(track, "settings")
 
-    def reset(self) -> None:
-        """Every run back to its start θ₀ at epoch 0."""
+    def reset(self, why: str = "reset") -> None:
+        """Every run back to its start θ₀ at epoch 0; ``why`` is "reset", or "opened" for the runs
+        of a session just opened (nothing of the runs before them is kept, not even a ghost)."""
         for track in self.tracks.values():
-            self._build(track, "reset")
+            self._build(track, why)
         self.position = 0
 
     def set_threshold(self, threshold: float) -> None:
@@ -464,7 +465,7 @@ class RaceMirror:
                 ghost = None if mirror is None else mirror.ghost
                 if mirror is not None and d.restarted == "settings" and len(mirror.history) > 1:
                     ghost = mirror.history
-                elif d.restarted == "data":
+                elif d.restarted in ("data", "opened"):
                     ghost = None
                 k = len(d.state.theta_names) or (mirror.history.k if mirror else 0)
                 mirror = MirroredRun(History(k, vectors=("theta_original",)), d.generation, d.state, ghost)

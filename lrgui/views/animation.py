@@ -336,11 +336,11 @@ def render_session(session, recording, job: RenderJob, out, fps: float = 10.0, p
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from .gui_gc import GuiThreadCollection
+    from .gui_gc import collect_in_gui_thread
 
     app = QApplication.instance() or QApplication([])
     previous = qInstallMessageHandler(_quiet_offscreen)       # from the hidden window's first paint on
-    collection = GuiThreadCollection()
+    collect_in_gui_thread()
     export = None
     result: dict = {}
     try:
@@ -360,5 +360,4 @@ def render_session(session, recording, job: RenderJob, out, fps: float = 10.0, p
         if export is not None:
             export.close()
             app.processEvents()
-        collection.stop()
         qInstallMessageHandler(previous)

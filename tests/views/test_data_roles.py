@@ -269,3 +269,21 @@ def test_after_the_data_change_the_figures_are_theta_on_the_new_data(driver):
     c.seek(30)
     snap = driver.settle()
     assert snap.selected.loss == pytest.approx(before)
+
+
+def test_an_example_opens_at_epoch_zero_with_nothing_of_the_runs_before(driver):
+    """Its first run has the settings of the window's run: it must not carry that run's epochs,
+    nor a ghost of it."""
+    w, c = driver.window, driver.controller
+    c.generate("gaussian", {"seed": 4})
+    assert c.set_run_config(optimizer="momentum", hyper={})
+    driver.train(12)
+    assert c.set_run_config(optimizer="gd", hyper={"lr": 0.5})        # a ghost of the momentum run
+    driver.train(25)
+    assert driver.snap.selected.ghost is not None
+    c.undo_stack.setClean()
+    assert w.open_example("imbalanced")
+    snap = driver.settle()
+    assert [r.epoch for r in snap.runs] == [0, 0, 0, 0] and snap.end == 0
+    assert all(r.ghost is None for r in snap.runs)
+    assert all(len(r.history) == 1 for r in snap.runs if r.history is not None)
