@@ -4,7 +4,7 @@ in every view for every run; training on from there drops the later epochs."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QSlider, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QSlider, QToolButton, QWidget
 
 from .controls import ElidedLabel
 
@@ -36,6 +36,9 @@ class Timeline(QWidget):
         # room for most runs; a longer text is elided (its whole is in the tooltip) rather than
         # pushing the row past a narrow window's edge
         self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("epoch 00,000 of 00,000") + 8)
+        # the row keeps that room for it (an ignored size would let the slider take it all and
+        # push the label past the row's end)
+        self.label.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.label.setToolTip("The epoch shown, of the epochs recorded")
         row.addWidget(self.label)
         self.slider.valueChanged.connect(self._moved)

@@ -800,3 +800,11 @@ def test_a_refused_value_names_its_field_as_the_panel_does(driver):
     driver.key(Qt.Key.Key_Return, widget=field)
     text = w.message_label.text()
     assert text.startswith(f"Not taken: {label} must be") and "mean0_x1" not in text
+
+
+def test_the_timeline_keeps_room_for_its_epoch_label(driver):
+    timeline = driver.window.timeline
+    driver.train(3)
+    label = timeline.label.geometry()
+    assert label.left() > timeline.slider.geometry().right() and label.right() <= timeline.rect().right()
+    assert label.width() >= timeline.label.fontMetrics().horizontalAdvance("epoch 3")
