@@ -264,7 +264,7 @@ class Controller(QObject):
                         self.playing, self.notice, self.busy, self.started, refit,
                         anatomy=inspector.anatomy if mine else None, anatomy_note=inspector.message,
                         internals=inspector.internals_for_run(selected), focus=focus,
-                        scores=self.scorer.for_run(selected), rows=self._row_use(data, selected))
+                        scores=self.scorer.for_run(selected, data), rows=self._row_use(data, selected))
 
     def _row_use(self, data: Dataset, run) -> RowUse | None:
         """The selected run's use of each row (computed again only when the data or the settings

@@ -23,13 +23,14 @@ RATE = 5.0                 # answers a second at most
 
 @dataclass(frozen=True)
 class Scored:
-    """The scores of ``run_id`` at ``epoch`` and ``threshold`` (or why there are none)."""
+    """The scores of ``run_id`` at ``epoch`` and ``threshold`` on ``data`` (or why there are none)."""
 
     run_id: str
     epoch: int
     threshold: float
     scores: Scores | None
     why: str = ""
+    data: object = None
 
 
 class Scorer:
@@ -65,10 +66,12 @@ class Scorer:
                                       float(snap.view.threshold))
         return arrived
 
-    def for_run(self, run) -> Scored | None:
-        """The latest answer if it is about ``run`` (a RunView), else None."""
+    def for_run(self, run, data) -> Scored | None:
+        """The latest answer if it is about ``run`` (a RunView) on ``data``, else None (the figures
+        of other data are not shown, not even for a frame)."""
         latest = self.latest
-        return latest if latest is not None and run is not None and latest.run_id == run.id else None
+        ours = latest is not None and run is not None and latest.run_id == run.id and latest.data is data
+        return latest if ours else None
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -77,6 +80,6 @@ class Scorer:
 def _score(data, config, run_id, epoch, theta, threshold) -> Scored:
     try:
         with np.errstate(all="ignore"):
-            return Scored(run_id, epoch, threshold, score(data, config, theta, threshold))
+            return Scored(run_id, epoch, threshold, score(data, config, theta, threshold), data=data)
     except LrguiError as exc:
-        return Scored(run_id, epoch, threshold, None, str(exc))
+        return Scored(run_id, epoch, threshold, None, str(exc), data)
