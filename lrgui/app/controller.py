@@ -273,7 +273,7 @@ class Controller(QObject):
             return None
         config = run.spec.config
         key = (data, config.seed, config.test_fraction, config.resample)
-        if self._rows_key is None or any(a is not b and a != b for a, b in zip(key, self._rows_key)):
+        if key != self._rows_key:             # (data sets compare by identity)
             try:
                 rows = row_use(data, config)
             except LrguiError:
@@ -516,7 +516,7 @@ class Controller(QObject):
         nothing_unsaved = self.undo_stack.isClean() and not self.session.path
         axes = tuple(int(a) for a in plane_axes)
         axes = axes if data.d >= 2 and axes[0] != axes[1] else (0, 1)
-        view = replace(self.session.view, plane_axes=axes, landscape_axes=(axes[0] + 1, axes[1] + 1))
+        view = replace(self.session.view, **self._plane_changes(axes))
         self._set_data(data, f"Open {Path(path).name}", DataOrigin.file(str(path)), refit=True, view=view)
         if nothing_unsaved:                 # the data are in their file: nothing of the user's is unsaved
             self.undo_stack.setClean()
@@ -541,7 +541,7 @@ class Controller(QObject):
             self.client.send("runs", list(self.session.runs), plans)
         if loaded.recording is None:             # its runs start at epoch 0, nothing kept of the runs before
             self.client.send("reset", "opened")
-        if loaded.recording is not None:         # check the reproduction only once the plans are done
+        else:                                    # check the reproduction only once the plans are done
             self._records_sync = self.sync()
         self.undo_stack.setClean()
         return True
@@ -892,12 +892,17 @@ class Controller(QObject):
                 self.analysis.reset_range()
 
     def set_plane_axes(self, axes: tuple[int, int]) -> None:
-        """The plane's two features; the landscape follows to their weights (for a model of the
-        features themselves), so both views speak of the same two features. One undoable step."""
+        """The plane's two features (one undoable step), the landscape following them."""
+        self.set_view(**self._plane_changes(axes))
+
+    def _plane_changes(self, axes: tuple[int, int]) -> dict:
+        """The view changes that put the plane on the features ``axes``: the landscape follows to
+        their weights (for a model of the features themselves), so both views speak of the same
+        two features."""
         changes = {"plane_axes": tuple(axes)}
         if self.session.selected_run.config.degree == 1:
             changes["landscape_axes"] = (axes[0] + 1, axes[1] + 1)
-        self.set_view(**changes)
+        return changes
 
     # -- playback (not edits: not undone, not saved as changes) ----------------------------------------
     def play(self, on: bool = True) -> None:

@@ -579,7 +579,9 @@ class MainWindow(QMainWindow):
     def _dropped_file(event) -> str | None:
         """The one local file a drag carries, or None."""
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-        return urls[0].toLocalFile() or None if len(urls) == 1 and urls[0].isLocalFile() else None
+        if len(urls) != 1 or not urls[0].isLocalFile():
+            return None
+        return urls[0].toLocalFile() or None
 
     def dragEnterEvent(self, event) -> None:          # noqa: N802 (Qt's name)
         if self._dropped_file(event) and not self.presenter.active:
