@@ -13,7 +13,6 @@ from pathlib import Path
 from . import __version__
 
 PROG = "lrgui"
-MAX_CLASSES = 10              # label values lrgui train reads as classes
 KEYS_HELP = """In the window:
   click                     add a point of the current class (keys 0 and 1 switch)
   right click, Shift+click  add a point of the other class
@@ -85,6 +84,7 @@ def _open_parser() -> argparse.ArgumentParser:
 
 def _train_parser(sweep: bool = False) -> argparse.ArgumentParser:
     """``lrgui train``'s options, or with ``sweep`` those of ``lrgui sweep`` (``--lr`` a range)."""
+    from .core.dataset import MAX_CLASSES
     from .core.generators import GENERATORS
     from .core.optimizers import OPTIMIZERS
     from .core.options import run_options
@@ -199,6 +199,8 @@ def _load_data(args):
         return generate(args.data, **params), f"generator {args.data}"
     if args.gen:
         raise ConfigError("--gen only applies to generated data")
+    from .core.dataset import MAX_CLASSES
+
     return read_table(args.data, args.label_column, max_classes=MAX_CLASSES), args.data
 
 
@@ -219,11 +221,10 @@ def _multiclass_summary(result: dict, source: str, n: int) -> str:
     method = {"ovr": "one-vs-rest (one model per class)", "multinomial": "multinomial (softmax)"}[result["multiclass"]]
     lines = [f"data        {source} ({n} points; {len(classes)} classes: {', '.join(classes)})",
              f"model       {method}, optimizer {result['optimizer']}",
-             f"status      {result['status']} after {result['epochs']} epochs"]
-    for m in result["models"]:
-        who = f"class {m['class']}" if result["multiclass"] == "ovr" else "softmax"
-        lines.append(f"  {who:<18} {m['status']} after {m['epochs']} epochs, loss {m['loss']:.6g}, "
-                     f"‖∇J‖ {m['grad_norm']:.3g}")
+             f"status      {result['status']} after {result['epochs']} epochs ({result['reason']})"]
+    lines.append(f"loss        {result['loss']:.6g}, ‖∇J‖ {result['grad_norm']:.3g}")
+    for name, loss in result.get("class_losses", {}).items():
+        lines.append(f"  model {name!r:<14} loss {loss:.6g}")
     for part in ("train", "test"):
         if part in result:
             r = result[part]
@@ -237,14 +238,11 @@ def _multiclass_summary(result: dict, source: str, n: int) -> str:
 def _trained(data, config, threshold: float):
     """(result, run) of ``config`` trained alone on ``data``: a two-class run, or for more classes
     the K models (one-vs-rest) or the softmax model."""
-    from .core.multiclass import multiclass_result, train_multiclass
+    from .core.multiclass import multiclass_result
     from .core.outcome import train_alone, train_result
 
-    if data.classes > 2:
-        run = train_multiclass(data, config)
-        return multiclass_result(run), run
     run = train_alone(data, config)
-    return train_result(run, threshold), run
+    return (multiclass_result(run) if data.classes > 2 else train_result(run, threshold)), run
 
 
 def _text_of(result: dict, source: str, n: int) -> str:
@@ -368,8 +366,6 @@ def _train_text(args) -> str:
         return "\n\n".join(f"run         {title}\n" + _text_of(r, args.data, n)
                             for r, title in zip(results, titles))
     data, source = _load_data(args)
-    if args.history and data.classes > 2:
-        raise LrguiError(f"--history writes one two-class run's epochs; these data have {data.classes} classes")
     result, run = _trained(data, config_from_options(_given_options(args)), args.threshold)
     require_finite(result)
     if args.history:

@@ -99,12 +99,7 @@ def load_session(name: str):
     if not looks_like_session(path):
         raise LrguiError(f"{name} is not a session file (*.lrgui.json): open the data in the window "
                          "and save a session, or name a shipped example")
-    from .core.session import too_many_classes
-
     loaded = read_session(path)
-    why = too_many_classes(loaded.session.data, f"{path.name}: its data have")
-    if why:
-        raise LrguiError(why)
     return loaded.session, loaded.recording
 
 
@@ -178,7 +173,12 @@ def code_text(args) -> str:
     from .core.code import script, write_rows
     from .core.fileio import write_text
 
+    from .core.errors import LrguiError
+
     session, _recording = load_session(args.session)
+    if session.data.classes > 2:
+        raise LrguiError(f"the script trains two classes; the data of {Path(args.session).name} have "
+                         f"{session.data.classes} ({PROG} train trains them)")
     spec = pick_run(session, args.run)
     title = f"{spec.label} ({Path(args.session).name})"
     if args.data_file:

@@ -104,7 +104,7 @@ class AnalysisJobs:
         # θ of the run's own settings only: just after a change of model the trainer may still
         # show the previous run's θ (of another length) for a frame or two
         if (run is not None and run.trained and len(run.theta) >= 2
-                and len(run.theta) == theta_length(snap.data.d, run.spec.config.degree)):
+                and len(run.theta) == theta_length(snap.data.d, run.spec.config.degree, snap.data.classes)):
             axes = slice_axes(snap.view.landscape_axes, len(run.theta))
             key = problem_key(snap.data, run.spec.config)
             compare = bool(snap.view.compare_losses)

@@ -53,7 +53,7 @@ class Scorer:
         run = snap.selected if snap is not None else None
         if not self.wanted or run is None or not run.trained or self._job is not None:
             return arrived
-        if len(run.theta) != theta_length(snap.data.d, run.spec.config.degree):
+        if len(run.theta) != theta_length(snap.data.d, run.spec.config.degree, snap.data.classes):
             return arrived          # θ of other data (a scrub back past an Open, an undo): no scores
         ask = (snap.data, run.id, repr(run.spec.config.as_dict()), run.epoch, run.theta.tobytes(),
                float(snap.view.threshold))

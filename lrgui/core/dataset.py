@@ -9,6 +9,14 @@ import numpy as np
 
 from .errors import DatasetError
 
+# The most classes the window, its keys 0–9 and ``lrgui train`` take.
+MAX_CLASSES = 10
+
+
+def plain_labels(classes: int) -> dict[str, int]:
+    """The label map of classes known by their numbers: {"0": 0, "1": 1, …} (two at least)."""
+    return {str(c): c for c in range(max(classes, 2))}
+
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
@@ -107,11 +115,26 @@ class Dataset:
             raise DatasetError(reason)
 
     # -- edits (each returns a new Dataset) ---------------------------------------------------
+    @property
+    def numbered(self) -> bool:
+        """Whether the classes are known by their numbers only ("0", "1", …: clicked or generated
+        data). Such data have as many classes as their largest label says, two at least."""
+        return self.label_map == plain_labels(self.classes)
+
     def _with(self, X: np.ndarray, y: np.ndarray) -> "Dataset":
-        return Dataset(X, y, self.feature_names, self.label_map)
+        labels = self.label_map
+        if self.numbered:
+            labels = plain_labels(int(np.max(y)) + 1 if len(y) else 2)
+        return Dataset(X, y, self.feature_names, labels)
 
     def with_point(self, x, label: int, index: int | None = None) -> "Dataset":
-        """A copy with the point ``x`` (d,) of class ``label`` inserted at ``index`` (default: end)."""
+        """A copy with the point ``x`` (d,) of class ``label`` inserted at ``index`` (default: end).
+        A class past the last one is added to numbered data (up to MAX_CLASSES); other data
+        raise DatasetError."""
+        if not 0 <= label < (MAX_CLASSES if self.numbered else self.classes):
+            names = ", ".join(self.class_names())
+            raise DatasetError(f"there is no class {label}: these data have {self.classes} classes ({names})"
+                               if not self.numbered else f"at most {MAX_CLASSES} classes (0 to {MAX_CLASSES - 1})")
         index = self.n if index is None else index
         X = np.insert(self.X, index, np.asarray(x, dtype=np.float64), axis=0)
         y = np.insert(self.y, index, float(label))

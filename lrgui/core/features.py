@@ -216,9 +216,16 @@ class BlockFeatures:
             return blocks[:, 0] + F @ blocks[:, 1:].T
 
 
-def theta_length(inputs: int, degree: int) -> int:
-    """How many numbers θ has for ``inputs`` raw features at polynomial ``degree`` (bias included)."""
-    return 1 + (inputs if degree == 1 else degree * (degree + 3) // 2)
+def model_blocks(classes: int) -> int:
+    """How many θ blocks (b, w…) a model of ``classes`` classes has: one for two classes, one per
+    class for more."""
+    return classes if classes > 2 else 1
+
+
+def theta_length(inputs: int, degree: int, classes: int = 2) -> int:
+    """How many numbers θ has for ``inputs`` raw features at polynomial ``degree`` (bias included),
+    with one block per class for more than two ``classes``."""
+    return model_blocks(classes) * (1 + (inputs if degree == 1 else degree * (degree + 3) // 2))
 
 
 def decision_in_original_units(theta_original: np.ndarray, X: np.ndarray, degree: int) -> np.ndarray:

@@ -39,6 +39,16 @@ TRIM_EVERY = 64                    # chunks written to a spill file between two 
 _SERIALS = itertools.count(1)
 
 
+def part_columns(parts: int) -> tuple[str, ...]:
+    """The names of the per-model loss columns of a run of ``parts`` models (one-vs-rest)."""
+    return tuple(f"part_loss_{c}" for c in range(parts))
+
+
+def part_columns_in(rows: dict) -> tuple[str, ...]:
+    """The per-model loss columns among the columns ``rows`` (by name)."""
+    return tuple(name for name in rows if name.startswith("part_loss_"))
+
+
 @dataclass(frozen=True)
 class Block:
     """A chunk moved to a ``Spill`` file: ``shape`` and ``dtype`` of the array at byte ``offset``."""
@@ -100,7 +110,8 @@ class Spill:
 
 
 class History:
-    """Columns of ``vectors`` (each (k,) per row, float64), of ``SCALARS`` (float64) and
+    """Columns of ``vectors`` (each (k,) per row, float64), of ``SCALARS`` (float64), of each of
+    ``parts`` models' loss (``part_columns``, float64; a run of K one-vs-rest models has K) and
     ``segment`` (int32: which part of the run, with which data and settings, trained the epoch).
 
     ``column(name)`` or attribute access (``history.loss``, ``history.theta``) give the whole
@@ -109,12 +120,13 @@ class History:
     """
 
     def __init__(self, k: int, vectors: tuple[str, ...] = ("theta", "theta_original"),
-                 chunk_rows: int = CHUNK_ROWS, vector_budget: int = VECTOR_BUDGET):
+                 chunk_rows: int = CHUNK_ROWS, vector_budget: int = VECTOR_BUDGET, parts: int = 0):
         self.k = k
+        self.parts = int(parts)
         self.serial = next(_SERIALS)       # tells histories apart (id() of a freed one is reused)
         self.vectors = tuple(vectors)
         self._widths = {**{name: k for name in self.vectors}, **{name: 0 for name in SCALARS},
-                        "segment": 0}
+                        **{name: 0 for name in part_columns(self.parts)}, "segment": 0}
         self._chunk = int(chunk_rows)
         self._vector_chunk = max(1, min(self._chunk, CHUNK_BYTES // max(1, 8 * k)))
         self._budget = int(vector_budget)
@@ -387,7 +399,7 @@ class History:
         return {name: np.array(self.rows(name, start)) for name in self._widths}
 
     def copy(self) -> "History":
-        other = History(self.k, self.vectors, self._chunk, self._budget)
+        other = History(self.k, self.vectors, self._chunk, self._budget, self.parts)
         for name, chunks in self._chunks.items():
             per = self._rows_per_chunk(name)
             copies = other._chunks[name]
@@ -404,13 +416,14 @@ class History:
         """Every row as a dict of plain numbers (for CSV and JSON): θ in original units, or None
         for an epoch whose θ was not kept (see the module docstring)."""
         theta = self.rows("theta_original")
-        values = {name: self.rows(name) for name in SCALARS}
+        names = SCALARS + part_columns(self.parts)
+        values = {name: self.rows(name) for name in names}
         out = []
         for i in range(self._length):
             row = {"epoch": i}
             kept = self.exact(i)
             row.update({f"theta{j}": float(theta[i, j]) if kept else None for j in range(self.k)})
-            row.update({name: float(values[name][i]) for name in SCALARS})
+            row.update({name: float(values[name][i]) for name in names})
             out.append(row)
         return out
 

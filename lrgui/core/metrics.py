@@ -21,10 +21,14 @@ def predict(p: np.ndarray, threshold: float = 0.5) -> np.ndarray:
 
 def accuracy_at(y: np.ndarray, z: np.ndarray, threshold: float = 0.5) -> float:
     """The fraction of points whose prediction (class 1 iff σ(z) ≥ threshold) equals y; NaN for
-    no points."""
+    no points. For scores of K classes, z (n, K), the prediction is the class of the highest
+    score (no threshold applies)."""
     y = np.asarray(y)
     if not len(y):
         return float("nan")
+    z = np.asarray(z)
+    if z.ndim == 2:
+        return float(np.mean(np.argmax(z, axis=1) == y))
     return float(np.mean(predict(sigmoid(z), threshold) == y))
 
 

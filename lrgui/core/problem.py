@@ -14,6 +14,7 @@ from .dataset import Dataset
 from .errors import ConfigError, DatasetError
 from .features import BlockFeatures, FeatureChain
 from .objective import Objective
+from .multiclass import OneVsRestCost
 from .softmax import SoftmaxObjective
 from .resampling import balanced_weights, resample_rows
 
@@ -127,39 +128,49 @@ class Problem:
         """Names of the weights of θ in original units (after the bias)."""
         return self.features.names(self.data.feature_names)
 
+    def theta_names(self) -> tuple[str, ...]:
+        """A name for every number of θ: "b" and the weights' names, each followed by its class
+        in parentheses when θ has a block per class."""
+        names = ("b",) + self.feature_names()
+        if self.data.classes <= 2:
+            return names
+        return tuple(f"{name} ({label})" for label in self.data.class_names() for name in names)
+
 
 def build_problem(data: Dataset, config: RunConfig) -> Problem:
     """Raises DatasetError or ConfigError (with the reason) when ``config`` cannot be applied.
-    Data of more than two classes make a softmax problem (``multiclass`` "multinomial"; one
-    model per class is trained as that many two-class problems, see core.multiclass)."""
-    if data.classes > 2 and config.multiclass != "multinomial":
-        raise DatasetError(f"{data.binary_reason()}: a single two-class model cannot be fitted")
-    if data.classes > 2 and config.loss != "cross-entropy":
+    Data of more than two classes make one model per class (``multiclass`` "ovr", the sum of K
+    two-class costs) or one softmax model ("multinomial"), over a flat θ of K blocks."""
+    if data.classes > 2 and config.multiclass == "multinomial" and config.loss != "cross-entropy":
         raise ConfigError("the multinomial model is trained on cross-entropy only")
     split = split_data(data, config)
-    weights = balanced_weights(split.train.y) if config.class_weight == "balanced" else None
+    balanced = config.class_weight == "balanced"
     with np.errstate(over="ignore", invalid="ignore"):     # overflow is checked for just below
         features = FeatureChain.build(config.degree, config.standardize).fit(split.train.X)
         columns = features.transform(split.train.X)
     if not np.all(np.isfinite(columns)):
         raise DatasetError(_overflow_reason(split.train.X, config))
-    softmax = data.classes > 2
-    if softmax:
-        features = BlockFeatures(features, data.classes)
+    classes = data.classes
+    if classes > 2:
+        features = BlockFeatures(features, classes)
 
-    def cost(columns, y, weights=None):
-        if softmax:
-            return SoftmaxObjective(columns, y, data.classes, config.penalty, config.lam, weights)
+    def cost(columns, y, weighted):
+        if classes > 2 and config.multiclass == "ovr":
+            return OneVsRestCost.build(columns, y, classes, config.loss, config.penalty, config.lam,
+                                       balanced_weights if weighted else None)
+        weights = balanced_weights(y) if weighted else None
+        if classes > 2:
+            return SoftmaxObjective(columns, y, classes, config.penalty, config.lam, weights)
         return Objective(columns, y, config.loss, config.penalty, config.lam, weights)
 
-    objective = cost(columns, split.train.y, weights)
+    objective = cost(columns, split.train.y, balanced)
     test_objective = None
     if split.test is not None:
         with np.errstate(over="ignore", invalid="ignore"):
             test_columns = features.transform(split.test.X)
         if not np.all(np.isfinite(test_columns)):
             raise DatasetError(_overflow_reason(split.test.X, config))
-        test_objective = cost(test_columns, split.test.y)
+        test_objective = cost(test_columns, split.test.y, False)
     return Problem(data, split.train, split.test, features, objective, test_objective)
 
 

@@ -163,11 +163,12 @@ class Race:
 
     # -- the data ------------------------------------------------------------------------------
     def set_data(self, data: Dataset, version: int) -> None:
-        """Every run trains on ``data`` from its next epoch (a run of other inputs starts over)."""
+        """Every run trains on ``data`` from its next epoch (a run of other inputs or another
+        number of classes starts over)."""
         self.data, self.data_version = data, version
         reason = data.why_untrainable()
         for track in self.tracks.values():
-            if track.run is None or track.run.data.d != data.d:
+            if track.run is None or (track.run.data.d, track.run.data.classes) != (data.d, data.classes):
                 self._build(track, "data")
                 continue
             if reason:
@@ -397,7 +398,7 @@ class Race:
             last_epoch=run.epoch, converged_at=run.epoch if status == CONVERGED else None,
             accuracy=acc, test_accuracy=test_acc, catching_up=track in self.behind(),
             degree=run.config.degree, standardized=run.config.standardize,
-            theta_names=("b",) + tuple(run.feature_names()), has_test=run.history.has_test,
+            theta_names=run.theta_names(), has_test=run.history.has_test,
             loss_now=float(now[0]), test_loss_now=float(now[1]), grad_norm_now=float(now[2]))
 
     def delta(self) -> RaceDelta:
@@ -456,7 +457,7 @@ class RaceMirror:
 
     def apply(self, delta: RaceDelta) -> set[str]:
         """Returns the ids of runs whose rows changed."""
-        from .history import History
+        from .history import History, part_columns_in
 
         changed = set()
         for run_id, d in delta.runs.items():
@@ -473,8 +474,9 @@ class RaceMirror:
                 changed.add(run_id)
             mirror.state = d.state
             if d.rows is not None:
-                if mirror.history.k != d.rows["theta_original"].shape[1]:
-                    mirror.history = History(d.rows["theta_original"].shape[1], vectors=("theta_original",))
+                shape = (d.rows["theta_original"].shape[1], len(part_columns_in(d.rows)))
+                if (mirror.history.k, mirror.history.parts) != shape:
+                    mirror.history = History(shape[0], vectors=("theta_original",), parts=shape[1])
                 if d.keep < len(mirror.history):
                     mirror.cuts += 1
                 mirror.history.truncate(d.keep)

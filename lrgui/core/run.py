@@ -25,7 +25,7 @@ from .config import RunConfig
 from .dataset import Dataset
 from .diagnose import SEPARABLE_REASON, OscillationWatch, penalised, separable
 from .errors import ConfigError, DatasetError
-from .history import History
+from .history import History, part_columns
 from .metrics import accuracy_at
 from .numerics import sigmoid
 from .objective import Evaluation
@@ -49,6 +49,11 @@ def _accuracies(problem: Problem, theta: np.ndarray, threshold: float) -> tuple[
     if problem.test is not None:
         test = accuracy_at(problem.test.y, problem.features.decision(theta, problem.test.X), threshold)
     return train, test
+
+
+def _parts(problem: Problem) -> int:
+    """How many models' losses a run of ``problem`` records: K for one-vs-rest, else 0."""
+    return problem.objective.classes if hasattr(problem.objective, "class_losses") else 0
 
 
 def same_course(a: RunConfig, b: RunConfig) -> bool:
@@ -104,7 +109,7 @@ class TrainingRun:
         self._checkpoint_every = CHECKPOINT_EVERY
         self._watch = OscillationWatch()
         self._separable: dict[int, bool | None] = {}
-        self.history = History(problem.k)
+        self.history = History(problem.k, parts=_parts(problem))
         self._first_loss: float | None = None
         # θ₀ given in original units is recorded as given (converting it there and back may move
         # the last bit)
@@ -176,8 +181,13 @@ class TrainingRun:
         """Names of the weights in ``theta_original`` (after the bias)."""
         return self.problem.feature_names()
 
+    def theta_names(self) -> tuple[str, ...]:
+        """A name for every number of θ (see Problem.theta_names)."""
+        return self.problem.theta_names()
+
     def decision_function(self, X: np.ndarray) -> np.ndarray:
-        """z = θᵀ(1, features(x)) for raw inputs X (n, d); shape (n,)."""
+        """z = θᵀ(1, features(x)) for raw inputs X (n, d); shape (n,), or (n, K) with a block per
+        class."""
         return self.features.decision(self.theta, X)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
@@ -234,10 +244,13 @@ class TrainingRun:
             test_loss, test_acc = tev.loss, tev.accuracy
         if original is None:
             original = self.features.to_original(ev.theta)
+        parts = {}
+        if self.history.parts and _parts(self.problem) == self.history.parts:
+            parts = dict(zip(part_columns(self.history.parts), self.problem.objective.class_losses(ev.theta)))
         self.history.append(theta=ev.theta, theta_original=original,
                             loss=ev.loss, grad_norm=ev.gradient_norm, accuracy=ev.accuracy,
                             test_loss=test_loss, test_accuracy=test_acc, lr=self.learning_rate(),
-                            segment=len(self.segments) - 1)
+                            segment=len(self.segments) - 1, **parts)
         if self._first_loss is None:
             self._first_loss = ev.loss
         self._watch.add(ev.loss)
@@ -447,6 +460,9 @@ class TrainingRun:
         have another number of features (that needs a new run)."""
         if data.d != self.data.d:
             raise DatasetError(f"the new data have {data.d} features where the run has {self.data.d}: "
+                               "a new run is needed")
+        if data.classes != self.data.classes:
+            raise DatasetError(f"the new data have {data.classes} classes where the run has {self.data.classes}: "
                                "a new run is needed")
         if self.status == DIVERGED:
             self.rewind(self.epoch)

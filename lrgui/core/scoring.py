@@ -51,9 +51,9 @@ def score(data: Dataset, config: RunConfig, theta_original: np.ndarray, threshol
     splits it. Raises DatasetError when the data cannot be split so, or θ is not of the model
     ``config`` makes of them."""
     theta = np.asarray(theta_original, dtype=np.float64)
-    if len(theta) != theta_length(data.d, config.degree):
+    if len(theta) != theta_length(data.d, config.degree, data.classes):
         raise DatasetError(f"θ has {len(theta)} numbers; the model of these data and settings has "
-                           f"{theta_length(data.d, config.degree)}")
+                           f"{theta_length(data.d, config.degree, data.classes)}")
     split = split_data(data, config, resample=False)
     test = None if split.test is None else _part("test", split.test, theta, config.degree, threshold)
     return Scores(float(threshold), _part("train", split.train, theta, config.degree, threshold), test)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from .config import RunConfig
-from .dataset import Dataset
+from .dataset import MAX_CLASSES, Dataset
 from .errors import ConfigError
 from .optimizers import OPTIMIZERS
 from .schedules import SCHEDULE_PARAMS
@@ -28,12 +28,11 @@ SESSION_FIELDS = ("data", "origin", "runs", "selected", "view", "path")
 
 
 def too_many_classes(data: Dataset, where: str) -> str | None:
-    """Why a session cannot hold ``data`` ("{where} 3 classes …"), or None for two classes: the
-    window trains two-class models; ``lrgui train`` trains more."""
-    if data.classes <= 2:
+    """Why a session cannot hold ``data`` ("{where} 12 classes …"), or None for at most
+    MAX_CLASSES classes (the keys 0–9 pick each one)."""
+    if data.classes <= MAX_CLASSES:
         return None
-    return (f"{where} {data.classes} classes ({', '.join(data.class_names())}): the window trains two "
-            "classes; 'lrgui train' trains more (one model per class, or --multiclass multinomial)")
+    return f"{where} {data.classes} classes: at most {MAX_CLASSES} can be shown and trained"
 
 
 def window_default_config() -> RunConfig:

@@ -443,9 +443,9 @@ def _recorded_run(entry: Any, versions: tuple[Dataset, ...], data: Dataset | Non
         raise SessionFileError(f"{where}: a segment starts at epoch {segments[-1][0]}, after the last recorded one")
     for _, version, config in segments:
         used = data if version is None else versions[version]
-        if used is not None and theta_length(used.d, config.degree) != k:
+        if used is not None and theta_length(used.d, config.degree, used.classes) != k:
             raise SessionFileError(f"{where}: θ has {k} numbers per epoch, where the data and settings "
-                                   f"give {theta_length(used.d, config.degree)}")
+                                   f"give {theta_length(used.d, config.degree, used.classes)}")
     epochs = entry.get("epochs", m - 1)
     if isinstance(epochs, bool) or epochs != m - 1:
         raise SessionFileError(f"{where}: 'epochs' is {shown(epochs)} but 'theta' has {m} rows (epochs 0 to {m - 1})")

@@ -432,7 +432,7 @@ class DataPlaneView(pg.PlotWidget):
 
     def _fits(self, theta, degree: int) -> bool:
         """A finite θ made for the data shown (a run scrubbed back past an Open has another length)."""
-        return (theta is not None and len(theta) == theta_length(self.data.d, degree)
+        return (theta is not None and len(theta) == theta_length(self.data.d, degree, self.data.classes)
                 and bool(np.all(np.isfinite(theta))))
 
     def _clear_model(self) -> None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..core.dataset import Dataset
+from ..core.dataset import MAX_CLASSES, Dataset
 from ..core.errors import DataFileError
 from ..core.params import DECIMAL
 from ..core.table_io import Preview, preview_table, read_table
@@ -150,7 +150,8 @@ class ImportDialog(QDialog):
             return
         try:
             data = read_table(self.path, self.label_column.currentIndex() + 1,
-                              separator=self.separator.currentData(), header=p.header is not None)
+                              separator=self.separator.currentData(), header=p.header is not None,
+                              max_classes=MAX_CLASSES)
         except DataFileError as exc:
             self._refuse(exc)
             return
@@ -168,22 +169,22 @@ class ImportDialog(QDialog):
         self._fill(self.plane_y, features, axes[1])
         for box in (self.positive, self.plane_x, self.plane_y):
             box.setEnabled(True)
+        self.positive.setEnabled(data.classes == 2)     # more classes keep the labels' order
         self.plane_y.setEnabled(data.d > 1)
         self._map_labels()
 
     def _map_labels(self) -> None:
         """The data with the label chosen as class 1."""
         data = self._parsed
-        zero, one = data.class_names()
-        if self.positive.currentText() == zero:       # the other way round from the reader's order
-            data = Dataset(data.X, 1.0 - data.y, data.feature_names, {one: 0, zero: 1})
+        names = data.class_names()
+        if data.classes == 2 and self.positive.currentText() == names[0]:   # the other way round from the reader's
+            data = Dataset(data.X, 1.0 - data.y, data.feature_names, {names[1]: 0, names[0]: 1})
         self.data = data
         self.plane_axes = (self.plane_x.currentIndex(), max(self.plane_y.currentIndex(), 0))
-        n0, n1 = data.class_counts()
-        zero, one = data.class_names()
+        classes = " · ".join(f"class {c}: {name!r} ({count:,} rows)"
+                             for c, (name, count) in enumerate(zip(data.class_names(), data.class_counts())))
         self.status.setStyleSheet("")
-        self.status.setText(f"{data.n:,} rows · {data.d} feature{'s' if data.d > 1 else ''} · "
-                            f"class 0: {zero!r} ({n0:,} rows) · class 1: {one!r} ({n1:,} rows)")
+        self.status.setText(f"{data.n:,} rows · {data.d} feature{'s' if data.d > 1 else ''} · {classes}")
         self.buttons.button(QDialogButtonBox.StandardButton.Open).setEnabled(True)
 
     def _plane_chosen(self, axis: int) -> None:

@@ -118,7 +118,7 @@ class SigmoidView(pg.PlotWidget):
         run = snap.selected
         X, y = snap.data.X[self._shown], snap.data.y[self._shown]
         if (run is None or not run.trained or len(X) == 0
-                or len(run.theta) != theta_length(snap.data.d, run.state.degree)):
+                or len(run.theta) != theta_length(snap.data.d, run.state.degree, snap.data.classes)):
             for item in (*self.points, *self.test_points, *self.terms, self.focus_ring):
                 item.setData(EMPTY, EMPTY)
             self._draw_curve(NICE[0])
