@@ -23,7 +23,8 @@ from PySide6.QtGui import QUndoStack
 from ..core.config import RunConfig
 from ..core.dataset import Dataset
 from ..core.errors import ConfigError, LrguiError
-from ..core.examples import COMPARED_OPTIMIZERS, EXAMPLES, IMBALANCE_REMEDIES, SQUARED_DEMO_DATA, SQUARED_DEMO_RUN
+from ..core.examples import (COMPARED_OPTIMIZERS, EXAMPLES, IMBALANCE_REMEDIES, MULTICLASS_METHODS, SQUARED_DEMO_DATA,
+                              SQUARED_DEMO_RUN)
 from ..core.code import script
 from ..core.fileio import atomic_writer, write_text
 from ..core.history import write_history_csv
@@ -402,7 +403,12 @@ class Controller(QObject):
     def add_point(self, x: float, y: float, label: int | None = None) -> None:
         label = self.click_class if label is None else int(label)
         data, point = self.session.data, self._full_point(x, y)
-        self._point_edit(f"Add a class-{label} point", "add", data.n, point, label, data.with_point(point, label))
+        try:
+            result = data.with_point(point, label)
+        except LrguiError as exc:
+            self._refuse(f"Cannot add a class-{label} point: {exc}")
+            return
+        self._point_edit(f"Add a class-{label} point", "add", data.n, point, label, result)
 
     def remove_point(self, index: int) -> None:
         data = self.session.data
@@ -814,6 +820,15 @@ class Controller(QObject):
         n0, n1 = self.session.data.class_counts()
         if min(n0, n1) and max(n0, n1) < 1.5 * min(n0, n1):
             self.message.emit(f"The classes are nearly balanced ({n0} : {n1}): the remedies will differ little")
+
+    def compare_multiclass(self) -> None:
+        """The selected run's settings as K one-vs-rest models beside one softmax model."""
+        base = self.session.selected_run
+        configs = [base.with_config(multiclass=method).config for _, method in MULTICLASS_METHODS]
+        self._race("Compare one-vs-rest and multinomial", configs, names=tuple(name for name, _ in MULTICLASS_METHODS))
+        if self.session.data.classes <= 2:
+            self.message.emit("These data have two classes: one-vs-rest and multinomial train the same model here; "
+                              "generate or open data of three or more classes to see them differ")
 
     def compare_learning_rates(self) -> None:
         """The selected run's optimizer at η/10, η and 10η."""

@@ -60,6 +60,8 @@ def find_optimum(objective: Objective, tol: float = 1e-6) -> Optimum:
     For the squared-error cost, which is not convex, it is the minimum reached from θ = 0."""
     if not penalised(objective) and separable(objective):
         return Optimum(None, SEPARABLE_REASON)
+    if not objective.smooth and getattr(objective, "design", None) is None:
+        return Optimum(None, "the optimum of an L1 penalty is located for two classes only")
     k = objective.k
     with np.errstate(all="ignore"):
         if objective.smooth:

@@ -32,6 +32,18 @@ IMBALANCE_REMEDIES = (("no remedy", "none", "none"), ("balanced weights", "balan
                       ("undersampled", "none", "under"), ("oversampled", "none", "over"))
 
 
+# The ways of training more than two classes raced side by side: (run name, multiclass).
+MULTICLASS_METHODS = (("one-vs-rest", "ovr"), ("multinomial", "multinomial"))
+# Data sets of more than two classes offered beside the generators' defaults:
+# (generator, parameters, title, what they teach).
+IRIS_SPECIES = {"classes": "all three", "feature_x": "petal length", "feature_y": "sepal width"}
+MORE_CLASS_SETS = (
+    ("iris", IRIS_SPECIES, "Iris, all three species",
+     "Three classes: one model per class carves the plane with three lines; race it against one softmax "
+     "model (Run > Compare one-vs-rest and multinomial)"),
+)
+
+
 @dataclass(frozen=True)
 class Example:
     name: str
@@ -94,6 +106,14 @@ def _imbalanced() -> Session:
     params = {"n0": 90, "n1": 10, "mean1_x1": 5.0, "mean1_x2": 5.0}
     configs = [_default(class_weight=weight, resample=how) for _, weight, how in IMBALANCE_REMEDIES]
     return _session("gaussian", params, configs, names=[name for name, _, _ in IMBALANCE_REMEDIES])
+
+
+@_example("iris-species", "Three iris species: one-vs-rest and softmax",
+          "Three classes: three two-class models, each separating its species from the rest, beside one "
+          "softmax model; the shading shows the region each species wins")
+def _species() -> Session:
+    configs = [_default(multiclass=method, penalty="l2", lam=1.0) for _, method in MULTICLASS_METHODS]
+    return _session("iris", IRIS_SPECIES, configs, names=[name for name, _ in MULTICLASS_METHODS])
 
 
 @_example("optimizer-race", "An optimizer race",

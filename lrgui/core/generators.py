@@ -42,11 +42,6 @@ class Generator:
     make: Callable[..., Dataset]
     classes: int = 2                         # at its default settings
 
-    @property
-    def two_class(self) -> bool:
-        """Whether it makes two-class data at its default settings (what the window trains)."""
-        return self.classes == 2
-
     def __call__(self, **given) -> Dataset:
         params = resolve(self.params, given, f"generator {self.name!r}")
         noise, ratio = params.pop("noise", 0.0), params.pop("ratio", 1.0)

@@ -51,3 +51,38 @@ def grid(rect: tuple[float, float, float, float], size: int) -> tuple[np.ndarray
     ys = y_min + (np.arange(size) + 0.5) * (y_max - y_min) / size
     gx, gy = np.meshgrid(xs, ys)
     return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def argmax_borders(lines: np.ndarray, rect: tuple[float, float, float, float]) -> np.ndarray:
+    """Where the winner of K affine scores changes inside ``rect``: the scores are
+    s_k(x, y) = c_k + a_k·x + b_k·y with ``lines`` (K, 3) the rows (c_k, a_k, b_k). The border of
+    classes i and j lies on s_i = s_j, where both beat every other class; that is one segment of
+    the line (a linear condition per other class cuts an interval from it). Returns (m, 2, 2): m
+    segments of two (x, y) ends, finite, each pair of classes at most once."""
+    lines = np.asarray(lines, dtype=np.float64)
+    out = []
+    K = len(lines)
+    for i in range(K):
+        for j in range(i + 1, K):
+            c, a, b = lines[i] - lines[j]
+            seg = line_in_rect(a, b, c, rect)
+            if seg is None:
+                continue
+            p0, p1 = np.asarray(seg[0]), np.asarray(seg[1])
+            lo, hi = 0.0, 1.0
+            for m in range(K):
+                if m in (i, j):
+                    continue
+                # g(t) = s_i − s_m along p0 + t (p1 − p0), linear in t; keep g ≥ 0
+                dc, da, db = lines[i] - lines[m]
+                g0 = dc + da * p0[0] + db * p0[1]
+                g1 = dc + da * p1[0] + db * p1[1]
+                if g0 < 0 and g1 < 0:
+                    lo, hi = 1.0, 0.0
+                    break
+                if (g0 < 0) != (g1 < 0):
+                    t = g0 / (g0 - g1)
+                    lo, hi = (max(lo, t), hi) if g0 < 0 else (lo, min(hi, t))
+            if hi > lo:
+                out.append([p0 + lo * (p1 - p0), p0 + hi * (p1 - p0)])
+    return np.array(out, dtype=np.float64).reshape(-1, 2, 2)

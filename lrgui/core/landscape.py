@@ -47,8 +47,11 @@ def loss_slice(objective: Objective, theta: np.ndarray, axes: tuple[int, int],
     """J(θ) for every (u[i], v[j]) in place of (θ[axes[0]], θ[axes[1]]); shape (len(v), len(u)).
 
     Uses the signed design directly: the margins are affine in the two coordinates, so each grid
-    row costs one (len(u) × n) evaluation. Returns None if ``cancelled()`` turns true midway.
+    row costs one (len(u) × n) evaluation. A cost of more than two classes is evaluated point by
+    point. Returns None if ``cancelled()`` turns true midway.
     """
+    if not isinstance(objective, Objective):
+        return _slice_point_by_point(objective, theta, axes, u, v, max_points, cancelled)
     D = objective.design
     rows = np.arange(D.n)
     if D.n > max_points:
@@ -72,6 +75,29 @@ def loss_slice(objective: Objective, theta: np.ndarray, axes: tuple[int, int],
             values[r] = (terms.mean(axis=1) if w is None else terms @ w / len(rows))
     values += _penalty_grid(objective, theta, axes, u, v)
     return Landscape((i, j), np.asarray(u, float), np.asarray(v, float), values, theta, len(rows), D.n)
+
+
+def _slice_point_by_point(objective, theta, axes, u, v, max_points, cancelled) -> Landscape | None:
+    """``loss_slice`` for any cost with ``loss`` and ``batch`` (a seeded subsample of its rows
+    beyond ``max_points``, the penalty's n kept)."""
+    n = objective.n
+    part = objective
+    if n > max_points:
+        part = objective.batch(np.sort(np.random.default_rng(0).choice(n, max_points, replace=False)))
+    point = np.array(theta, dtype=np.float64)
+    i, j = axes
+    values = np.empty((len(v), len(u)))
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        for r, vj in enumerate(v):
+            if cancelled():
+                return None
+            time.sleep(0)
+            point[j] = vj
+            for c, ui in enumerate(u):
+                point[i] = ui
+                values[r, c] = part.loss(point)
+    return Landscape((i, j), np.asarray(u, float), np.asarray(v, float), values, np.asarray(theta, float),
+                     min(n, max_points), n)
 
 
 def axis_pairs(k: int) -> list[tuple[int, int]]:

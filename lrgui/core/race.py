@@ -23,6 +23,7 @@ import numpy as np
 
 from .dataset import Dataset
 from .errors import LrguiError
+from .history import part_columns
 from .run import CONVERGED, DIVERGED, TrainingRun, same_course
 from .session import RunSpec
 
@@ -120,7 +121,7 @@ class Track:
 
 def _rows(run: TrainingRun, start: int) -> dict:
     h = run.history
-    return {name: np.array(h.rows(name, start)) for name in ROW_COLUMNS}
+    return {name: np.array(h.rows(name, start)) for name in ROW_COLUMNS + part_columns(h.parts)}
 
 
 class Race:

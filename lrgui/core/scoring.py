@@ -1,6 +1,8 @@
 """How good a θ is, by the figures a practitioner reads: for the training and test rows of a
 run's settings, every metric of ``metrics.report`` at a threshold, and the ROC and
-precision-recall curves with the threshold's point on each.
+precision-recall curves with the threshold's point on each. With more than two classes: the
+figures of ``multiclass.multiclass_report`` (per-class recall and precision, the K × K confusion
+matrix); no threshold applies there.
 
 The training rows are the run's own before any resampling (repeated rows would count twice);
 the test rows are those its seeded split holds out.
@@ -17,18 +19,21 @@ from .dataset import Dataset
 from .errors import DatasetError
 from .features import decision_in_original_units, theta_length
 from .metrics import Curves, Report, curves, report
+from .multiclass import blocks, multiclass_report
 from .problem import split_data
 
 
 @dataclass(frozen=True)
 class Part:
     """One set of rows: its name ("train" or "test"), size, report and curves (None with only
-    one class present)."""
+    one class present); with more than two classes ``classes`` holds the multiclass report and
+    ``report`` and ``curves`` are None."""
 
     name: str
     n: int
-    report: Report
+    report: Report | None
     curves: Curves | None
+    classes: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -36,9 +41,16 @@ class Scores:
     threshold: float
     train: Part
     test: Part | None
+    names: tuple[str, ...] = ("0", "1")         # the classes' label texts
 
 
-def _part(name: str, rows: Dataset, theta_original: np.ndarray, degree: int, threshold: float) -> Part:
+def _part(name: str, rows: Dataset, theta_original: np.ndarray, config: RunConfig, threshold: float) -> Part:
+    degree = config.degree
+    if rows.classes > 2:
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = np.column_stack([decision_in_original_units(block, rows.X, degree)
+                                 for block in blocks(theta_original, rows.classes)])
+        return Part(name, rows.n, None, None, multiclass_report(rows.y, z, config.multiclass, rows.classes))
     with np.errstate(over="ignore", invalid="ignore"):
         z = decision_in_original_units(theta_original, rows.X, degree)
     r = report(rows.y, z, threshold)
@@ -55,5 +67,5 @@ def score(data: Dataset, config: RunConfig, theta_original: np.ndarray, threshol
         raise DatasetError(f"θ has {len(theta)} numbers; the model of these data and settings has "
                            f"{theta_length(data.d, config.degree, data.classes)}")
     split = split_data(data, config, resample=False)
-    test = None if split.test is None else _part("test", split.test, theta, config.degree, threshold)
-    return Scores(float(threshold), _part("train", split.train, theta, config.degree, threshold), test)
+    test = None if split.test is None else _part("test", split.test, theta, config, threshold)
+    return Scores(float(threshold), _part("train", split.train, theta, config, threshold), test, data.class_names())

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from .config import RunConfig
-from .dataset import Dataset
+from .dataset import MAX_CLASSES, Dataset
 from .errors import LrguiError
 from .features import theta_length
 from .fileio import MAX_FILE_BYTES, UnreadableFile, byte_position, read_head, read_limited, write_text
@@ -194,11 +194,11 @@ def _numbers(value: Any, where: str) -> np.ndarray:
 
 
 def _label_texts(value: Any, where: str) -> list[str]:
-    """Two different label texts that a data file can hold: not empty, without spaces around them
-    or line breaks."""
+    """Two to MAX_CLASSES different label texts that a data file can hold: not empty, without
+    spaces around them or line breaks."""
     classes = list(_names(value, where))
-    if len(classes) != 2 or classes[0] == classes[1]:
-        raise SessionFileError(f"{where} must name two different classes")
+    if not 2 <= len(classes) <= MAX_CLASSES or len(set(classes)) != len(classes):
+        raise SessionFileError(f"{where} must name two to {MAX_CLASSES} different classes")
     for c in classes:
         if c == "" or c != c.strip(" \t"):
             raise SessionFileError(f"{where}: a class name is text without spaces around it, not {shown(c)}")
@@ -243,7 +243,7 @@ def _data_from_dict(d: dict, base: Path | None, where: str) -> tuple[Dataset, Da
         classes = _label_texts(d.get("classes", ["0", "1"]), f"{where}: classes")
         if X.size == 0:                             # no points: as many columns as names (two without)
             X = X.reshape(0, len(names) or 2)
-        data = Dataset(X, y, names, {classes[0]: 0, classes[1]: 1})
+        data = Dataset(X, y, names, {name: c for c, name in enumerate(classes)})
         if "generator" in d:
             params = _params(d.get("params", {}), f"{where}: params")
             origin = DataOrigin("generator", _text(d["generator"], f"{where}: generator"),
@@ -262,7 +262,7 @@ def _data_from_dict(d: dict, base: Path | None, where: str) -> tuple[Dataset, Da
         path = Path(name)
         if not path.is_absolute() and base is not None:
             path = base / path
-        return read_table(path, d.get("label-column")), DataOrigin.file(str(path))
+        return read_table(path, d.get("label-column"), max_classes=MAX_CLASSES), DataOrigin.file(str(path))
     raise SessionFileError(f"{where} needs values (X and y), a generator or a file")
 
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from ..core.features import model_blocks
 from .controls import ElidedLabel
 from .theme import DEFAULT, Theme
 
@@ -73,26 +74,34 @@ class CoefficientsView(QWidget):
             self.note.setText("No θ yet: train the selected run" if run is not None else "No run is selected")
             self.table.setRowCount(0)
             return
-        names = ("bias b",) + run.state.theta_names[1:]
-        if self._spread[0] is not snap.data:         # once per data set, not per frame
-            self._spread = (snap.data, snap.data.X.std(axis=0) if snap.data.n else np.zeros(snap.data.d))
-        spread = self._spread[1] if len(theta) == snap.data.d + 1 else None     # features, not terms
-        zeros = np.flatnonzero(theta[1:] == 0.0)
+        data = snap.data
+        names = run.state.theta_names
+        if data.classes <= 2:
+            names = ("bias b",) + names[1:]
+        width = len(theta) // model_blocks(data.classes)              # (b, w…) of one class
+        weight = np.arange(len(theta)) % width != 0                   # a bias starts every block
+        if self._spread[0] is not data:              # once per data set, not per frame
+            self._spread = (data, data.X.std(axis=0) if data.n else np.zeros(data.d))
+        # each weight's feature's spread (features, not polynomial terms)
+        spread = np.r_[np.nan, self._spread[1]][np.arange(len(theta)) % width] if width == data.d + 1 else None
+        zeros = np.count_nonzero(weight & (theta == 0.0))
         config = run.spec.config
         penalty = f" ({config.penalty.upper()} λ = {config.lam:g})" if config.penalty != "none" else ""
-        self.note.setText(f"{run.spec.label} · epoch {run.epoch} · {len(zeros)} of {len(theta) - 1} weights "
+        self.note.setText(f"{run.spec.label} · epoch {run.epoch} · {zeros} of {np.count_nonzero(weight)} weights "
                           f"exactly 0{penalty}")
         self.note.setToolTip(self.note.text())
-        self._fill(names, theta, spread)
+        self._fill(names, theta, weight, spread)
 
-    def _fill(self, names: tuple[str, ...], theta: np.ndarray, spread: np.ndarray | None) -> None:
+    def _fill(self, names: tuple[str, ...], theta: np.ndarray, weight: np.ndarray, spread: np.ndarray | None) -> None:
+        """One row per number of θ; ``weight`` (k,) marks the weights (not biases), ``spread``
+        (k,) each weight's feature's standard deviation, or None."""
         table = self.table
         table.setSortingEnabled(False)              # rows are written in place, then sorted once
         table.setRowCount(len(theta))
         faint = self.palette().color(self.palette().ColorRole.PlaceholderText)
         for row, (name, value) in enumerate(zip(names, theta)):
-            zero = row > 0 and value == 0.0
-            effect = abs(float(value)) * float(spread[row - 1]) if spread is not None and row > 0 else None
+            zero = weight[row] and value == 0.0
+            effect = abs(float(value)) * float(spread[row]) if spread is not None and weight[row] else None
             cells = (QTableWidgetItem(name),
                      NumberItem(float(value), ZERO_MARK if zero else f"{value:.6g}"),
                      NumberItem(abs(float(value)), "0" if zero else f"{abs(value):.3g}"),

@@ -6,8 +6,14 @@ The plane shows two features (the view's ``plane_axes``); the others are held at
 points show the selected run's use of them: its test points hollow, the points its undersampling
 left out faded, the points its oversampling repeated ringed (a wider ring for more repeats).
 
+With more than two classes every run draws where its predicted class changes (the borders of the
+regions each class wins, argmax of the K scores) in its colour; the selected run shades the
+region each class wins (paler where no class's probability reaches ½), and a one-vs-rest run
+adds each model's own line θₖᵀx = 0 in its class's colour.
+
 Gestures (forwarded as signals, the view never edits data itself):
-left click adds a point of the current class; right click or Shift+click one of the other class;
+left click adds a point of the current class; right click or Shift+click one of the other class
+(with more than two classes, the next one);
 dragging a point moves it; Ctrl+click or Delete (over a point) removes it. Dragging elsewhere pans,
 the wheel zooms.
 """
@@ -20,8 +26,10 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from ..core.dataset import Dataset
+from ..core.dataset import MAX_CLASSES
 from ..core.features import decision_in_original_units, theta_length
-from ..core.geometry import grid, line_in_rect
+from ..core.geometry import argmax_borders, grid, line_in_rect
+from ..core.multiclass import blocks, class_probabilities
 from ..core.metrics import predict
 from ..core.numerics import column_means, sigmoid
 from .plot_helpers import (
@@ -31,6 +39,7 @@ from .plot_helpers import (
     Dots,
     Grid,
     Raster,
+    contour_lines_many,
     keep_pixels,
     lut_pixels,
     pen,
@@ -154,9 +163,12 @@ class DataPlaneView(pg.PlotWidget):
         self.boundaries: dict[str, pg.PlotCurveItem] = {}
         self.ghosts: dict[str, pg.PlotCurveItem] = {}
         self._pens: dict = {}
-        self.scatters = [PassiveScatter(name=f"class {c}") for c in (0, 1)]
-        self.test_scatters = [PassiveScatter(name=f"class {c}, test") for c in (0, 1)]
-        self.dropped_scatters = [PassiveScatter(name=f"class {c}, left out") for c in (0, 1)]
+        self.scatters = [PassiveScatter(name=f"class {c}") for c in range(MAX_CLASSES)]
+        self.test_scatters = [PassiveScatter(name=f"class {c}, test") for c in range(MAX_CLASSES)]
+        self.dropped_scatters = [PassiveScatter(name=f"class {c}, left out") for c in range(MAX_CLASSES)]
+        # each one-vs-rest model's own line θₖᵀx = 0 (the selected run, more than two classes)
+        self.class_lines = [Curve() for _ in range(MAX_CLASSES)]
+        self._class_lines_drawn = False
         self.repeat_rings = PassiveScatter(name="repeated", symbol="o")
         self._rows = None                 # the RowUse the points are drawn for
         self._rows_note: list[str] = []
@@ -167,7 +179,8 @@ class DataPlaneView(pg.PlotWidget):
         self._focus = None
         self.note = pg.TextItem(anchor=(0, 0))
         self.hint = pg.TextItem(anchor=(0.5, 0.5))
-        for item in [self.shading, *self.contours, self.threshold_line, self.wrong, *self.dropped_scatters,
+        for item in [self.shading, *self.contours, self.threshold_line, *self.class_lines, self.wrong,
+                     *self.dropped_scatters,
                      self.repeat_rings, *self.scatters, *self.test_scatters, self.focus_ring]:
             plot.addItem(item)
         for item in self.point_items():
@@ -188,7 +201,8 @@ class DataPlaneView(pg.PlotWidget):
         self._vb.sigRangeChanged.connect(lambda *_: self._draw_model())
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setToolTip("Click: add a point of the current class · right/Shift+click: the other class\n"
+        self.setToolTip("Click: add a point of the current class (keys 0–9) · right/Shift+click: the other "
+                        "class (the next one with more classes)\n"
                         "With the equations shown, click a point to take it apart (again: let go)\n"
                         "Drag a point: move it · "
                         "Ctrl+click or Delete: remove it · wheel: zoom")
@@ -220,7 +234,8 @@ class DataPlaneView(pg.PlotWidget):
         if index >= 0:
             self.focusRequested.emit(index)
             return
-        label = 1 - self.click_class if other else self.click_class
+        classes = self.data.classes if self.data is not None else 2
+        label = (self.click_class + 1) % max(classes, self.click_class + 1) if other else self.click_class
         self.addRequested.emit(x, y, label)
 
     def _on_drag_start(self, x, y):
@@ -293,7 +308,7 @@ class DataPlaneView(pg.PlotWidget):
         n = len(self._shown)
         test = rows.test[self._shown] if rows is not None else np.zeros(n, dtype=bool)
         dropped = rows.dropped[self._shown] if rows is not None else np.zeros(n, dtype=bool)
-        for c in (0, 1):
+        for c in range(MAX_CLASSES):
             mine = y == c
             for item, sel in ((self.scatters[c], mine & ~test & ~dropped), (self.test_scatters[c], mine & test),
                               (self.dropped_scatters[c], mine & dropped)):
@@ -371,11 +386,15 @@ class DataPlaneView(pg.PlotWidget):
         their pens at the next snapshot (the window asks for one)."""
         self.theme = theme
         style_plot(self, theme, self.grid)
-        self._shade_colors = lut_pixels(two_colour_lut(*theme.class_colors, theme.background))
+        self._shade_colors = lut_pixels(two_colour_lut(*theme.class_colors[:2], theme.background))
+        self._region_colors = _region_colors(theme)
         for item in self.contours:
             item.use_pen(pen(theme.contour_color, theme.line_width * 0.6, Qt.PenStyle.DashLine))
         outline = max(0.8, theme.line_width * 0.4)
-        for c in (0, 1):
+        for c, line in enumerate(self.class_lines):
+            line.use_pen(pen(theme.class_colors[c], theme.line_width * 0.9, Qt.PenStyle.DotLine))
+            line.setZValue(4)
+        for c in range(MAX_CLASSES):
             for item, brush, edge, width in (
                     (self.scatters[c], theme.class_colors[c], theme.point_outline, outline),
                     (self.test_scatters[c], theme.background, theme.class_colors[c], max(1.6, theme.line_width)),
@@ -416,8 +435,9 @@ class DataPlaneView(pg.PlotWidget):
         return item
 
     def _boundary(self, item, theta: np.ndarray, degree: int, rect, level: float = 0.0) -> None:
-        """The set z(x) = level of a model, as a line (exactly) or a contour over a grid."""
-        if not self._fits(theta, degree):
+        """The set z(x) = level of a model (one block of θ), as a line (exactly) or a contour over
+        a grid."""
+        if theta is None or len(theta) != theta_length(self.data.d, degree) or not np.all(np.isfinite(theta)):
             self._set_segment(item, None)
         elif degree == 1:
             c, a, b = self._line(theta)
@@ -436,7 +456,8 @@ class DataPlaneView(pg.PlotWidget):
                 and bool(np.all(np.isfinite(theta))))
 
     def _clear_model(self) -> None:
-        for item in (*self.contours, self.threshold_line, *self.boundaries.values(), *self.ghosts.values()):
+        for item in (*self.contours, self.threshold_line, *self.class_lines, *self.boundaries.values(),
+                     *self.ghosts.values()):
             self._set_segment(item, None)
         self.wrong.setData(EMPTY, EMPTY)
         self._wrong_mask = None
@@ -452,13 +473,17 @@ class DataPlaneView(pg.PlotWidget):
         for store in (self.boundaries, self.ghosts):
             for run_id in [i for i in store if i not in shown]:
                 self.getPlotItem().removeItem(store.pop(run_id))
+        many = self.data.classes > 2
         for r in shown.values():
             item = self._item(self.boundaries, r.id)
             item.use_pen(self._pen(r, "selected" if r.selected else "other"))
             if item.zValue() != (6 if r.selected else 5):
                 item.setZValue(6 if r.selected else 5)
-            self._boundary(item, r.theta, r.state.degree, rect)
-            if r.ghost is not None and len(r.ghost):
+            if many:
+                self._borders(item, r.theta, r.state.degree, rect)
+            else:
+                self._boundary(item, r.theta, r.state.degree, rect)
+            if r.ghost is not None and len(r.ghost) and not many:
                 ghost = self._item(self.ghosts, r.id)
                 ghost.use_pen(self._pen(r, "ghost"))
                 e = min(snap.position, len(r.ghost) - 1)
@@ -469,8 +494,76 @@ class DataPlaneView(pg.PlotWidget):
         self._draw_selected(selected, snap.view, rect)
         self._draw_note(snap)
 
+    def _scores(self, theta: np.ndarray, degree: int, X: np.ndarray) -> np.ndarray:
+        """z (m, K): every class's score at the raw inputs X (m, d), θ of K blocks."""
+        return np.column_stack([self._z(block, degree, X) for block in blocks(theta, self.data.classes)])
+
+    def _borders(self, item, theta: np.ndarray, degree: int, rect) -> None:
+        """Where the class of the highest score changes: exact segments for degree 1, else the
+        zero contour of each class's lead over the best other class, over a grid."""
+        if not self._fits(theta, degree):
+            self._set_segment(item, None)
+        elif degree == 1:
+            segments = argmax_borders(np.array([self._line(block) for block in blocks(theta, self.data.classes)]),
+                                      rect)
+            if len(segments):
+                pts = segments.reshape(-1, 2)
+                item.setData(pts[:, 0], pts[:, 1], connect="pairs")
+            else:
+                self._set_segment(item, None)
+        else:
+            xs, ys, pts = grid(rect, CONTOUR_GRID)
+            z = self._scores(theta, degree, self._plane_inputs(pts))
+            if np.isfinite(z).all():
+                top = np.sort(z, axis=1)
+                lead = [np.where(z[:, c] == top[:, -1], z[:, c] - top[:, -2], z[:, c] - top[:, -1])
+                        for c in range(z.shape[1])]
+                x, y, connect = contour_lines_many(xs, ys, [v.reshape(CONTOUR_GRID, CONTOUR_GRID) for v in lead])
+                item.setData(x, y, connect=connect if len(x) else "all")
+            else:
+                self._set_segment(item, None)
+
+    def _draw_classes(self, run, view, rect) -> None:
+        """The selected run on data of K > 2 classes: the region each class wins (paler where no
+        class's probability reaches ½), each one-vs-rest model's line θₖᵀx = 0, and rings
+        around the points whose predicted class is not theirs."""
+        for item in (*self.contours, self.threshold_line):
+            self._set_segment(item, None)
+        K = self.data.classes
+        fits = run is not None and self._fits(run.theta, run.state.degree)
+        degree = run.state.degree if fits else 1
+        method = run.spec.config.multiclass if fits else "ovr"
+        if fits and view.shading:
+            xs, ys, pts = grid(rect, SHADE_GRID)
+            z = self._scores(run.theta, degree, self._plane_inputs(pts))
+            ok = bool(np.isfinite(z).all())
+            if ok:
+                p = class_probabilities(z, method) if method == "multinomial" else sigmoid(z)
+                winner = np.argmax(z, axis=1)
+                sure = np.max(p, axis=1) >= 0.5
+                colour = self._region_colors[winner * 2 + sure].reshape(SHADE_GRID, SHADE_GRID)
+                self.shading.set_pixels(colour, QRectF(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1]))
+            self.shading.setVisible(ok)
+        else:
+            self.shading.setVisible(False)
+        own = blocks(run.theta, K) if fits and method == "ovr" else ()
+        self._class_lines_drawn = True
+        for c, line in enumerate(self.class_lines):
+            if c < len(own):
+                self._boundary(line, own[c], degree, rect)
+            else:
+                self._set_segment(line, None)
+        self._draw_wrong(run if fits else None, view)
+
     def _draw_selected(self, run, view, rect) -> None:
         """Shading, p-contours, the p = t line and misclassified rings of the selected run."""
+        if self.data.classes > 2:
+            self._draw_classes(run, view, rect)
+            return
+        if self._class_lines_drawn:
+            for line in self.class_lines:
+                self._set_segment(line, None)
+            self._class_lines_drawn = False
         if run is None or not self._fits(run.theta, run.state.degree):
             for item in (*self.contours, self.threshold_line):
                 self._set_segment(item, None)
@@ -528,6 +621,8 @@ class DataPlaneView(pg.PlotWidget):
         (θ₀ is only where training starts). The rings are redrawn only when they change."""
         if run is None or not view.misclassified or self.data.n == 0 or run.epoch == 0:
             mask = None
+        elif self.data.classes > 2:
+            mask = np.argmax(self._scores(run.theta, run.state.degree, self._shown_X), axis=1) != self._shown_y
         else:
             X, y = self._shown_X, self._shown_y
             p = sigmoid(self._z(run.theta, run.state.degree, X))
@@ -593,3 +688,18 @@ class DataPlaneView(pg.PlotWidget):
         """Widget (viewport) coordinates of the data point (x, y)."""
         scene = self._vb.mapViewToScene(QPointF(x, y))
         return self.mapFromScene(scene)
+
+
+def _region_colors(theme: Theme) -> np.ndarray:
+    """(2·MAX_CLASSES,) opaque pixels: class c's colour mixed into the background, faint at 2c
+    (no class's probability reaches ½ there) and stronger at 2c + 1."""
+    from PySide6.QtGui import QColor
+
+    bg = QColor(theme.background)
+    back = np.array([bg.red(), bg.green(), bg.blue()], float)
+    rows = []
+    for name in theme.class_colors[:MAX_CLASSES]:
+        c = QColor(name)
+        rgb = np.array([c.red(), c.green(), c.blue()], float)
+        rows += [back + strength * (rgb - back) for strength in (0.12, 0.30)]
+    return lut_pixels(np.round(rows).astype(np.ubyte))

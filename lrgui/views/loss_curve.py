@@ -1,6 +1,8 @@
 """The loss curves: every shown run's training loss against epoch in its colour, the selected run's
 test loss, accuracy (on a second axis) and learning rate η_t (on a third, when shown), a faint
-ghost of a run's curve before its settings last changed, and the timeline's epoch marked.
+ghost of a run's curve before its settings last changed, and the timeline's epoch marked. A
+selected run of one model per class (one-vs-rest) adds each model's loss in its class's colour
+(its loss is their sum); its accuracy is that of the class of the highest score.
 
 Each curve is a min–max envelope fed only with the rows added since the last frame (see
 ``series.Envelope``), so a frame costs the same at any epoch count.
@@ -17,6 +19,8 @@ from .plot_helpers import (
     EMPTY, Curve, Grid, keep_pixels, nice_ceiling, overlay_view, pen, run_pen, set_text, style_axes, style_plot,
     style_text, tint_axis,
 )
+from ..core.dataset import MAX_CLASSES
+from ..core.history import part_columns
 from .series import ColumnFeed, Envelope
 from .theme import DEFAULT, Theme
 
@@ -54,6 +58,9 @@ class LossCurveView(pg.PlotWidget):
         self.ghosts: dict[str, Series] = {}
         self.test = Series(Curve(), "test_loss")
         plot.addItem(self.test.item)
+        self.parts = [Series(Curve(), name) for name in part_columns(MAX_CLASSES)]    # one-vs-rest models
+        for s in self.parts:
+            plot.addItem(s.item)
         self._legend_names: dict = {}
         self.log = False
         self._range = None
@@ -98,6 +105,8 @@ class LossCurveView(pg.PlotWidget):
         tint_axis(plot.getAxis("right"), theme.accuracy_color)
         tint_axis(self.lr_axis, theme.lr_color)
         self.test.item.use_pen(pen(theme.test_color, theme.line_width, Qt.PenStyle.DashLine))
+        for c, s in enumerate(self.parts):
+            s.item.use_pen(pen(theme.class_colors[c], theme.line_width * 0.8, Qt.PenStyle.DotLine))
         self.accuracy.item.use_pen(pen(theme.accuracy_color, theme.line_width * 0.7))
         self.lr.item.use_pen(pen(theme.lr_color, theme.line_width * 0.7, Qt.PenStyle.DashDotLine))
         self.marker.setPen(pen(theme.foreground, max(1.0, theme.line_width / 2), Qt.PenStyle.DotLine))
@@ -135,7 +144,7 @@ class LossCurveView(pg.PlotWidget):
         self.getPlotItem().getAxis("right").setLogMode(False, False)    # accuracy stays linear
         set_label(self.getPlotItem(), "left", "loss J(θ) (log scale)" if on else "loss J(θ)")
         self._range = None
-        for s in (*self.curves.values(), *self.ghosts.values(), self.test):
+        for s in (*self.curves.values(), *self.ghosts.values(), self.test, *self.parts):
             s._version = None
 
     # -- drawing -----------------------------------------------------------------------------------------
@@ -187,6 +196,12 @@ class LossCurveView(pg.PlotWidget):
         else:
             self.accuracy.clear()
             self.test.clear()
+        models = sel.history.parts if sel is not None and sel.history is not None else 0
+        for c, s in enumerate(self.parts):
+            if c < models:
+                self._draw_series(s, sel.history, sel.rows, (sel.id, sel.rows_version))
+            elif s._version is not None:
+                s.clear()
         self._draw_lr(sel)
         if shown:
             self.marker.setVisible(True)
@@ -199,13 +214,19 @@ class LossCurveView(pg.PlotWidget):
 
     def _legend(self, shown: dict) -> None:
         wanted = {i: r.spec.label for i, r in shown.items()}
-        if self.snap.selected is not None and self.snap.selected.id in shown and self.snap.selected.state.has_test:
+        sel = self.snap.selected
+        if sel is not None and sel.id in shown and sel.state.has_test:
             wanted["__test"] = "test loss (selected)"
+        if sel is not None and sel.id in shown and sel.history is not None and sel.history.parts:
+            names = self.snap.data.class_names()
+            for c in range(min(sel.history.parts, len(names))):
+                wanted[f"__part{c}"] = f"model {c}: {names[c]}"
         if wanted == self._legend_names:
             return
         self.legend.clear()
         for i, name in wanted.items():
-            item = self.test.item if i == "__test" else self.curves[i].item
+            item = (self.test.item if i == "__test" else self.parts[int(i[6:])].item if i.startswith("__part")
+                    else self.curves[i].item)
             self.legend.addItem(item, name)
         for sample, label in self.legend.items:
             keep_pixels(sample, label)

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import json
 import re
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +33,9 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..app.autosave import orphans
 from ..app.controller import Controller
+from ..core.dataset import MAX_CLASSES
 from ..core.diagnose import SEPARABLE_REASON
-from ..core.examples import EXAMPLES
+from ..core.examples import EXAMPLES, MORE_CLASS_SETS
 from ..core.generators import GENERATORS
 from ..core.errors import LrguiError
 from ..core.numerics import norm
@@ -228,8 +230,10 @@ class MainWindow(QMainWindow):
             "redo": redo,
             "clear": a("&Clear all points", "Ctrl+Shift+Delete", "Remove every point (undoable)", c.clear),
             "delete": a("&Delete point", "Delete", "Remove the point under the mouse pointer", self._delete_point),
-            "class0": a("Click adds class &0", "0", "Left clicks add class-0 points", lambda: c.set_click_class(0)),
-            "class1": a("Click adds class &1", "1", "Left clicks add class-1 points", lambda: c.set_click_class(1)),
+            **{f"class{k}": a(f"Click adds class &{k}", str(k),
+                              f"Left clicks add class-{k} points" + (" (a class past the last one is added to numbered "
+                                                                     "data)" if k > 1 else ""),
+                              partial(c.set_click_class, k)) for k in range(MAX_CLASSES)},
             "play": a("&Play", "Space", "Play or pause training of every run", c.toggle_play),
             "step": a("&Step", "Right", "Train every run one epoch", c.step),
             "step_back": a("Step &back", "Left", "Show the epoch before", c.step_back),
@@ -261,6 +265,10 @@ class MainWindow(QMainWindow):
                                   "Race the selected run's model with no remedy, balanced class weights, "
                                   "undersampling and oversampling; the metrics dock shows each one's recall",
                                   self.compare_remedies),
+            "compare_multiclass": a("Compare one-vs-rest and m&ultinomial", "Ctrl+Shift+K",
+                                    "Race the selected run's model as one two-class model per class against the "
+                                    "rest beside one softmax model (data of three or more classes)",
+                                    c.compare_multiclass),
             "compare_rates": a("Compare learning &rates", "Ctrl+Shift+L",
                                "Race the selected run's optimizer at η/10, η and 10η", c.compare_learning_rates),
             "lr_up": a("Double the learning rate", "]", "η × 2 for the selected run", lambda: c.scale_learning_rate(2.0)),
@@ -335,14 +343,20 @@ class MainWindow(QMainWindow):
         for key in ("save", "save_as", None, "export", "export_history", "export_theta", "export_picture", "export_animation", None,
                     "histories", None, "quit"):
             file_menu.addSeparator() if key is None else file_menu.addAction(a[key])
-        for title, keys in (("&Edit", ("undo", "redo", None, "delete", "clear", "new_data", None, "class0", "class1")),
+        for title, keys in (("&Edit", ("undo", "redo", None, "delete", "clear", "new_data", None, "click_class")),
                             ("&Run", ("play", "step", "step_back", "reset", None, "first", "page_back",
                                       "page_forward", "last", None, "add_run", "remove_run", "mute_run",
-                                      "next_run", "previous_run", "compare_optimizers", "compare_rates", "compare_remedies", "sweep", "squared_demo", None,
+                                      "next_run", "previous_run", "compare_optimizers", "compare_rates", "compare_remedies", "compare_multiclass", "sweep", "squared_demo", None,
                                       "lr_up", "lr_down", "next_optimizer", "previous_optimizer"))):
             menu = bar.addMenu(title)
             menu.setToolTipsVisible(True)
             for key in keys:
+                if key == "click_class":
+                    classes = menu.addMenu("Click adds &class")
+                    classes.setToolTipsVisible(True)
+                    for k in range(MAX_CLASSES):
+                        classes.addAction(a[f"class{k}"])
+                    continue
                 menu.addSeparator() if key is None else menu.addAction(a[key])
         self._make_data_sets_menu(bar)
         view = bar.addMenu("&View")
@@ -374,13 +388,20 @@ class MainWindow(QMainWindow):
         draws its data at their default settings (one undoable step)."""
         menu = bar.addMenu("&Data sets")
         menu.setToolTipsVisible(True)
-        window_sets = [(name, g) for name, g in GENERATORS.items() if g.two_class]
-        for number, (name, generator) in enumerate(window_sets, start=1):
+        for number, (name, generator) in enumerate(GENERATORS.items(), start=1):
             action = self._action(f"{generator.label} — {generator.lesson}", f"Alt+{number}" if number < 10 else None,
                                   f"Draw these data at their default settings (lrgui train {name})",
                                   lambda _checked=False, name=name: self.controller.generate(name, {}))
             action.setObjectName(f"data-set-{name}")
             action.setStatusTip(generator.lesson)
+            menu.addAction(action)
+        menu.addSeparator()
+        for name, params, label, lesson in MORE_CLASS_SETS:
+            action = self._action(f"{label} — {lesson}", None, f"Draw these data (lrgui train {name} "
+                                  + " ".join(f"--gen '{k}={v}'" for k, v in params.items()) + ")",
+                                  lambda _checked=False, name=name, params=params: self.controller.generate(name, params))
+            action.setObjectName(f"data-set-{name}-" + "-".join(str(v).replace(" ", "-") for v in params.values()))
+            action.setStatusTip(lesson)
             menu.addAction(action)
 
     def compare_remedies(self) -> None:
@@ -510,6 +531,9 @@ class MainWindow(QMainWindow):
         self.class_label.setText(f"<b style='color:{color}'>click adds class {label} "
                                  f"({self.theme.class_names[label]})</b>")
         self.plane.click_class = label
+        self.sigmoid_view.shown_class = label        # with more than two classes: that class's model
+        if self.plane.snap is not None:                 # the newest snapshot, drawn again
+            self.sigmoid_view.show_snapshot(self.plane.snap)
 
     def _update_title(self, *_) -> None:
         dirty = " *" if self.controller.dirty else ""

@@ -2,7 +2,11 @@
 threshold slider (the same threshold as the sigmoid view's line and the plane's p = t line);
 every figure on the training and test rows; the confusion matrices with their counts; the ROC and
 precision-recall curves with the threshold's point on each. The numbers come whole from the
-snapshot's scores (app.scorer); nothing is computed here but the text and the pictures."""
+snapshot's scores (app.scorer); nothing is computed here but the text and the pictures.
+
+With more than two classes there is no threshold (a point goes to the class of the highest
+score): the dock shows accuracy, balanced accuracy, log-loss and each class's recall and
+precision, and the K × K confusion matrices; the slider and the two curves step aside."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QGridLayout,
+    QHeaderView,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -34,6 +39,25 @@ FIGURES = (("accuracy", "accuracy"), ("balanced accuracy", "balanced_accuracy"),
            ("precision (of class 1)", "precision"), ("recall of class 1", "recall"),
            ("recall of class 0", "specificity"), ("F1", "f1"), ("log-loss", "log_loss"),
            ("ROC AUC", "auc"), ("average precision", "average_precision"))
+
+
+def figure_rows(s) -> list[tuple[str, str, str]]:
+    """(label, training figure, test figure) of every row of the table for the scores ``s``."""
+    parts = (s.train, s.test)
+    if s.train.classes is None:
+        return [(label, *(figure(p.report, key) if p is not None else "" for p in parts)) for label, key in FIGURES]
+
+    def text(p, key, c=None):
+        if p is None or not p.classes:
+            return ""
+        value = p.classes[key] if c is None else p.classes[key][c]
+        return "—" if not math.isfinite(value) else f"{value:.4f}" if key == "log_loss" else f"{value:.3f}"
+
+    rows = [(label, *(text(p, key) for p in parts)) for label, key in
+            (("accuracy", "accuracy"), ("balanced accuracy", "balanced_accuracy"), ("log-loss", "log_loss"))]
+    for key in ("recall", "precision"):
+        rows += [(f"{key} of {c}: {name}", *(text(p, key, c) for p in parts)) for c, name in enumerate(s.names)]
+    return rows
 
 
 def specificity(confusion) -> float:
@@ -137,7 +161,8 @@ class MetricsView(QWidget):
             grid.setHorizontalHeaderLabels(["predicted 0", "predicted 1"])
             grid.setVerticalHeaderLabels(["true 0", "true 1"])
             grid.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-            grid.setToolTip("How many points of each true class were predicted as each class at the threshold")
+            grid.setToolTip("How many points of each true class (rows) were predicted as each class (columns)")
+            grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             fit_to_contents(grid)
             matrices.addWidget(title, 0, column)
             matrices.addWidget(grid, 1, column)
@@ -195,25 +220,36 @@ class MetricsView(QWidget):
             self._clear()
             return
         s = scored.scores
+        many = s.train.classes is not None
+        self._show_threshold(not many)
         tested = "" if s.test is not None else " · no test rows (hold some out on the Model tab)"
-        self.note.setText(f"epoch {scored.epoch} · t = {s.threshold:.3f} · {s.train.n} training points{tested}")
-        for column, part in enumerate((s.train, s.test)):
-            for row, (_label, key_) in enumerate(FIGURES):
-                text = figure(part.report, key_) if part is not None else ""
+        rule = f"{len(s.names)} classes: each point goes to the class of the highest score" if many \
+            else f"t = {s.threshold:.3f}"
+        self.note.setText(f"epoch {scored.epoch} · {rule} · {s.train.n} training points{tested}")
+        rows = figure_rows(s)
+        if [self.table.verticalHeaderItem(r).text() if self.table.verticalHeaderItem(r) else None
+                for r in range(self.table.rowCount())] != [label for label, *_ in rows]:
+            self.table.setRowCount(len(rows))
+            self.table.setVerticalHeaderLabels([label for label, *_ in rows])
+        for row, (_label, *texts) in enumerate(rows):
+            for column, text in enumerate(texts):
                 item = self.table.item(row, column)
                 if item is None:
                     item = QTableWidgetItem()
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                     self.table.setItem(row, column, item)
                 item.setText(text)
+        for column, part in enumerate((s.train, s.test)):
             name = ("train", "test")[column]
-            self._show_matrix(name, part)
+            self._show_matrix(name, part, s.names if many else ("0", "1"))
             for plot, xy in ((self.roc, ("fpr", "tpr", "roc_point")), (self.pr, ("recall", "precision", "pr_point"))):
                 if part is None or part.curves is None:
                     plot.clear_part(name)
                 else:
                     c = part.curves
                     plot.show_part(name, getattr(c, xy[0]), getattr(c, xy[1]), getattr(c, xy[2]))
+        if many:
+            return
         title = {"color": self.theme.foreground, "size": f"{self.theme.px()}px"}
         self.roc.setTitle(self._title("ROC · AUC", "auc", s), **title)
         self.pr.setTitle(self._title("AP", "average_precision", s), **title)
@@ -224,16 +260,31 @@ class MetricsView(QWidget):
         test = f" · test {getattr(s.test.report, key):.3f}" if s.test is not None else ""
         return f"{name} {getattr(s.train.report, key):.3f}{test}"
 
-    def _show_matrix(self, name: str, part) -> None:
+    def _show_threshold(self, on: bool) -> None:
+        """The slider and the two curves, which only a threshold gives meaning to."""
+        for widget in (self.threshold_label, self.slider, self.roc, self.pr):
+            if widget.isVisibleTo(self) != on:
+                widget.setVisible(on)
+
+    def _show_matrix(self, name: str, part, names=("0", "1")) -> None:
         title, grid = self.matrices[name]
         title.setVisible(part is not None)
         grid.setVisible(part is not None)
         if part is None:
             return
-        counts = np.asarray(part.report.confusion, dtype=float)
+        counts = np.asarray(part.report.confusion if part.classes is None else part.classes["confusion"], dtype=float)
+        K = len(counts)
+        short = [n if len(n) <= 10 else n[:9] + "…" for n in names]
+        rows = [f"true {n}" for n in short] if K == 2 else short
+        if grid.rowCount() != K or [grid.verticalHeaderItem(i).text() for i in range(K)] != rows:
+            grid.setRowCount(K)
+            grid.setColumnCount(K)
+            grid.setHorizontalHeaderLabels([f"predicted {n}" for n in short] if K == 2 else short)
+            grid.setVerticalHeaderLabels(rows)
+        title.setText(f"confusion ({name})" + ("" if K == 2 else ": rows true, columns predicted"))
         top = max(counts.max(), 1.0)
-        for i in range(2):
-            for j in range(2):
+        for i in range(K):
+            for j in range(K):
                 item = grid.item(i, j)
                 if item is None:
                     item = QTableWidgetItem()

@@ -44,6 +44,16 @@ def contour_lines(xs: np.ndarray, ys: np.ndarray, values: np.ndarray, levels):
     return pts[:, 0], pts[:, 1], connect
 
 
+def contour_lines_many(xs: np.ndarray, ys: np.ndarray, grids: list[np.ndarray], level: float = 0.0):
+    """The level set ``level`` of each of ``grids`` (as ``contour_lines``), all in one set of
+    (x, y, connect) arrays."""
+    parts = [contour_lines(xs, ys, values, level) for values in grids]
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
+        return EMPTY, EMPTY, np.empty(0, dtype=bool)
+    return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
+
+
 def set_contours(item: pg.PlotCurveItem, xs, ys, values, levels) -> None:
     x, y, connect = contour_lines(xs, ys, values, levels)
     item.setData(x, y, connect=connect if len(x) else "all")

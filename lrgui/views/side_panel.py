@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.dataset import MAX_CLASSES
 from ..core.generators import GENERATORS
 from ..core.objective import LOSSES, PENALTIES
 from ..core.optimizers import OPTIMIZERS
@@ -185,10 +186,11 @@ class SidePanel(QWidget):
         choices = QVBoxLayout()
         row.addLayout(choices, 1)
         self.class_group = QButtonGroup(self)
-        for c in (0, 1):
+        for c in range(MAX_CLASSES):
             button = QRadioButton(f"class {c} ({theme.class_names[c]})")
             button.setToolTip(f"Left click on the data plane adds a class-{c} point (key {c}); "
-                              "right click or Shift+click adds the other class")
+                              "right click or Shift+click adds the other class (the next one with more classes)")
+            button.setVisible(c < 2)
             self.class_group.addButton(button, c)
             choices.addWidget(button)
         self.class_group.button(0).setChecked(True)
@@ -216,7 +218,7 @@ class SidePanel(QWidget):
             buttons.addWidget(b)
         v.addLayout(buttons)
         form = QFormLayout()
-        self.generator = _combo([(name, g.label) for name, g in GENERATORS.items() if g.two_class],
+        self.generator = _combo([(name, g.label) for name, g in GENERATORS.items()],
                                 "The kind of data Generate makes")
         form.addRow("Generator", self.generator)
         v.addLayout(form)
@@ -238,17 +240,30 @@ class SidePanel(QWidget):
         self.controller.generate(self.generator.currentData(), self.generator_form.values())
 
     def _show_counts(self, data) -> None:
+        """A button per class (numbered data offer one class more, for a click to add), named by
+        the class's label text when the data have one of their own, and the count of each."""
         names = data.class_names()
-        plain = names == ("0", "1")
-        for c in (0, 1):            # the class's label text, when the data have one of their own
-            name = names[c] if len(names[c]) <= 20 else names[c][:19] + "…"
-            text = f"class {c} ({self.theme.class_names[c]})" if plain else \
-                f"class {c}: {name} ({self.theme.class_names[c]})"
-            if self.class_group.button(c).text() != text:
-                self.class_group.button(c).setText(text)
-        n0, n1 = data.class_counts()
-        self.counts.setText(f"{data.n} points: {n0} of class 0, {n1} of class 1"
-                            + (f" · {data.d} features" if data.d > 2 else ""))
+        offered = min(MAX_CLASSES, data.classes + data.numbered)
+        for c in range(MAX_CLASSES):
+            button = self.class_group.button(c)
+            if c >= data.classes:
+                text = f"class {c}, a new one ({self.theme.class_names[c]})"
+            elif data.numbered:
+                text = f"class {c} ({self.theme.class_names[c]})"
+            else:
+                name = names[c] if len(names[c]) <= 20 else names[c][:19] + "…"
+                text = f"class {c}: {name} ({self.theme.class_names[c]})"
+            if button.text() != text:
+                button.setText(text)
+            if button.isVisibleTo(self) != (c < offered or button.isChecked()):
+                button.setVisible(c < offered or button.isChecked())
+        self._model_form.setRowVisible(self.multiclass, data.classes > 2)
+        counts = data.class_counts()
+        if data.classes == 2:
+            text = f"{data.n} points: {counts[0]} of class 0, {counts[1]} of class 1"
+        else:
+            text = f"{data.n} points in {data.classes} classes: " + ", ".join(str(k) for k in counts)
+        self.counts.setText(text + (f" · {data.d} features" if data.d > 2 else ""))
 
     def _show_plane(self, data, view) -> None:
         """The plane's two features, offered when the data have more than two."""
@@ -273,7 +288,9 @@ class SidePanel(QWidget):
         self.controller.set_plane_axes(tuple(axes))
 
     def _show_click_class(self, label: int) -> None:
-        self.class_group.button(label).setChecked(True)
+        button = self.class_group.button(label)
+        button.setVisible(True)
+        button.setChecked(True)
 
     # -- model ------------------------------------------------------------------------------------
     def _model_section(self) -> QWidget:
@@ -301,12 +318,19 @@ class SidePanel(QWidget):
         self.seed.setKeyboardTracking(False)
         self.seed.setToolTip("Seed of every random choice of the run (test split, resampling, mini-batches, "
                              "random θ₀): the same seed trains the same way")
+        self.multiclass = _combo([("ovr", "one model per class (one-vs-rest)"),
+                                  ("multinomial", "one softmax model (multinomial)")],
+                                 "With more than two classes: K two-class models, each separating its class "
+                                 "from the rest, or one softmax model of K scores")
+        self._model_form = form
+        form.addRow("Classes", self.multiclass)
         for label, widget in (("Loss", self.loss), ("Penalty", self.penalty), ("λ", self.lam),
                               ("Class weights", self.class_weight), ("Resampling", self.resample),
                               ("", self.standardize), ("Polynomial degree", self.degree),
                               ("Test fraction", self.test_fraction), ("Start", self.start), ("Seed", self.seed)):
             form.addRow(label, widget)
         c = self.controller
+        self.multiclass.activated.connect(lambda _: c.set_run_config(multiclass=self.multiclass.currentData()))
         self.loss.activated.connect(lambda _: c.set_run_config(loss=self.loss.currentData()))
         self.penalty.activated.connect(lambda _: c.set_run_config(penalty=self.penalty.currentData()))
         self.lam.committed.connect(lambda v: c.set_run_config(lam=v))
@@ -463,10 +487,11 @@ class SidePanel(QWidget):
         self.threshold.set_value(o.threshold)
 
     def show_config(self, config) -> None:
-        widgets = (self.loss, self.penalty, self.class_weight, self.resample, self.optimizer,
+        widgets = (self.multiclass, self.loss, self.penalty, self.class_weight, self.resample, self.optimizer,
                    self.standardize, self.degree, self.max_epochs, self.start, self.seed)
         for wdg in widgets:
             wdg.blockSignals(True)
+        self.multiclass.setCurrentIndex(self.multiclass.findData(config.multiclass))
         self.loss.setCurrentIndex(self.loss.findData(config.loss))
         self.penalty.setCurrentIndex(self.penalty.findData(config.penalty))
         self.lam.set_value(config.lam)

@@ -1,6 +1,12 @@
 """The sigmoid view of the selected run: σ(z) over z = θᵀx, every point at its z and its label (its
 test points hollow), the threshold. The points move every frame, so they are drawn as batches of
-dots (``Dots``)."""
+dots (``Dots``).
+
+With more than two classes it shows the model of one class (``shown_class``, the class a click
+adds): every point at that model's z, at 1 for the class and 0 for the rest, in its own class's
+colour. For one-vs-rest z is the class's own score θ_cᵀx; for softmax it is z_c − log Σ_{j≠c} e^(z_j),
+whose σ is the softmax probability of the class exactly. No threshold applies (a point goes to
+the class of the highest score)."""
 
 from __future__ import annotations
 
@@ -8,7 +14,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 
+from ..core.dataset import MAX_CLASSES
 from ..core.features import decision_in_original_units, theta_length
+from ..core.multiclass import blocks, class_margin
 from ..core.numerics import sigmoid
 from ..core.objective import LOSSES
 from .plot_helpers import (
@@ -38,8 +46,9 @@ class SigmoidView(pg.PlotWidget):
         self.curve = Curve()
         plot.addItem(self.curve)
         keep_pixels(self.curve)         # σ(z) changes only with the z range, the dots every frame
-        self.points = [Dots(theme.class_colors[c], theme.point_size) for c in (0, 1)]
-        self.test_points = [Dots(theme.class_colors[c], theme.point_size, hollow=True) for c in (0, 1)]
+        self.points = [Dots(theme.class_colors[c], theme.point_size) for c in range(MAX_CLASSES)]
+        self.test_points = [Dots(theme.class_colors[c], theme.point_size, hollow=True) for c in range(MAX_CLASSES)]
+        self.shown_class = 0             # the model shown with more than two classes
         for item in (*self.points, *self.test_points):
             plot.addItem(item)
         self.focus_ring = Dots(theme.focus_color, theme.point_size)
@@ -74,6 +83,7 @@ class SigmoidView(pg.PlotWidget):
         self._data = None
         self._jitter = EMPTY
         self._half_width = NICE[0]
+        self._axis_key = None
         self.apply_theme(theme)
         self.setToolTip("Every point at its z = θᵀx and its label (0 or 1): points on the wrong side of "
                         "the threshold are misclassified. Drag the dashed line to move the threshold.")
@@ -117,6 +127,9 @@ class SigmoidView(pg.PlotWidget):
         set_line(self.z_line, z_t)
         run = snap.selected
         X, y = snap.data.X[self._shown], snap.data.y[self._shown]
+        many = snap.data.classes > 2
+        shown_class = min(self.shown_class, snap.data.classes - 1)
+        self._label_axes(snap.data, shown_class, run.spec.config.multiclass if run is not None else "ovr")
         if (run is None or not run.trained or len(X) == 0
                 or len(run.theta) != theta_length(snap.data.d, run.state.degree, snap.data.classes)):
             for item in (*self.points, *self.test_points, *self.terms, self.focus_ring):
@@ -126,20 +139,23 @@ class SigmoidView(pg.PlotWidget):
             self.note.setPos(-self._half_width, 1.12)
             return
         with np.errstate(all="ignore"):
-            z = decision_in_original_units(run.theta, X, run.state.degree)
+            z = self._z(snap.data, run, X, shown_class)
+        colours = y
+        if many:
+            y = (y == shown_class).astype(np.float64)
         z = np.where(np.isfinite(z), z, np.sign(np.nan_to_num(z)) * 1e300)
         reach = float(np.max(np.abs(z))) if len(z) else 0.0
         half = next((v for v in NICE if v >= 1.05 * max(reach, abs(z_t))), NICE[-1])
         clipped = np.clip(z, -half, half)
         rows = snap.rows
         test = rows.test[self._shown] if rows is not None else np.zeros(len(y), dtype=bool)
-        for c in (0, 1):
-            for item, sel in ((self.points[c], (y == c) & ~test), (self.test_points[c], (y == c) & test)):
-                item.setData(clipped[sel], y[sel] + self._jitter[sel])
+        for c in range(MAX_CLASSES):
+            for item, sel in ((self.points[c], (colours == c) & ~test), (self.test_points[c], (colours == c) & test)):
+                item.setData(clipped[sel], y[sel] + self._jitter[sel]) if sel.any() else item.setData(EMPTY, EMPTY)
         self._draw_curve(half)
-        self._draw_focus(snap, run, half)
-        self._show_terms(snap.view.gradient_terms)
-        if snap.view.gradient_terms:
+        self._draw_focus(snap, run, half, shown_class)
+        self._show_terms(snap.view.gradient_terms and not many)
+        if snap.view.gradient_terms and not many:
             self._draw_terms(run.spec.config.loss, z, clipped, y, half)
         beyond = np.count_nonzero(np.abs(z) > half)
         shown = f"showing {len(X):,} of {snap.data.n:,} points" if snap.data.n > len(X) else ""
@@ -147,16 +163,45 @@ class SigmoidView(pg.PlotWidget):
         set_text(self.note, " · ".join(s for s in (f"epoch {run.epoch}", shown, edge) if s))
         self.note.setPos(-half, 1.12)
 
-    def _draw_focus(self, snap, run, half: float) -> None:
+    def _z(self, data, run, X: np.ndarray, shown_class: int) -> np.ndarray:
+        """(n,) each row's z under the model shown: θᵀx, or with more classes the shown class's."""
+        if data.classes <= 2:
+            return decision_in_original_units(run.theta, X, run.state.degree)
+        scores = np.column_stack([decision_in_original_units(block, X, run.state.degree)
+                                  for block in blocks(run.theta, data.classes)])
+        return class_margin(scores, shown_class, run.spec.config.multiclass)
+
+    def _label_axes(self, data, shown_class: int, method: str) -> None:
+        """The axis titles and the threshold's lines for the model shown (changed only when it does)."""
+        key = (data.classes > 2, shown_class, method, data.class_names()[shown_class] if data.classes > 2 else "")
+        if key == self._axis_key:
+            return
+        self._axis_key = key
+        many, c, _, name = key
+        plot = self.getPlotItem()
+        if not many:
+            set_label(plot, "bottom", "z = θᵀx")
+            set_label(plot, "left", "p = σ(z)")
+        elif method == "ovr":
+            set_label(plot, "bottom", f"z{_sub(c)} = θ{_sub(c)}ᵀx ({name} vs rest)")
+            set_label(plot, "left", f"p{_sub(c)} = σ(z)")
+        else:
+            set_label(plot, "bottom", f"z{_sub(c)} − log Σⱼ≠{_sub(c)} e^zⱼ ({name}, softmax)")
+            set_label(plot, "left", f"p{_sub(c)} = σ(z)")
+        for line in (self.threshold_line, self.z_line):
+            line.setVisible(not many)
+
+    def _draw_focus(self, snap, run, half: float, shown_class: int = 0) -> None:
         """The ring around the point taken apart, at its z and label."""
         f = snap.focus                       # an index into snap.data, or None
         if f is None:
             self.focus_ring.setData(EMPTY, EMPTY)
             return
         with np.errstate(all="ignore"):
-            z = decision_in_original_units(run.theta, snap.data.X[f:f + 1], run.state.degree)
+            z = self._z(snap.data, run, snap.data.X[f:f + 1], shown_class)
         z = float(np.clip(np.nan_to_num(z, nan=0.0, posinf=half, neginf=-half)[0], -half, half))
-        self.focus_ring.setData([z], [float(snap.data.y[f])])
+        label = float(snap.data.y[f])
+        self.focus_ring.setData([z], [label if snap.data.classes <= 2 else float(label == shown_class)])
 
     def focus_position(self) -> np.ndarray:
         """(m, 2) where the focus ring is drawn (m is 0 or 1)."""
@@ -211,3 +256,8 @@ def _positions(item) -> np.ndarray:
     """(m, 2) positions of the points ``item`` draws."""
     x, y = item.getData()
     return np.column_stack([x, y]) if x is not None and len(x) else np.empty((0, 2))
+
+
+def _sub(c: int) -> str:
+    """``c`` as subscript digits."""
+    return str(c).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
