@@ -14,8 +14,9 @@ from . import __version__
 
 PROG = "lrgui"
 KEYS_HELP = """In the window:
-  click                     add a point of the current class (keys 0 and 1 switch)
-  right click, Shift+click  add a point of the other class
+  click                     add a point of the current class (keys 0 to 9 pick it: a class past the
+                            last one is added; the sigmoid view shows that class's model)
+  right click, Shift+click  add a point of the other class (with more classes, the next one)
   drag a point              move it;  Ctrl+click or Delete removes it
   Space  play/pause   →  one epoch   ←  one epoch back   R  reset every run
   Home / End / PgUp / PgDn  move along the timeline of recorded epochs
@@ -39,6 +40,7 @@ KEYS_HELP = """In the window:
   Ctrl+9                    metrics: every figure, the confusion matrix, ROC and PR curves, one threshold
   Ctrl+Shift+F              coefficients: θ by feature name, exact zeros marked
   Ctrl+Shift+B              race the imbalance remedies (none, balanced weights, under-, oversampling)
+  Ctrl+Shift+K              race one model per class (one-vs-rest) against one softmax model
   F5                        presentation mode (Esc leaves)   T  next theme (light, dark, projector)
   Ctrl+= / Ctrl+- / Ctrl+0  zoom type, points and lines in / out / back
   F1 or ?                   every shortcut, over the window"""
@@ -238,11 +240,10 @@ def _multiclass_summary(result: dict, source: str, n: int) -> str:
 def _trained(data, config, threshold: float):
     """(result, run) of ``config`` trained alone on ``data``: a two-class run, or for more classes
     the K models (one-vs-rest) or the softmax model."""
-    from .core.multiclass import multiclass_result
     from .core.outcome import train_alone, train_result
 
     run = train_alone(data, config)
-    return (multiclass_result(run) if data.classes > 2 else train_result(run, threshold)), run
+    return train_result(run, threshold), run
 
 
 def _text_of(result: dict, source: str, n: int) -> str:
@@ -387,9 +388,6 @@ def _sweep_text(args) -> str:
         raise ConfigError(f"--{grid.param} is varied by --param: give it there only")
     configurations = check_grid(base, grid)
     data, source = _load_data(args)
-    if data.classes > 2:
-        raise ConfigError(f"a sweep trains two-class data; these have {data.classes} classes "
-                          f"({PROG} train trains them, one model per class or --multiclass multinomial)")
     entries = run_sweep(data, configurations, args.backend, args.jobs, args.scheduler)
     if all("error" in e for e in entries):
         raise ConfigError(entries[0]["error"])

@@ -173,12 +173,7 @@ def code_text(args) -> str:
     from .core.code import script, write_rows
     from .core.fileio import write_text
 
-    from .core.errors import LrguiError
-
     session, _recording = load_session(args.session)
-    if session.data.classes > 2:
-        raise LrguiError(f"the script trains two classes; the data of {Path(args.session).name} have "
-                         f"{session.data.classes} ({PROG} train trains them)")
     spec = pick_run(session, args.run)
     title = f"{spec.label} ({Path(args.session).name})"
     if args.data_file:

@@ -20,14 +20,11 @@ def load(path: str | None):
     from pathlib import Path
 
     from .core.errors import DataFileError
-    from .core.session import Session, too_many_classes
+    from .core.session import Session
     from .core.session_file import looks_like_session, read_session
 
     if path and looks_like_session(path):
         loaded = read_session(path)
-        why = too_many_classes(loaded.session.data, "its data have")
-        if why:
-            raise DataFileError(path, why)
         return loaded.session, loaded.recording, loaded.layout
     if path and not Path(path).is_file():
         raise DataFileError(path, "no such file" if not Path(path).exists() else "not a regular file")

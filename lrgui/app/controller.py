@@ -34,7 +34,7 @@ from ..core.optimizers import OPTIMIZERS
 from ..core.problem import RowUse, row_use
 from ..core.options import config_from_options, options_from_config
 from ..core.race import Plan, RaceMirror, RunState
-from ..core.session import DataOrigin, RunSpec, Session, describe, next_color, next_id, too_many_classes
+from ..core.session import DataOrigin, RunSpec, Session, describe, next_color, next_id
 from ..core.session_file import (
     Recording,
     RecordedRun,
@@ -447,20 +447,11 @@ class Controller(QObject):
         empty = Dataset(np.empty((0, data.d)), np.empty(0), data.feature_names, data.label_map)
         self._set_data(empty, "Clear all points")
 
-    def _too_many_classes(self, data: Dataset, where: str) -> bool:
-        """Say so (nothing changes) when ``data`` have more than two classes."""
-        why = too_many_classes(data, where)
-        if why:
-            self._refuse(why)
-        return why is not None
-
     def generate(self, name: str, params: dict) -> bool:
         try:
             data = generate(name, **params)
         except LrguiError as exc:
             self.message.emit(f"Cannot generate: {exc}")
-            return False
-        if self._too_many_classes(data, "These data have"):
             return False
         self._set_data(data, f"Generate {name} data", DataOrigin.generator(name, params), refit=True,
                        view=replace(self.session.view, plane_axes=(0, 1)))
@@ -494,9 +485,17 @@ class Controller(QObject):
         params["seed"] = int(params.get("seed", 0)) + 1
         return self.generate(origin.name, params)
 
-    def set_click_class(self, label: int) -> None:
+    def set_click_class(self, label: int) -> bool:
+        """Clicks add points of class ``label`` from now on; refused (with the reason) for a class
+        that named classes do not have: only numbered data gain classes."""
+        data = self.session.data
+        if label >= data.classes and not data.numbered:
+            self._refuse(f"These data have {data.classes} classes ({', '.join(data.class_names())}): "
+                         f"keys 0 to {data.classes - 1} pick one")
+            return False
         self.click_class = int(label)
         self.clickClassChanged.emit(self.click_class)
+        return True
 
     # -- files ---------------------------------------------------------------------------------------
     def open_path(self, path) -> bool:
@@ -517,8 +516,6 @@ class Controller(QObject):
                 data = read_table(path)
             except LrguiError as exc:
                 return self._refuse(exc)
-        if self._too_many_classes(data, f"{Path(path).name} has"):
-            return False
         nothing_unsaved = self.undo_stack.isClean() and not self.session.path
         axes = tuple(int(a) for a in plane_axes)
         axes = axes if data.d >= 2 and axes[0] != axes[1] else (0, 1)
@@ -534,8 +531,6 @@ class Controller(QObject):
         except LrguiError as exc:
             return self._refuse(exc)
         s = loaded.session
-        if self._too_many_classes(s.data, f"The data of {Path(path).name} have"):
-            return False
         if loaded.recording is not None:
             self._pending_plans, self.records = self._plans(s, loaded.recording)
             self.client.send("position", loaded.recording.epoch)
@@ -817,9 +812,10 @@ class Controller(QObject):
         base = self.session.selected_run
         configs = [base.with_config(class_weight=weight, resample=how).config for _, weight, how in IMBALANCE_REMEDIES]
         self._race("Compare imbalance remedies", configs, names=tuple(name for name, _, _ in IMBALANCE_REMEDIES))
-        n0, n1 = self.session.data.class_counts()
-        if min(n0, n1) and max(n0, n1) < 1.5 * min(n0, n1):
-            self.message.emit(f"The classes are nearly balanced ({n0} : {n1}): the remedies will differ little")
+        counts = self.session.data.class_counts()
+        if min(counts) and max(counts) < 1.5 * min(counts):
+            self.message.emit(f"The classes are nearly balanced ({' : '.join(map(str, counts))}): the remedies will "
+                              "differ little")
 
     def compare_multiclass(self) -> None:
         """The selected run's settings as K one-vs-rest models beside one softmax model."""

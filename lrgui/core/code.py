@@ -60,6 +60,9 @@ def script(data: Dataset, config: RunConfig, title: str, data_file: str | None =
     """The script for ``config`` trained alone on ``data``. ``data_file`` names a CSV file that
     holds the training rows (written by ``write_rows``); without it they are written into the
     script (up to EMBEDDED_ROWS rows). Raises ConfigError or DatasetError."""
+    if data.classes > 2:
+        raise ConfigError(f"the script trains two classes; these data have {data.classes} "
+                          "(lrgui train trains them)")
     config, X, y = training_rows(data, config)
     if data_file is None and len(y) > EMBEDDED_ROWS:
         raise ConfigError(f"the run trains on {len(y):,} rows: too many to write into the script "

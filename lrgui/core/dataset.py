@@ -122,6 +122,7 @@ class Dataset:
         return self.label_map == plain_labels(self.classes)
 
     def _with(self, X: np.ndarray, y: np.ndarray) -> "Dataset":
+        """Edited points (numbered classes follow the largest label)."""
         labels = self.label_map
         if self.numbered:
             labels = plain_labels(int(np.max(y)) + 1 if len(y) else 2)
@@ -149,8 +150,9 @@ class Dataset:
         return self._with(X, self.y)
 
     def subset(self, rows: np.ndarray) -> "Dataset":
-        """The rows ``rows`` (an index array or boolean mask), names and label map kept."""
-        return self._with(self.X[rows], self.y[rows])
+        """The rows ``rows`` (an index array or boolean mask), names and label map kept (every
+        class stays, with or without rows)."""
+        return Dataset(self.X[rows], self.y[rows], self.feature_names, self.label_map)
 
     def equals(self, other: "Dataset") -> bool:
         """Same values, names and label map (bit for bit); O(n) unless ``other`` is this object."""

@@ -170,7 +170,7 @@ def multiclass_report(y: np.ndarray, z: np.ndarray, method: str, classes: int) -
 def multiclass_result(run) -> dict:
     """The outcome of a finished K-class ``TrainingRun`` as plain data (``lrgui train --json``):
     θ as K rows in original units, each model's loss (one-vs-rest), the figures of the training
-    and test rows."""
+    and test rows (accuracy: the class of the highest score)."""
     data, config = run.data, run.config
     K = data.classes
     names = data.class_names()
@@ -182,6 +182,7 @@ def multiclass_result(run) -> dict:
         "epochs": run.epoch,
         "loss": float(run.last.loss),
         "grad_norm": float(run.last.gradient_norm),
+        "accuracy": float(run.last.accuracy),
         "theta": blocks(run.theta_original, K).tolist(),
         "theta_names": ["bias"] + list(run.feature_names()),
         "label_map": data.label_map,
@@ -192,5 +193,7 @@ def multiclass_result(run) -> dict:
     if config.multiclass == "ovr":
         result["class_losses"] = {name: float(v) for name, v in zip(names, run.objective.class_losses(run.theta))}
     if run.test is not None:
+        result["test_loss"] = float(run.history.at("test_loss", -1))
+        result["test_accuracy"] = float(run.history.at("test_accuracy", -1))
         result["test"] = multiclass_report(run.test.y, run.decision_function(run.test.X), config.multiclass, K)
     return result

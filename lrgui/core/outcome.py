@@ -31,8 +31,13 @@ def train_alone(data: Dataset, config: RunConfig,
 
 def train_result(run: TrainingRun, threshold: float = 0.5) -> dict:
     """The outcome of a finished run as plain data (what ``--json`` prints); its metrics count a
-    point as class 1 when p ≥ ``threshold``."""
+    point as class 1 when p ≥ ``threshold``. A run of more than two classes gives
+    ``multiclass.multiclass_result`` (no threshold applies)."""
     from .metrics import report
+    from .multiclass import multiclass_result
+
+    if run.data.classes > 2:
+        return multiclass_result(run)
 
     names = run.feature_names()
     result = {

@@ -390,7 +390,11 @@ class TrainingRun:
 
     def anatomy(self, epoch: int, point: tuple[np.ndarray, float] | None = None) -> Anatomy:
         """The update after the recorded ``epoch`` taken apart (exactly as the run makes or made
-        it), with the terms of ``point`` = (x (d,), label) at θ then. The run is not changed."""
+        it), with the terms of ``point`` = (x (d,), label) at θ then. The run is not changed.
+        Raises ConfigError for a model of more than two classes."""
+        if self.data.classes > 2:
+            raise ConfigError(f"the equations take a two-class model apart; these data have {self.data.classes} "
+                              "classes (the coefficients dock lists every class's θ)")
         epoch = max(0, min(int(epoch), self.epoch))
         s = self.segment_at(epoch)
         problem = self.problem_of(s)

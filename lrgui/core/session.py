@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from .config import RunConfig
-from .dataset import MAX_CLASSES, Dataset
+from .dataset import Dataset
 from .errors import ConfigError
 from .optimizers import OPTIMIZERS
 from .schedules import SCHEDULE_PARAMS
@@ -25,14 +25,6 @@ from .schedules import SCHEDULE_PARAMS
 RUN_DASHES = ("solid", "dash", "dot", "dashdot", "dashdotdot", "dash", "dot", "dashdot")
 RUN_COLOR_COUNT = len(RUN_DASHES)
 SESSION_FIELDS = ("data", "origin", "runs", "selected", "view", "path")
-
-
-def too_many_classes(data: Dataset, where: str) -> str | None:
-    """Why a session cannot hold ``data`` ("{where} 12 classes …"), or None for at most
-    MAX_CLASSES classes (the keys 0–9 pick each one)."""
-    if data.classes <= MAX_CLASSES:
-        return None
-    return f"{where} {data.classes} classes: at most {MAX_CLASSES} can be shown and trained"
 
 
 def window_default_config() -> RunConfig:

@@ -235,3 +235,47 @@ def test_resampling_k_classes_evens_every_class(how):
     train = split_data(data, RunConfig(resample=how, multiclass="multinomial")).train
     want = min(counts) if how == "under" else max(counts)
     assert train.class_counts() == (want,) * 3
+
+
+def test_clicked_data_gain_a_class_with_its_first_point_and_lose_it_with_its_last():
+    from lrgui.core.dataset import Dataset
+
+    data = Dataset(np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([0, 1]))
+    three = data.with_point([2.0, 2.0], 2)
+    assert three.classes == 3 and three.label_map == {"0": 0, "1": 1, "2": 2}
+    assert three.without_point(2).classes == 2
+    assert three.subset(np.array([0, 1])).classes == 3          # a subset keeps every class
+    named = generate("iris", classes="all three")
+    with pytest.raises(Exception, match="there is no class 3: these data have 3 classes"):
+        named.with_point([1.0, 1.0], 3)
+    with pytest.raises(Exception, match="at most 10 classes"):
+        data.with_point([1.0, 1.0], 10)
+
+
+def test_a_session_of_three_classes_saves_and_opens_with_its_runs(tmp_path):
+    from lrgui.core.examples import EXAMPLES
+    from lrgui.core.session_file import read_session, write_session
+
+    session = EXAMPLES.get("iris-species").build()
+    path = tmp_path / "species.lrgui.json"
+    write_session(path, session)
+    back = read_session(path).session
+    assert back.data.equals(session.data) and back.data.class_names() == ("setosa", "versicolor", "virginica")
+    assert [r.config.multiclass for r in back.runs] == ["ovr", "multinomial"]
+
+
+def test_a_sweep_trains_three_classes_and_the_script_refuses_them_in_one_line(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "lrgui", "sweep", "blobs", "--lr", "0.1:1:2", "--jobs", "1",
+                          "--epochs", "50", "--json"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    entries = json.loads(out.stdout)
+    data = generate("blobs")
+    for entry in entries:
+        run = TrainingRun(data, RunConfig(optimizer="gd", hyper={"lr": entry["settings"]["lr"]}, max_epochs=50))
+        run.step(50)
+        assert entry["loss"] == pytest.approx(run.last.loss, rel=1e-12)
+        assert entry["accuracy"] == pytest.approx(np.mean(predict(run, data.X) == data.y))
+    code = subprocess.run([sys.executable, "-m", "lrgui", "code", "iris-species"], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert code.returncode == 2 and "Traceback" not in code.stderr and len(code.stderr.strip().splitlines()) == 1
+    assert "these data have 3" in code.stderr

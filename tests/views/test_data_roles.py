@@ -17,7 +17,7 @@ def rows_of(points: np.ndarray, plane: np.ndarray) -> list[int]:
     return sorted(int(np.flatnonzero((plane == p).all(axis=1))[0]) for p in points)
 
 
-@pytest.mark.parametrize("name", [n for n, g in GENERATORS.items() if g.two_class])
+@pytest.mark.parametrize("name", list(GENERATORS.names()))
 def test_each_data_sets_entry_draws_its_generator_at_its_defaults(driver, name):
     w, c = driver.window, driver.controller
     action = w.findChild(type(w.actions["open"]), f"data-set-{name}")
@@ -27,18 +27,6 @@ def test_each_data_sets_entry_draws_its_generator_at_its_defaults(driver, name):
     want = generate(name)
     assert snap.data.equals(want) and snap.data.X.shape == want.X.shape
     assert c.session.origin.name == name and c.undo_stack.undoText() == f"Generate {name} data"
-
-
-def test_data_of_more_than_two_classes_are_refused_in_words_and_nothing_changes(driver):
-    w, c = driver.window, driver.controller
-    assert w.findChild(type(w.actions["open"]), "data-set-blobs") is None
-    before, steps = c.session.data, c.undo_stack.count()
-    assert c.generate("iris", {"classes": "all three"}) is False
-    assert "3 classes (setosa, versicolor, virginica): the window trains two classes" in c.last_error
-    assert "lrgui train" in c.last_error
-    assert c.session.data is before and c.undo_stack.count() == steps
-    driver.settle()
-    assert "3 classes" in w.message_label.text()
 
 
 def test_the_plane_shows_the_two_chosen_features_with_the_others_at_their_means(driver):

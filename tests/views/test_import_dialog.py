@@ -25,8 +25,9 @@ def choose(box, index):
 
 
 def with_dialog(qtbot, act, answer):
-    """Run ``act`` (which opens the import dialog) and ``answer(dialog)`` once it is up."""
-    seen = []
+    """Run ``act`` (which opens the import dialog) and ``answer(dialog)`` once it is up. A failed
+    check in ``answer`` closes the dialog and fails the test (it would otherwise wait for a user)."""
+    seen, failed = [], []
 
     def look():
         dialog = QApplication.activeModalWidget()
@@ -34,11 +35,17 @@ def with_dialog(qtbot, act, answer):
             QTimer.singleShot(10, look)
             return
         seen.append(dialog)
-        answer(dialog)
+        try:
+            answer(dialog)
+        except Exception as exc:          # noqa: BLE001 — raised again in the test below
+            failed.append(exc)
+            dialog.reject()
 
     QTimer.singleShot(0, look)
     result = act()
     assert seen, "the import dialog did not open"
+    if failed:
+        raise failed[0]
     return result, seen[0]
 
 
@@ -133,7 +140,7 @@ def test_separator_and_header_can_be_chosen_and_a_wrong_choice_is_explained(qtbo
 @pytest.mark.parametrize("text,line,column,words", [
     ("a,b,label\n1,2,0\n3,abc,1\n5,6,1\n", 3, 2, "'abc' is not a number"),
     ("a,b,label\n1,2,0\n3,4\n5,6,1\n", 3, None, "expected 3 values, found 2"),
-    ("a,b,label\n1,2,0\n3,4,1\n5,6,2\n", 4, 3, "a third label value '2'"),
+    ("a,b,label\n" + "".join(f"{k},{k},{k}\n" for k in range(11)), 12, 3, "'10': at most 10 classes"),
     ("a,b,label\n1,2,0\n3,4,0\n", None, None, "two classes are needed"),
 ])
 def test_malformed_files_show_the_error_with_line_and_column_and_leave_the_data(driver, tmp_path, text, line,
@@ -235,3 +242,22 @@ def test_the_dialog_makes_the_last_choices_for_a_file_again(driver, iris_file):
 
     with_dialog(driver.qtbot, lambda: w.open_path(str(path)), again)
     assert seen == {"label": "species", "positive": "versicolor", "plane": (2, 3), "separator": "auto"}
+
+
+def test_a_file_of_three_labels_opens_as_three_classes_in_their_order(driver, tmp_path):
+    w, c = driver.window, driver.controller
+    path = tmp_path / "fruit.csv"
+    path.write_text("width,height,kind\n1,2,pear\n3,4,apple\n5,6,fig\n7,8,apple\n2,1,pear\n")
+
+    def answer(dialog):
+        assert "class 0: 'apple' (2 rows) · class 1: 'fig' (1 rows) · class 2: 'pear' (2 rows)" in dialog.status.text()
+        assert not dialog.positive.isEnabled()          # with more than two classes the order is the labels'
+        open_button(dialog).click()
+
+    opened, _ = with_dialog(driver.qtbot, lambda: w.open_path(str(path)), answer)
+    assert opened
+    snap = driver.settle()
+    assert snap.data.class_names() == ("apple", "fig", "pear") and snap.data.y.tolist() == [2, 0, 1, 0, 2]
+    assert "3 classes" in w.panel.counts.text()
+    assert w.panel.class_group.button(2).text() == "class 2: pear (square)"
+    assert not w.panel.class_group.button(3).isVisibleTo(w.panel)     # named classes: no new one offered
