@@ -396,8 +396,8 @@ class MainWindow(QMainWindow):
             action.setStatusTip(generator.lesson)
             menu.addAction(action)
         menu.addSeparator()
-        for name, params, label, lesson in MORE_CLASS_SETS:
-            action = self._action(f"{label} — {lesson}", None, f"Draw these data (lrgui train {name} "
+        for number, (name, params, label, lesson) in enumerate(MORE_CLASS_SETS):
+            action = self._action(f"{label} — {lesson}", "Alt+0" if number == 0 else None, f"Draw these data (lrgui train {name} "
                                   + " ".join(f"--gen '{k}={v}'" for k, v in params.items()) + ")",
                                   lambda _checked=False, name=name, params=params: self.controller.generate(name, params))
             action.setObjectName(f"data-set-{name}-" + "-".join(str(v).replace(" ", "-") for v in params.values()))

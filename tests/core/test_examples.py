@@ -19,9 +19,9 @@ def test_the_shipped_file_is_what_the_registry_builds(name):
     assert len(loaded.runs) >= 1 and loaded.data.n > 0 and loaded.data.why_untrainable() is None
 
 
-def test_there_are_the_six_examples_of_the_lecture():
-    assert EXAMPLES.names() == ["gaussian-clouds", "exam-scores", "circle-features", "imbalanced", "optimizer-race",
-                                "squared-error"]
+def test_there_are_the_seven_examples_of_the_lecture():
+    assert EXAMPLES.names() == ["gaussian-clouds", "exam-scores", "circle-features", "imbalanced", "iris-species",
+                                "optimizer-race", "squared-error"]
 
 
 def _trained(session, index, epochs=3000):

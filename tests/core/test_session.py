@@ -248,7 +248,7 @@ def _points(**changes) -> dict:
     (_points(y=[0, 2]), "labels must be 0 or 1"),
     (_points(features=["a", 2]), "every name must be text"),
     (_points(features=["a\nb", "c"]), "line break"),
-    (_points(classes=["no", "no"]), "two different classes"),
+    (_points(classes=["no", "no"]), "two to 10 different classes"),
     (_points(classes=[" no", "yes"]), "without spaces around it"),
     (_points(lable_column=2), "has no key 'lable_column'"),
     (_points(edited="yes"), "edited must be true or false"),

@@ -107,7 +107,7 @@ def test_the_export_picture_action_saves_the_view_chosen_at_the_size_chosen(driv
 def test_file_examples_opens_a_lecture_session_that_undo_takes_back(driver):
     w, c = driver.window, driver.controller
     titles = [a.text() for a in w.examples_menu.actions()]
-    assert len(titles) == 6 and "Circles: polynomial features" in titles
+    assert len(titles) == 7 and "Circles: polynomial features" in titles
     before = c.session.data
     w.examples_menu.actions()[titles.index("Circles: polynomial features")].trigger()
     snap = driver.settle()

@@ -161,7 +161,7 @@ def test_t_cycles_the_themes_every_view_follows_and_the_choice_is_remembered(dri
         now = colours(w)
         for view in ("plane", "loss", "sigmoid", "landscape"):
             assert now[f"{view} background"] == theme.background.lower()
-        assert (now["class 0"], now["class 1"]) == tuple(c.lower() for c in theme.class_colors)
+        assert (now["class 0"], now["class 1"]) == tuple(c.lower() for c in theme.class_colors[:2])
         assert now["boundary"] == theme.run_colors[0].lower()
         assert now["ticks"] == theme.foreground.lower()
         assert now["sigmoid curve"] == theme.curve_color.lower()
