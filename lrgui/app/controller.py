@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from ..core.config import RunConfig
-from ..core.dataset import Dataset
+from ..core.dataset import MAX_CLASSES, Dataset
 from ..core.errors import ConfigError, LrguiError
 from ..core.examples import (COMPARED_OPTIMIZERS, EXAMPLES, IMBALANCE_REMEDIES, MULTICLASS_METHODS, SQUARED_DEMO_DATA,
                               SQUARED_DEMO_RUN)
@@ -163,6 +163,10 @@ class Controller(QObject):
     def _on_change(self, change) -> None:
         if "data" in change.fields:
             self._send_data()
+            data = self.session.data
+            if self.click_class >= data.classes + data.numbered:   # the class went with the data
+                self.click_class = 0
+                self.clickClassChanged.emit(0)
         if "runs" in change.fields:
             plans, self._pending_plans = self._pending_plans, None
             self.client.send("runs", list(self.session.runs), plans)
@@ -486,12 +490,18 @@ class Controller(QObject):
         return self.generate(origin.name, params)
 
     def set_click_class(self, label: int) -> bool:
-        """Clicks add points of class ``label`` from now on; refused (with the reason) for a class
-        that named classes do not have: only numbered data gain classes."""
+        """Clicks add points of class ``label`` from now on: one of the data's classes, or for
+        numbered data the next one (it joins with its first point). Refused with the reason
+        otherwise, so that no class is left without points."""
         data = self.session.data
-        if label >= data.classes and not data.numbered:
-            self._refuse(f"These data have {data.classes} classes ({', '.join(data.class_names())}): "
-                         f"keys 0 to {data.classes - 1} pick one")
+        offered = min(MAX_CLASSES, data.classes + data.numbered)
+        if label >= offered:
+            if data.numbered:
+                self._refuse(f"These data have {data.classes} classes: keys 0 to {offered - 1} pick one"
+                             + (f" ({offered - 1} adds a new class)" if offered > data.classes else ""))
+            else:
+                self._refuse(f"These data have {data.classes} classes ({', '.join(data.class_names())}): "
+                             f"keys 0 to {data.classes - 1} pick one")
             return False
         self.click_class = int(label)
         self.clickClassChanged.emit(self.click_class)

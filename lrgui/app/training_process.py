@@ -140,7 +140,7 @@ class Server:
             if not self.race.step():
                 if not self.race.behind():
                     self.playing = False
-                    self.notice = "every run has finished: raise the maximum epochs, or Reset (R)"
+                    self.notice = self.race.why_stopped()
                 break
             moved += 1
             if self.commands.poll(0):
@@ -188,7 +188,7 @@ class Server:
         if on and not self.race.tracks:
             on = False
         if on and not self.race.can_advance() and self.race.position >= self.race.end:
-            self.notice = "every run has finished: raise the maximum epochs, or Reset (R)"
+            self.notice = self.race.why_stopped()
             on = False
         self.playing = bool(on)
         self._carry, self._last = 0.0, time.perf_counter()

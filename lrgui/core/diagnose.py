@@ -26,20 +26,41 @@ def separable(objective: Objective) -> bool | None:
     Anderson, 1984). None when the data are too large to decide.
 
     With the signed rows bᵢ (margins mᵢ = bᵢ·θ, correct when mᵢ < 0), the data are separated iff
-    max Σ −mᵢ subject to mᵢ ≤ 0 and −1 ≤ θⱼ ≤ 1 is positive. None for a softmax cost."""
+    max Σ −mᵢ subject to mᵢ ≤ 0 and −1 ≤ θⱼ ≤ 1 is positive.
+
+    One model per class (one-vs-rest): separated when one of the K models' data are. Softmax:
+    separated when some Θ ≠ 0 scores every row's own class at least as high as every other,
+    (θ_j − θ_yᵢ)·(1, xᵢ) ≤ 0 for all j (the margins of the same programme, n (K − 1) rows)."""
+    parts = getattr(objective, "parts", None)
+    if parts is not None:
+        answers = [separable(part) for part in parts]
+        return True if any(answers) else (None if None in answers else False)
     D = getattr(objective, "design", None)
-    if D is None:
+    if D is not None:
+        return _separated(D.B) if D.n * D.k <= SEPARATION_LIMIT else None
+    K, B, y = objective.classes, objective.B, objective.labels
+    if B.shape[0] * (K - 1) * B.shape[1] * K > SEPARATION_LIMIT:
         return None
-    if D.n * D.k > SEPARATION_LIMIT:
-        return None
-    B = D.B
+    rows = []
+    for j in range(K):
+        others = np.flatnonzero(y != j)
+        margin = np.zeros((len(others), K, B.shape[1]))
+        margin[:, j] = B[others]
+        margin[np.arange(len(others)), y[others]] = -B[others]
+        rows.append(margin.reshape(len(others), -1))
+    return _separated(np.vstack(rows))
+
+
+def _separated(B: np.ndarray) -> bool | None:
+    """Whether some θ in the box [−1, 1] makes every margin B θ ≤ 0 with their sum below 0
+    (B: (m, k) rows of margins); None when the programme cannot be solved."""
     largest = np.max(np.abs(B), axis=1)                    # not the 2-norm: it would overflow at 1e300
     B = B / np.where(largest > 0, largest, 1.0)[:, None]  # scaling a row keeps its sign pattern
-    result = linprog(B.sum(axis=0), A_ub=B, b_ub=np.zeros(D.n), bounds=[(-1.0, 1.0)] * D.k,
+    result = linprog(B.sum(axis=0), A_ub=B, b_ub=np.zeros(len(B)), bounds=[(-1.0, 1.0)] * B.shape[1],
                      method="highs")
     if result.status != 0:
         return None
-    return bool(-result.fun > 1e-7 * D.n ** 0.5)
+    return bool(-result.fun > 1e-7 * len(B) ** 0.5)
 
 
 def penalised(objective: Objective) -> bool:

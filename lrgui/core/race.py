@@ -328,6 +328,14 @@ class Race:
             self.position += 1
         return moved
 
+    def why_stopped(self) -> str:
+        """Why playing stops: the first run's reason it cannot train, or that every run has
+        finished."""
+        reasons = [t.notice for t in (self.tracks[i] for i in self.order) if t.notice]
+        if reasons and not any(self._trainable(t) for t in self.tracks.values()):
+            return reasons[0]
+        return "every run has finished: raise the maximum epochs, or Reset (R)"
+
     def can_advance(self) -> bool:
         """Whether some run at the front can still train without being forced."""
         return any(self._trainable(t) and t.run.epoch >= self.position and not t.run.finished

@@ -57,9 +57,12 @@ MAX_SHOWN = 10_000       # points drawn at most (a fixed random subset beyond th
 # Plane coordinates beyond this are not drawn: spans and pixel sizes of larger ones overflow.
 DRAWABLE = 1e300
 SHADE_GRID = 120
+REGION_GRID = 240        # the classes' regions: finer, their borders are drawn over them
 CONTOUR_GRID = 160
 P_LEVELS = (0.25, 0.75)
 HIT_PIXELS = 9.0
+# pyqtgraph draws these markers smaller than a circle of the same size: as large to the eye
+SYMBOL_SCALE = {"d": 1.3, "t": 1.15, "star": 1.25, "+": 1.2, "x": 1.1, "p": 1.1}
 HINT = ("<div style='font-size:{px}px; padding:6px'><b>Space</b>: train &nbsp;·&nbsp; <b>→</b>: one epoch "
         "&nbsp;·&nbsp; click: add a point &nbsp;·&nbsp; <b>A</b>: add a run to race</div>")
 
@@ -388,6 +391,8 @@ class DataPlaneView(pg.PlotWidget):
         style_plot(self, theme, self.grid)
         self._shade_colors = lut_pixels(two_colour_lut(*theme.class_colors[:2], theme.background))
         self._region_colors = _region_colors(theme)
+        self._background = lut_pixels(np.array([[rgba(theme.background).red(), rgba(theme.background).green(),
+                                                 rgba(theme.background).blue()]], dtype=np.ubyte))[0]
         for item in self.contours:
             item.use_pen(pen(theme.contour_color, theme.line_width * 0.6, Qt.PenStyle.DashLine))
         outline = max(0.8, theme.line_width * 0.4)
@@ -400,7 +405,7 @@ class DataPlaneView(pg.PlotWidget):
                     (self.test_scatters[c], theme.background, theme.class_colors[c], max(1.6, theme.line_width)),
                     (self.dropped_scatters[c], theme.class_colors[c] + "40", theme.class_colors[c] + "60", outline)):
                 item.setSymbol(theme.class_symbols[c])
-                item.setSize(theme.point_size)
+                item.setSize(theme.point_size * SYMBOL_SCALE.get(theme.class_symbols[c], 1.0))
                 item.setBrush(pg.mkBrush(rgba(brush)))
                 item.setPen(pg.mkPen(rgba(edge), width=width))
         self.repeat_rings.setBrush(None)
@@ -534,14 +539,17 @@ class DataPlaneView(pg.PlotWidget):
         degree = run.state.degree if fits else 1
         method = run.spec.config.multiclass if fits else "ovr"
         if fits and view.shading:
-            xs, ys, pts = grid(rect, SHADE_GRID)
+            xs, ys, pts = grid(rect, REGION_GRID)
             z = self._scores(run.theta, degree, self._plane_inputs(pts))
             ok = bool(np.isfinite(z).all())
             if ok:
                 p = class_probabilities(z, method) if method == "multinomial" else sigmoid(z)
                 winner = np.argmax(z, axis=1)
-                sure = np.max(p, axis=1) >= 0.5
-                colour = self._region_colors[winner * 2 + sure].reshape(SHADE_GRID, SHADE_GRID)
+                sure = np.max(p, axis=1) > 0.5
+                top = np.sort(z, axis=1)
+                tied = top[:, -1] - top[:, -2] <= 1e-12 * np.maximum(1.0, np.abs(top[:, -1]))   # no winner (θ = 0)
+                colour = np.where(tied, self._background, self._region_colors[winner * 2 + sure])
+                colour = colour.reshape(REGION_GRID, REGION_GRID)
                 self.shading.set_pixels(colour, QRectF(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1]))
             self.shading.setVisible(ok)
         else:
@@ -692,7 +700,7 @@ class DataPlaneView(pg.PlotWidget):
 
 def _region_colors(theme: Theme) -> np.ndarray:
     """(2·MAX_CLASSES,) opaque pixels: class c's colour mixed into the background, faint at 2c
-    (no class's probability reaches ½ there) and stronger at 2c + 1."""
+    (no class's probability exceeds ½ there) and stronger at 2c + 1."""
     from PySide6.QtGui import QColor
 
     bg = QColor(theme.background)

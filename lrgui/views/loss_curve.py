@@ -220,7 +220,7 @@ class LossCurveView(pg.PlotWidget):
         if sel is not None and sel.id in shown and sel.history is not None and sel.history.parts:
             names = self.snap.data.class_names()
             for c in range(min(sel.history.parts, len(names))):
-                wanted[f"__part{c}"] = f"model {c}: {names[c]}"
+                wanted[f"__part{c}"] = f"model {c}" if self.snap.data.numbered else f"model {c}: {names[c]}"
         if wanted == self._legend_names:
             return
         self.legend.clear()

@@ -22,7 +22,8 @@ def keys_text(action) -> str:
 
 def menu_shortcuts(bar: QMenuBar) -> list[tuple[str, list[tuple[str, str]]]]:
     """(menu title, [(keys, action text)]) for every menu of ``bar`` and every action in it that
-    has a shortcut (submenus such as Open recent, whose entries are files, are left out)."""
+    has a shortcut; a submenu of keyed actions (Click adds class 0 … 9) is one row, its first
+    and last keys (submenus without keys, such as Open recent, are left out)."""
     groups = []
     for menu_action in bar.actions():
         menu = menu_action.menu()
@@ -30,13 +31,23 @@ def menu_shortcuts(bar: QMenuBar) -> list[tuple[str, list[tuple[str, str]]]]:
             continue
         rows = []
         for action in menu.actions():
-            if action.isSeparator() or action.menu() is not None:
+            if action.isSeparator():
+                continue
+            if action.menu() is not None:
+                keyed = [a for a in action.menu().actions() if keys_text(a)]
+                if keyed:
+                    rows.append((f"{keys_text(keyed[0])} … {keys_text(keyed[-1])}", _plain(action.text())))
                 continue
             keys = keys_text(action)
             if keys:
-                rows.append((keys, action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")))
+                rows.append((keys, _plain(action.text())))
         groups.append((menu.title().replace("&", ""), rows))
     return groups
+
+
+def _plain(text: str) -> str:
+    """A menu text without its mnemonic marks (a doubled & stays as one)."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
 class ShortcutOverlay(QWidget):

@@ -194,7 +194,9 @@ class SidePanel(QWidget):
             self.class_group.addButton(button, c)
             choices.addWidget(button)
         self.class_group.button(0).setChecked(True)
-        self.class_group.idClicked.connect(self.controller.set_click_class)
+        # a refused class (named data have no more) leaves the button of the class in force checked
+        self.class_group.idClicked.connect(lambda k: self.controller.set_click_class(k)
+                                           or self._show_click_class(self.controller.click_class))
         v.addLayout(row)
         self.counts = QLabel()
         self.counts.setWordWrap(True)
@@ -255,9 +257,17 @@ class SidePanel(QWidget):
                 text = f"class {c}: {name} ({self.theme.class_names[c]})"
             if button.text() != text:
                 button.setText(text)
-            if button.isVisibleTo(self) != (c < offered or button.isChecked()):
-                button.setVisible(c < offered or button.isChecked())
+            shown = c < offered or (button.isChecked() and data.numbered)
+            if button.isVisibleTo(self) != shown:
+                button.setVisible(shown)
         self._model_form.setRowVisible(self.multiclass, data.classes > 2)
+        two = data.classes == 2             # p-contours and a threshold belong to one probability
+        for widget in (self.contours, self.threshold):
+            if widget.isEnabled() != two:
+                widget.setEnabled(two)
+                widget.setToolTip(widget.toolTip().split("\n")[0] + ("" if two else
+                                  "\nWith more than two classes each point goes to the class of the highest "
+                                  "score: no threshold applies"))
         counts = data.class_counts()
         if data.classes == 2:
             text = f"{data.n} points: {counts[0]} of class 0, {counts[1]} of class 1"

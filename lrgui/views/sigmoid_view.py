@@ -183,10 +183,10 @@ class SigmoidView(pg.PlotWidget):
             set_label(plot, "bottom", "z = θᵀx")
             set_label(plot, "left", "p = σ(z)")
         elif method == "ovr":
-            set_label(plot, "bottom", f"z{_sub(c)} = θ{_sub(c)}ᵀx ({name} vs rest)")
+            set_label(plot, "bottom", f"z{_sub(c)} = θ{_sub(c)}ᵀx ({name})")
             set_label(plot, "left", f"p{_sub(c)} = σ(z)")
         else:
-            set_label(plot, "bottom", f"z{_sub(c)} − log Σⱼ≠{_sub(c)} e^zⱼ ({name}, softmax)")
+            set_label(plot, "bottom", f"z{_sub(c)} − log Σⱼ≠{_sub(c)} e^zⱼ ({name})")
             set_label(plot, "left", f"p{_sub(c)} = σ(z)")
         for line in (self.threshold_line, self.z_line):
             line.setVisible(not many)

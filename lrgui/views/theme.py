@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from PySide6.QtGui import QColor
 
 
-MORE_CLASS_COLORS = ("#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8C6D00", "#6A3D9A", "#7F7F7F", "#B22222")
+# (none the sky blue of the accuracy curve or the pink of the test loss)
+MORE_CLASS_COLORS = ("#009E73", "#6A3D9A", "#D55E00", "#8B4513", "#9E9D24", "#7F7F7F", "#17BECF", "#B22222")
 CLASS_SYMBOLS = ("o", "t1", "s", "d", "t", "p", "h", "star", "+", "x")
 CLASS_SYMBOL_NAMES = ("circle", "triangle", "square", "diamond", "down triangle", "pentagon", "hexagon", "star",
                       "plus", "cross")
@@ -93,8 +94,8 @@ LIGHT = Theme()
 
 DARK = replace(
     LIGHT, name="dark", title="Dark", dark=True,
-    class_colors=("#56B4E9", "#E69F00", "#2BD9A5", "#E79BC8", "#F0E442", "#FF7F50", "#C9A227", "#B39DDB",
-                  "#BBBBBB", "#FF6F6F"),
+    class_colors=("#56B4E9", "#E69F00", "#2BD9A5", "#B39DDB", "#FF7F50", "#C8A27A", "#D8D86A", "#BBBBBB",
+                  "#40E0F0", "#FF6F6F"),
     run_colors=("#FFFFFF", "#FF7F50", "#2BD9A5", "#E79BC8", "#6FA8FF", "#F0E442", "#56B4E9", "#BBBBBB"),
     boundary_color="#FFFFFF", contour_color="#B0B0B0", wrong_color="#FF5FA2", curve_color="#2BD9A5",
     test_color="#E79BC8", accuracy_color="#56B4E9", lr_color="#D8D86A", path_color="#FF7F50",
@@ -104,8 +105,8 @@ DARK = replace(
 # Large, thick and saturated, on white: what survives a washed-out projector at the back of a hall.
 PROJECTOR = replace(
     LIGHT, name="projector", title="Projector (high contrast)",
-    class_colors=("#0057B8", "#D55E00", "#007A5A", "#AA3377", "#333399", "#B07800", "#6B4C00", "#5E2A84",
-                  "#555555", "#A00000"),
+    class_colors=("#0057B8", "#D55E00", "#007A5A", "#5E2A84", "#B07800", "#6B4C00", "#6B6B00", "#555555",
+                  "#008B9A", "#A00000"),
     run_colors=("#000000", "#D55E00", "#007A5A", "#AA3377", "#0057B8", "#B07800", "#333399", "#666666"),
     contour_color="#000000", wrong_color="#B0005A", curve_color="#007A5A", test_color="#AA3377",
     accuracy_color="#0057B8", lr_color="#6B6B00", path_color="#D55E00", muted_color="#000000",

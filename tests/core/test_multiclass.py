@@ -279,3 +279,22 @@ def test_a_sweep_trains_three_classes_and_the_script_refuses_them_in_one_line(tm
                           timeout=120, cwd=tmp_path)
     assert code.returncode == 2 and "Traceback" not in code.stderr and len(code.stderr.strip().splitlines()) == 1
     assert "these data have 3" in code.stderr
+
+
+def test_separation_of_k_classes_is_found_and_a_finite_optimum_agrees_with_scikit_learn():
+    from lrgui.core.diagnose import find_optimum, separable
+    from lrgui.core.problem import build_problem
+
+    iris = DATA["iris"]()                 # setosa lies apart from the rest: no finite optimum
+    for method in ("ovr", "multinomial"):
+        assert separable(build_problem(iris, RunConfig(multiclass=method)).objective) is True
+    apart = build_problem(one_vs_rest(iris, 0), RunConfig()).objective
+    assert separable(apart) is True
+    overlapping = generate("blobs", centers=3, spread=3.0)
+    for method in ("ovr", "multinomial"):
+        problem = build_problem(overlapping, RunConfig(multiclass=method))
+        assert separable(problem.objective) is False
+    problem = build_problem(overlapping, RunConfig(multiclass="multinomial"))
+    optimum = problem.features.to_original(find_optimum(problem.objective, tol=1e-9).theta)
+    ref = LogisticRegression(C=np.inf, tol=1e-12, max_iter=100_000).fit(overlapping.X, overlapping.y)
+    np.testing.assert_allclose(blocks(optimum, 3)[:, 1:], ref.coef_, atol=1e-5)

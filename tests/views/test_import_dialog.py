@@ -245,7 +245,7 @@ def test_the_dialog_makes_the_last_choices_for_a_file_again(driver, iris_file):
 
 
 def test_a_file_of_three_labels_opens_as_three_classes_in_their_order(driver, tmp_path):
-    w, c = driver.window, driver.controller
+    w = driver.window
     path = tmp_path / "fruit.csv"
     path.write_text("width,height,kind\n1,2,pear\n3,4,apple\n5,6,fig\n7,8,apple\n2,1,pear\n")
 

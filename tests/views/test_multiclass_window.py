@@ -18,7 +18,7 @@ from lrgui.core.geometry import grid
 from lrgui.core.multiclass import blocks
 from lrgui.core.problem import split_data
 from lrgui.core.config import RunConfig
-from lrgui.views.data_plane import SHADE_GRID, _region_colors
+from lrgui.views.data_plane import REGION_GRID, _region_colors
 
 DIGITS = [getattr(Qt.Key, f"Key_{k}") for k in range(10)]
 
@@ -54,6 +54,9 @@ def test_keys_pick_the_click_class_and_a_new_class_joins_clicked_data(driver):
     driver.click((x0 + x1) / 2, (y0 + y1) / 2)
     snap = driver.settle()
     assert snap.data.classes == 3 and snap.data.n == before.n + 1 and snap.data.y[-1] == 2
+    # at θ = 0 every class ties everywhere: no region is shaded as won
+    pixels = w.plane.shading.pixels()
+    assert not w.plane.shading.isVisible() or np.all(pixels == w.plane._background)
     assert snap.data.class_counts()[2] == 1
     # each class in its own colour and marker
     theme = w.theme
@@ -68,6 +71,9 @@ def test_keys_pick_the_click_class_and_a_new_class_joins_clicked_data(driver):
     assert snap.selected.rows == 6 and len(snap.selected.theta) == 9
     assert snap.selected.history.parts == 3
     assert "3 classes" in w.panel.counts.text() and w.panel._model_form.isRowVisible(w.panel.multiclass)
+    # a key past the next new class is refused: no class is left without points
+    assert c.set_click_class(5) is False and "keys 0 to 3 pick one (3 adds a new class)" in c.last_error
+    assert c.click_class == 2
     # undo gives the two classes back
     c.undo_stack.undo()
     snap = driver.settle()
@@ -103,12 +109,12 @@ def test_the_plane_shades_the_regions_scikit_learn_predicts_and_draws_their_bord
     np.testing.assert_allclose(blocks(run.theta, 3), theta, atol=1e-6)
     plane = w.plane
     (x0, x1), (y0, y1) = plane.getPlotItem().vb.viewRange()
-    _, _, pts = grid((x0, y0, x1, y1), SHADE_GRID)
+    _, _, pts = grid((x0, y0, x1, y1), REGION_GRID)
     colours = _region_colors(w.theme)
     shown = plane.shading.pixels().reshape(-1)
     predicted = ref.predict(pts)
     p = ref.predict_proba(pts)
-    sure = (1 / (1 + np.exp(-scores(theta.reshape(-1), pts, 3)))).max(axis=1) >= 0.5
+    sure = (1 / (1 + np.exp(-scores(theta.reshape(-1), pts, 3)))).max(axis=1) > 0.5
     expected = colours[predicted.astype(int) * 2 + sure]
     # a cell whose top two scores all but tie may go either way in rounding
     top = np.sort(p, axis=1)
