@@ -235,3 +235,12 @@ def decision_in_original_units(theta_original: np.ndarray, X: np.ndarray, degree
     X = np.asarray(X, dtype=np.float64)
     F = Polynomial(degree).transform(X) if degree > 1 else X
     return theta_original[0] + F @ theta_original[1:]
+
+
+def class_scores_in_original_units(theta_original: np.ndarray, X: np.ndarray, degree: int, classes: int) -> np.ndarray:
+    """z (m, K) for θ of K blocks in original units (as ``decision_in_original_units`` gives one
+    block's): the terms of X are computed once for all classes."""
+    X = np.asarray(X, dtype=np.float64)
+    F = Polynomial(degree).transform(X) if degree > 1 else X
+    B = np.asarray(theta_original, dtype=np.float64).reshape(classes, -1)
+    return B[:, 0] + F @ B[:, 1:].T

@@ -93,6 +93,7 @@ class Plan:
 
 
 _GENERATIONS = itertools.count(1)
+SHELF = 4                     # runs a track keeps aside for data of another shape
 
 
 @dataclass
@@ -106,6 +107,21 @@ class Track:
     valid: int = 0                # of those, rows still valid
     plan: Plan | None = None
     extra: dict = field(default_factory=dict)
+    # runs set aside when data of another shape came (newest last), taken back when those very
+    # data come again (an undo or redo across a new class or feature)
+    shelf: list = field(default_factory=list)
+
+    def shelve(self) -> None:
+        if self.run is not None:
+            self.shelf = [r for r in self.shelf if r.data is not self.run.data][-(SHELF - 1):] + [self.run]
+
+    def unshelve(self, data: Dataset) -> TrainingRun | None:
+        """The run set aside on ``data`` (the same object) with the track's settings, or None."""
+        for run in reversed(self.shelf):
+            if run.data is data and run.config.as_dict() == self.spec.config.as_dict():
+                self.shelf.remove(run)
+                return run
+        return None
 
     def start_over(self, run: TrainingRun | None, why: str, notice: str = "") -> None:
         self.run, self.notice = run, notice
@@ -170,7 +186,12 @@ class Race:
         reason = data.why_untrainable()
         for track in self.tracks.values():
             if track.run is None or (track.run.data.d, track.run.data.classes) != (data.d, data.classes):
-                self._build(track, "data")
+                track.shelve()
+                kept = track.unshelve(data)
+                if kept is not None:
+                    track.start_over(kept, "data")
+                else:
+                    self._build(track, "data")
                 continue
             if reason:
                 track.notice = f"cannot train: {reason}"

@@ -17,9 +17,9 @@ import numpy as np
 from .config import RunConfig
 from .dataset import Dataset
 from .errors import DatasetError
-from .features import decision_in_original_units, theta_length
+from .features import class_scores_in_original_units, decision_in_original_units, theta_length
 from .metrics import Curves, Report, curves, report
-from .multiclass import blocks, multiclass_report
+from .multiclass import multiclass_report
 from .problem import split_data
 
 
@@ -48,8 +48,7 @@ def _part(name: str, rows: Dataset, theta_original: np.ndarray, config: RunConfi
     degree = config.degree
     if rows.classes > 2:
         with np.errstate(over="ignore", invalid="ignore"):
-            z = np.column_stack([decision_in_original_units(block, rows.X, degree)
-                                 for block in blocks(theta_original, rows.classes)])
+            z = class_scores_in_original_units(theta_original, rows.X, degree, rows.classes)
         return Part(name, rows.n, None, None, multiclass_report(rows.y, z, config.multiclass, rows.classes))
     with np.errstate(over="ignore", invalid="ignore"):
         z = decision_in_original_units(theta_original, rows.X, degree)

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from ..core.dataset import Dataset
 from ..core.dataset import MAX_CLASSES
-from ..core.features import decision_in_original_units, theta_length
+from ..core.features import class_scores_in_original_units, decision_in_original_units, theta_length
 from ..core.geometry import argmax_borders, grid, line_in_rect
-from ..core.multiclass import blocks, class_probabilities
+from ..core.multiclass import blocks
 from ..core.metrics import predict
 from ..core.numerics import column_means, sigmoid
 from .plot_helpers import (
@@ -57,8 +57,8 @@ MAX_SHOWN = 10_000       # points drawn at most (a fixed random subset beyond th
 # Plane coordinates beyond this are not drawn: spans and pixel sizes of larger ones overflow.
 DRAWABLE = 1e300
 SHADE_GRID = 120
-REGION_GRID = 240        # the classes' regions: finer, their borders are drawn over them
 CONTOUR_GRID = 160
+REGION_GRID = CONTOUR_GRID   # the classes' regions: on the grid of their borders (one set of scores)
 P_LEVELS = (0.25, 0.75)
 HIT_PIXELS = 9.0
 # pyqtgraph draws these markers smaller than a circle of the same size: as large to the eye
@@ -172,6 +172,7 @@ class DataPlaneView(pg.PlotWidget):
         # each one-vs-rest model's own line θₖᵀx = 0 (the selected run, more than two classes)
         self.class_lines = [Curve() for _ in range(MAX_CLASSES)]
         self._class_lines_drawn = False
+        self._grid_memo = None            # (key, (xs, ys, scores over the contour grid))
         self.repeat_rings = PassiveScatter(name="repeated", symbol="o")
         self._rows = None                 # the RowUse the points are drawn for
         self._rows_note: list[str] = []
@@ -501,7 +502,17 @@ class DataPlaneView(pg.PlotWidget):
 
     def _scores(self, theta: np.ndarray, degree: int, X: np.ndarray) -> np.ndarray:
         """z (m, K): every class's score at the raw inputs X (m, d), θ of K blocks."""
-        return np.column_stack([self._z(block, degree, X) for block in blocks(theta, self.data.classes)])
+        with np.errstate(all="ignore"):
+            return class_scores_in_original_units(theta, X, degree, self.data.classes)
+
+    def _grid_scores(self, theta: np.ndarray, degree: int, rect) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(xs, ys, z (CONTOUR_GRID², K)): the scores over the contour grid, kept for the last θ
+        and view (a run's borders and its models' lines share them in a frame)."""
+        key = (theta.tobytes(), degree, tuple(rect), self._axes, self.data)
+        if self._grid_memo is None or self._grid_memo[0] != key:
+            xs, ys, pts = grid(rect, CONTOUR_GRID)
+            self._grid_memo = (key, (xs, ys, self._scores(theta, degree, self._plane_inputs(pts))))
+        return self._grid_memo[1]
 
     def _borders(self, item, theta: np.ndarray, degree: int, rect) -> None:
         """Where the class of the highest score changes: exact segments for degree 1, else the
@@ -517,13 +528,14 @@ class DataPlaneView(pg.PlotWidget):
             else:
                 self._set_segment(item, None)
         else:
-            xs, ys, pts = grid(rect, CONTOUR_GRID)
-            z = self._scores(theta, degree, self._plane_inputs(pts))
+            xs, ys, z = self._grid_scores(theta, degree, rect)
             if np.isfinite(z).all():
-                top = np.sort(z, axis=1)
-                lead = [np.where(z[:, c] == top[:, -1], z[:, c] - top[:, -2], z[:, c] - top[:, -1])
-                        for c in range(z.shape[1])]
-                x, y, connect = contour_lines_many(xs, ys, [v.reshape(CONTOUR_GRID, CONTOUR_GRID) for v in lead])
+                first, second = _top_two(z)
+                # each class's lead over the best other class: 0 on its region's border
+                lead = z - np.where(z == first[:, None], second[:, None], first[:, None])
+                winners = np.unique(np.argmax(z, axis=1))          # a class that wins nowhere has no border
+                x, y, connect = contour_lines_many(
+                    xs, ys, [lead[:, c].reshape(CONTOUR_GRID, CONTOUR_GRID) for c in winners])
                 item.setData(x, y, connect=connect if len(x) else "all")
             else:
                 self._set_segment(item, None)
@@ -539,15 +551,14 @@ class DataPlaneView(pg.PlotWidget):
         degree = run.state.degree if fits else 1
         method = run.spec.config.multiclass if fits else "ovr"
         if fits and view.shading:
-            xs, ys, pts = grid(rect, REGION_GRID)
-            z = self._scores(run.theta, degree, self._plane_inputs(pts))
+            z = self._grid_scores(run.theta, degree, rect)[2]
             ok = bool(np.isfinite(z).all())
             if ok:
-                p = class_probabilities(z, method) if method == "multinomial" else sigmoid(z)
                 winner = np.argmax(z, axis=1)
-                sure = np.max(p, axis=1) > 0.5
-                top = np.sort(z, axis=1)
-                tied = top[:, -1] - top[:, -2] <= 1e-12 * np.maximum(1.0, np.abs(top[:, -1]))   # no winner (θ = 0)
+                first, second = _top_two(z)
+                # the winner's probability above ½: σ(z) > ½ (one-vs-rest); softmax: Σ e^(z − z_top) < 2
+                sure = first > 0 if method == "ovr" else np.exp(z - first[:, None]).sum(axis=1) < 2.0
+                tied = first - second <= 1e-12 * np.maximum(1.0, np.abs(first))   # no winner (θ = 0)
                 colour = np.where(tied, self._background, self._region_colors[winner * 2 + sure])
                 colour = colour.reshape(REGION_GRID, REGION_GRID)
                 self.shading.set_pixels(colour, QRectF(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1]))
@@ -556,9 +567,15 @@ class DataPlaneView(pg.PlotWidget):
             self.shading.setVisible(False)
         own = blocks(run.theta, K) if fits and method == "ovr" else ()
         self._class_lines_drawn = True
+        z = self._grid_scores(run.theta, degree, rect)[2] if len(own) and degree > 1 else None
         for c, line in enumerate(self.class_lines):
-            if c < len(own):
+            if c >= len(own):
+                self._set_segment(line, None)
+            elif z is None:
                 self._boundary(line, own[c], degree, rect)
+            elif np.isfinite(z[:, c]).all():                 # a model's own zero contour
+                xs, ys = self._grid_memo[1][:2]
+                set_contours(line, xs, ys, z[:, c].reshape(CONTOUR_GRID, CONTOUR_GRID), 0.0)
             else:
                 self._set_segment(line, None)
         self._draw_wrong(run if fits else None, view)
@@ -711,3 +728,9 @@ def _region_colors(theme: Theme) -> np.ndarray:
         rgb = np.array([c.red(), c.green(), c.blue()], float)
         rows += [back + strength * (rgb - back) for strength in (0.12, 0.30)]
     return lut_pixels(np.round(rows).astype(np.ubyte))
+
+
+def _top_two(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(m,) the highest and the second highest of each row of z (m, K), K ≥ 2."""
+    part = np.partition(z, z.shape[1] - 2, axis=1)
+    return part[:, -1], part[:, -2]

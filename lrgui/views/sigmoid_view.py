@@ -15,8 +15,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 
 from ..core.dataset import MAX_CLASSES
-from ..core.features import decision_in_original_units, theta_length
-from ..core.multiclass import blocks, class_margin
+from ..core.features import class_scores_in_original_units, decision_in_original_units, theta_length
+from ..core.multiclass import class_margin
 from ..core.numerics import sigmoid
 from ..core.objective import LOSSES
 from .plot_helpers import (
@@ -167,8 +167,7 @@ class SigmoidView(pg.PlotWidget):
         """(n,) each row's z under the model shown: θᵀx, or with more classes the shown class's."""
         if data.classes <= 2:
             return decision_in_original_units(run.theta, X, run.state.degree)
-        scores = np.column_stack([decision_in_original_units(block, X, run.state.degree)
-                                  for block in blocks(run.theta, data.classes)])
+        scores = class_scores_in_original_units(run.theta, X, run.state.degree, data.classes)
         return class_margin(scores, shown_class, run.spec.config.multiclass)
 
     def _label_axes(self, data, shown_class: int, method: str) -> None:

@@ -74,10 +74,18 @@ def test_keys_pick_the_click_class_and_a_new_class_joins_clicked_data(driver):
     # a key past the next new class is refused: no class is left without points
     assert c.set_click_class(5) is False and "keys 0 to 3 pick one (3 adds a new class)" in c.last_error
     assert c.click_class == 2
-    # undo gives the two classes back
+    # undo gives the two classes back (the run starts over on them); redo gives back the run of
+    # three classes as it was trained, not one trained again on the data in between
+    trained, history = snap.selected.theta.copy(), snap.selected.history.column("loss").copy()
     c.undo_stack.undo()
     snap = driver.settle()
     assert snap.data.classes == 2 and not w.panel._model_form.isRowVisible(w.panel.multiclass)
+    assert len(snap.selected.theta) == 3
+    c.undo_stack.redo()
+    snap = driver.settle()
+    assert snap.data.classes == 3 and snap.selected.rows == 6
+    np.testing.assert_array_equal(snap.selected.theta, trained)
+    np.testing.assert_array_equal(snap.selected.history.column("loss"), history)
 
 
 def test_a_class_not_in_named_data_is_refused_in_words(driver):
