@@ -172,7 +172,8 @@ class SigmoidView(pg.PlotWidget):
 
     def _label_axes(self, data, shown_class: int, method: str) -> None:
         """The axis titles and the threshold's lines for the model shown (changed only when it does)."""
-        key = (data.classes > 2, shown_class, method, data.class_names()[shown_class] if data.classes > 2 else "")
+        named = data.classes > 2 and not data.numbered
+        key = (data.classes > 2, shown_class, method, f" ({data.class_names()[shown_class]})" if named else "")
         if key == self._axis_key:
             return
         self._axis_key = key
@@ -182,10 +183,10 @@ class SigmoidView(pg.PlotWidget):
             set_label(plot, "bottom", "z = θᵀx")
             set_label(plot, "left", "p = σ(z)")
         elif method == "ovr":
-            set_label(plot, "bottom", f"z{_sub(c)} = θ{_sub(c)}ᵀx ({name})")
+            set_label(plot, "bottom", f"z{_sub(c)} = θ{_sub(c)}ᵀx{name}")
             set_label(plot, "left", f"p{_sub(c)} = σ(z)")
         else:
-            set_label(plot, "bottom", f"z{_sub(c)} − log Σⱼ≠{_sub(c)} e^zⱼ ({name})")
+            set_label(plot, "bottom", f"z{_sub(c)} − log Σⱼ≠{_sub(c)} e^zⱼ{name}")
             set_label(plot, "left", f"p{_sub(c)} = σ(z)")
         for line in (self.threshold_line, self.z_line):
             line.setVisible(not many)
