@@ -107,8 +107,8 @@ class Track:
     valid: int = 0                # of those, rows still valid
     plan: Plan | None = None
     extra: dict = field(default_factory=dict)
-    # runs set aside when data of another shape came (newest last), taken back when those very
-    # data come again (an undo or redo across a new class or feature)
+    # runs set aside when data of another shape came (newest last), taken back when the same data
+    # come again (an undo or redo across a new class or feature)
     shelf: list = field(default_factory=list)
 
     def shelve(self) -> None:
@@ -116,9 +116,11 @@ class Track:
             self.shelf = [r for r in self.shelf if r.data is not self.run.data][-(SHELF - 1):] + [self.run]
 
     def unshelve(self, data: Dataset) -> TrainingRun | None:
-        """The run set aside on ``data`` (the same object) with the track's settings, or None."""
+        """The run set aside on data equal to ``data`` (an undo or redo makes them anew) with the
+        track's settings, or None. O(n) per run set aside, and only when the shape changes."""
         for run in reversed(self.shelf):
-            if run.data is data and run.config.as_dict() == self.spec.config.as_dict():
+            if (run.data.d, run.data.classes, run.data.n) == (data.d, data.classes, data.n) \
+                    and run.config.as_dict() == self.spec.config.as_dict() and run.data.equals(data):
                 self.shelf.remove(run)
                 return run
         return None

@@ -74,16 +74,22 @@ def test_keys_pick_the_click_class_and_a_new_class_joins_clicked_data(driver):
     # a key past the next new class is refused: no class is left without points
     assert c.set_click_class(5) is False and "keys 0 to 3 pick one (3 adds a new class)" in c.last_error
     assert c.click_class == 2
-    # undo gives the two classes back (the run starts over on them); redo gives back the run of
-    # three classes as it was trained, not one trained again on the data in between
+    # a point of class 0 more, five epochs more: the run went on from its θ on other data
+    c.add_point(0.0, 0.0, label=0)
+    snap = driver.train(5)
     trained, history = snap.selected.theta.copy(), snap.selected.history.column("loss").copy()
+    # undo twice gives the two classes back (the run starts over on them); redo twice gives back
+    # the run of three classes as it was trained (a run trained anew on the data of the redo
+    # would have another θ: it never saw the class-0 point)
+    c.undo_stack.undo()
     c.undo_stack.undo()
     snap = driver.settle()
     assert snap.data.classes == 2 and not w.panel._model_form.isRowVisible(w.panel.multiclass)
     assert len(snap.selected.theta) == 3
     c.undo_stack.redo()
+    c.undo_stack.redo()
     snap = driver.settle()
-    assert snap.data.classes == 3 and snap.selected.rows == 6
+    assert snap.data.classes == 3 and snap.selected.rows == 11
     np.testing.assert_array_equal(snap.selected.theta, trained)
     np.testing.assert_array_equal(snap.selected.history.column("loss"), history)
 
