@@ -26,7 +26,7 @@ KEYS_HELP = """In the window:
   Ctrl+Z / Ctrl+Shift+Z     undo / redo any change        Ctrl+O open a data file or session
                             (a data file, opened or dropped on the window, shows in the import
                             dialog: separator, header, label column, class 1, the plane's features)
-  Alt+1 … Alt+8             the Data sets menu: each generator and bundled set, with what it teaches
+  Alt+1 … Alt+9, Alt+0      the Data sets menu: each generator and bundled set, with what it teaches
   Ctrl+S / Ctrl+Shift+S     save the session (as)          F11 full screen   Ctrl+Q quit
   Ctrl+Shift+W              learning-rate sweep            Ctrl+Shift+J why not squared error?
   Ctrl+Shift+E              live equations (then a click on a point takes it apart)

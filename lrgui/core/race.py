@@ -94,6 +94,7 @@ class Plan:
 
 _GENERATIONS = itertools.count(1)
 SHELF = 4                     # runs a track keeps aside for data of another shape
+SHELF_SEGMENTS = 8            # of a run set aside, the data of this many last segments are compared
 
 
 @dataclass
@@ -116,12 +117,18 @@ class Track:
             self.shelf = [r for r in self.shelf if r.data is not self.run.data][-(SHELF - 1):] + [self.run]
 
     def unshelve(self, data: Dataset) -> TrainingRun | None:
-        """The run set aside on data equal to ``data`` (an undo or redo makes them anew) with the
-        track's settings, or None. O(n) per run set aside, and only when the shape changes."""
+        """The run set aside that trained on data equal to ``data`` (an undo or redo makes them
+        anew; quick undos reach the trainer as their last data only, so any of its last segments'
+        data count), with the track's settings, or None. The run goes on on ``data`` from its θ,
+        as it would have on each edit. O(n) per segment compared, only when the shape changes."""
         for run in reversed(self.shelf):
-            if (run.data.d, run.data.classes, run.data.n) == (data.d, data.classes, data.n) \
-                    and run.config.as_dict() == self.spec.config.as_dict() and run.data.equals(data):
+            if run.config.as_dict() != self.spec.config.as_dict():
+                continue
+            seen = [run.data] + [s.data for s in run.segments[-SHELF_SEGMENTS:]]
+            if any(d.d == data.d and d.classes == data.classes and d.n == data.n and d.equals(data) for d in seen):
                 self.shelf.remove(run)
+                if run.data is not data:
+                    run.set_data(data)          # the same shape: θ keeps its meaning
                 return run
         return None
 
@@ -189,7 +196,10 @@ class Race:
         for track in self.tracks.values():
             if track.run is None or (track.run.data.d, track.run.data.classes) != (data.d, data.classes):
                 track.shelve()
-                kept = track.unshelve(data)
+                try:
+                    kept = None if reason else track.unshelve(data)
+                except LrguiError:
+                    kept = None
                 if kept is not None:
                     track.start_over(kept, "data")
                 else:

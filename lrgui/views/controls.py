@@ -192,6 +192,11 @@ class NumberEdit(QLineEdit):
             text, p = str(exc), self.param
             return None, p.label + text[len(p.name):] if text.startswith(p.name) else text
 
+    def set_help(self, text: str) -> None:
+        """The tooltip the field shows while its text is valid."""
+        self._help = text
+        self._mark(None)
+
     def _mark(self, error: str | None) -> None:
         self.setStyleSheet(INVALID_STYLE if error else "")
         self.setToolTip(f"{error}\n\n{self._help}" if error else self._help)

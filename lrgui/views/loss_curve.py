@@ -25,6 +25,7 @@ from .series import ColumnFeed, Envelope
 from .theme import DEFAULT, Theme
 
 LOG_FLOOR = 1e-300
+MODELS_NAMED = 4             # one-vs-rest models named one by one in the legend, at most
 HOVER_TIP = "Loss against epoch for every run; hover to read the selected run's values at an epoch"
 
 
@@ -219,7 +220,10 @@ class LossCurveView(pg.PlotWidget):
             wanted["__test"] = "test loss (selected)"
         if sel is not None and sel.id in shown and sel.history is not None and sel.history.parts:
             names = self.snap.data.class_names()
-            for c in range(min(sel.history.parts, len(names))):
+            models = min(sel.history.parts, len(names))
+            if models > MODELS_NAMED:          # one entry for all: a long legend would cover the curves
+                wanted["__part0"] = f"models 0–{models - 1}: dotted, in their classes' colours"
+            for c in range(models if models <= MODELS_NAMED else 0):
                 wanted[f"__part{c}"] = f"model {c}" if self.snap.data.numbered else f"model {c}: {names[c]}"
         if wanted == self._legend_names:
             return

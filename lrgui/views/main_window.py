@@ -354,7 +354,10 @@ class MainWindow(QMainWindow):
                 if key == "click_class":
                     classes = menu.addMenu("Click adds &class")
                     classes.setToolTipsVisible(True)
+                    group = QActionGroup(self)            # the class in force is checked
                     for k in range(MAX_CLASSES):
+                        a[f"class{k}"].setCheckable(True)
+                        group.addAction(a[f"class{k}"])
                         classes.addAction(a[f"class{k}"])
                     continue
                 menu.addSeparator() if key is None else menu.addAction(a[key])
@@ -486,6 +489,8 @@ class MainWindow(QMainWindow):
         self.actions["play"].setText("&Pause" if snap.playing else "&Play")
         for key in ("equal_aspect", "shading", "contours", "misclassified", "log_loss"):
             self.actions[key].setChecked(getattr(snap.view, key))
+        if self.actions["contours"].isEnabled() != (snap.data.classes == 2):     # p-contours: two classes
+            self.actions["contours"].setEnabled(snap.data.classes == 2)
         self.actions["internals"].setChecked(snap.view.internals)
         self._show_run(snap)
 
@@ -531,6 +536,7 @@ class MainWindow(QMainWindow):
         self.class_label.setText(f"<b style='color:{color}'>click adds class {label} "
                                  f"({self.theme.class_names[label]})</b>")
         self.plane.click_class = label
+        self.actions[f"class{label}"].setChecked(True)
         self.sigmoid_view.shown_class = label        # with more than two classes: that class's model
         if self.plane.snap is not None:                 # the newest snapshot, drawn again
             self.sigmoid_view.show_snapshot(self.plane.snap)

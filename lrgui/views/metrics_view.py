@@ -74,7 +74,7 @@ def fit_to_contents(table: QTableWidget) -> None:
     """A table as tall as its rows (the curves below take the rest of the height)."""
     table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
     table.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)     # ten classes may not fit
 
 
 class CurvePlot(pg.PlotWidget):

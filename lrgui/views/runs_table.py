@@ -34,7 +34,9 @@ WIDEST = {2: "0000000000", 3: "−0.0000e−00", 4: "100.0%", 5: "−0.0000e−0
 TIPS = ("The run's colour and line in every view, and its name (double click to rename)",
         "Show or hide the run in the views (it trains either way)",
         "The epoch shown (the timeline's, or where the run stopped)",
-        "Training loss J(θ) at that epoch, on the rows the run trains on (resampled rows as often as drawn)",
+        "Training loss J(θ) at that epoch, on the rows the run trains on (resampled rows as often as drawn). "
+        "With more than two classes a one-vs-rest run's J is the sum of its K models' losses, a softmax "
+        "run's one cross-entropy: compare the two by the Metrics dock's log-loss",
         "Training accuracy at the threshold, on the rows the run trains on (resampled rows as often as drawn; "
         "the Metrics dock counts each row once)",
         "Loss on the held-out test rows at that epoch (runs with a test fraction)",

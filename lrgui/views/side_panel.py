@@ -262,12 +262,13 @@ class SidePanel(QWidget):
                 button.setVisible(shown)
         self._model_form.setRowVisible(self.multiclass, data.classes > 2)
         two = data.classes == 2             # p-contours and a threshold belong to one probability
-        for widget in (self.contours, self.threshold):
-            if widget.isEnabled() != two:
-                widget.setEnabled(two)
-                widget.setToolTip(widget.toolTip().split("\n")[0] + ("" if two else
-                                  "\nWith more than two classes each point goes to the class of the highest "
-                                  "score: no threshold applies"))
+        if self.contours.isEnabled() != two:
+            why = "" if two else ("\nWith more than two classes each point goes to the class of the highest "
+                                  "score: no threshold applies")
+            self.contours.setEnabled(two)
+            self.contours.setToolTip(self.contours.toolTip().split("\n")[0] + why)
+            self.threshold.set_help(THRESHOLD.help + why)
+            self.threshold.setEnabled(two)
         counts = data.class_counts()
         if data.classes == 2:
             text = f"{data.n} points: {counts[0]} of class 0, {counts[1]} of class 1"
@@ -457,7 +458,7 @@ class SidePanel(QWidget):
         """Class and run colours from ``theme``; the width follows the (zoomed) font."""
         self.theme = theme
         px = QFontInfo(self.font()).pixelSize()         # a style sheet's font does not follow the window's
-        for c in (0, 1):
+        for c in range(MAX_CLASSES):
             self.class_group.button(c).setStyleSheet(
                 f"QRadioButton {{ color: {theme.class_colors[c]}; font-weight: bold; font-size: {px}px; }}")
         self._fit_width()
