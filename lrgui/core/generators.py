@@ -18,14 +18,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from sklearn.datasets import (
-    load_breast_cancer,
-    make_blobs,
-    load_iris,
-    make_circles,
-    make_classification,
-    make_moons,
-)
 
 from .dataset import Dataset
 from .errors import ConfigError
@@ -163,6 +155,8 @@ def _gaussian(seed, **p) -> Dataset:
 def _classification(n_samples, n_features, n_informative, class_sep, seed) -> Dataset:
     if n_informative > n_features:
         raise ConfigError(f"n_informative ({n_informative}) cannot exceed n_features ({n_features})")
+    from sklearn.datasets import make_classification
+
     X, y = make_classification(
         n_samples=n_samples, n_features=n_features, n_informative=n_informative,
         n_redundant=0, n_repeated=0, n_clusters_per_class=1, class_sep=class_sep,
@@ -180,6 +174,8 @@ def _classification(n_samples, n_features, n_informative, class_sep, seed) -> Da
      _noise(), _ratio(), _seed()),
 )
 def _moons(n_samples, spread, seed) -> Dataset:
+    from sklearn.datasets import make_moons
+
     X, y = make_moons(n_samples=n_samples, noise=spread, random_state=seed)
     return Dataset(X, y)
 
@@ -194,6 +190,8 @@ def _moons(n_samples, spread, seed) -> Dataset:
      _noise(), _ratio(), _seed()),
 )
 def _circles(n_samples, spread, factor, seed) -> Dataset:
+    from sklearn.datasets import make_circles
+
     X, y = make_circles(n_samples=n_samples, noise=spread, factor=factor, random_state=seed)
     return Dataset(X, y)
 
@@ -247,6 +245,8 @@ _IRIS_PAIRS = ("setosa/versicolor", "versicolor/virginica", "setosa/virginica", 
     ),
 )
 def _iris(feature_x, feature_y, classes) -> Dataset:
+    from sklearn.datasets import load_iris
+
     iris = load_iris()
     names = list(iris.target_names)
     cols = [_IRIS_FEATURES.index(feature_x), _IRIS_FEATURES.index(feature_y)]
@@ -271,6 +271,8 @@ def _iris(feature_x, feature_y, classes) -> Dataset:
     classes=3,
 )
 def _blobs(n_samples, centers, spread, seed) -> Dataset:
+    from sklearn.datasets import make_blobs
+
     X, y = make_blobs(n_samples=n_samples, centers=centers, cluster_std=spread, random_state=seed)
     return Dataset(X, y, (), {str(c): c for c in range(centers)})
 
@@ -278,6 +280,8 @@ def _blobs(n_samples, centers, spread, seed) -> Dataset:
 @_add("breast-cancer", "Breast cancer diagnosis (30 features): malignant is class 1",
       "Thirty real features: L1 sets many weights to exactly zero; read which in the coefficient table.", ())
 def _breast_cancer() -> Dataset:
+    from sklearn.datasets import load_breast_cancer
+
     data = load_breast_cancer()
     # scikit-learn codes malignant as 0; here the condition to detect is the positive class.
     malignant = data.target == list(data.target_names).index("malignant")

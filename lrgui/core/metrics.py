@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from sklearn import metrics
 
 from .numerics import sigmoid, softplus
 
@@ -63,6 +62,8 @@ def _finite_order(z: np.ndarray) -> np.ndarray:
 def report(y: np.ndarray, z: np.ndarray, threshold: float = 0.5) -> Report:
     """The metrics of decision values ``z`` (n,) for labels ``y`` (n,); infinite z (a θ that
     puts points far beyond float range) count as the largest finite values."""
+    from sklearn import metrics
+
     y = np.asarray(y, dtype=np.float64)
     z = np.clip(np.asarray(z, dtype=np.float64), -np.finfo(np.float64).max, np.finfo(np.float64).max)
     p = sigmoid(z)
@@ -91,6 +92,8 @@ def _log_loss(y: np.ndarray, z: np.ndarray) -> float:
 
 def roc_curve(y: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(false-positive rates, true-positive rates, probability thresholds) from decision values."""
+    from sklearn import metrics
+
     fpr, tpr, thresholds = metrics.roc_curve(y, z)
     return fpr, tpr, sigmoid(np.clip(thresholds, -np.finfo(float).max, np.finfo(float).max))
 
@@ -116,6 +119,8 @@ def _rate(count: float, total: float) -> float:
 def curves(y: np.ndarray, z: np.ndarray, confusion) -> Curves:
     """The curves of decision values ``z`` for labels ``y`` (both classes present), with the
     operating point of ``confusion`` ([[TN, FP], [FN, TP]] at the threshold)."""
+    from sklearn import metrics
+
     y = np.asarray(y, dtype=np.float64)
     scores = _finite_order(np.clip(np.asarray(z, dtype=np.float64), -np.finfo(float).max, np.finfo(float).max))
     fpr, tpr, _ = metrics.roc_curve(y, scores)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.model_selection import train_test_split
 
 from .config import RunConfig
 from .dataset import Dataset
@@ -39,6 +38,8 @@ def split_rows(data: Dataset, config: RunConfig, resample: bool = True) -> tuple
     rng = np.random.default_rng([config.seed, 1])
     train, test = np.arange(data.n), None
     if config.test_fraction > 0:
+        from sklearn.model_selection import train_test_split
+
         try:
             tr, te = train_test_split(train, test_size=config.test_fraction, stratify=data.y,
                                       random_state=int(rng.integers(2**31)))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.utils.class_weight import compute_sample_weight
 
 RESAMPLING = ("none", "under", "over")
 CLASS_WEIGHTS = ("none", "balanced")
@@ -52,4 +51,6 @@ def _resample_classes(y: np.ndarray, how: str, rng: np.random.Generator) -> np.n
 
 def balanced_weights(y: np.ndarray) -> np.ndarray:
     """sᵢ = n / (K n_class(i)) for K classes, as scikit-learn's class_weight="balanced"; shape (n,)."""
+    from sklearn.utils.class_weight import compute_sample_weight
+
     return compute_sample_weight("balanced", y)
