@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from ..core.config import RunConfig
-from ..core.dataset import MAX_CLASSES, Dataset
+from ..core.dataset import Dataset
 from ..core.errors import ConfigError, LrguiError
 from ..core.examples import (COMPARED_OPTIMIZERS, EXAMPLES, IMBALANCE_REMEDIES, MULTICLASS_METHODS, SQUARED_DEMO_DATA,
                               SQUARED_DEMO_RUN)
@@ -164,7 +164,7 @@ class Controller(QObject):
         if "data" in change.fields:
             self._send_data()
             data = self.session.data
-            if self.click_class >= data.classes + data.numbered:   # the class went with the data
+            if self.click_class >= data.click_classes:     # the class went with the data
                 self.click_class = 0
                 self.clickClassChanged.emit(0)
         if "runs" in change.fields:
@@ -494,7 +494,7 @@ class Controller(QObject):
         numbered data the next one (it joins with its first point). Refused with the reason
         otherwise, so that no class is left without points."""
         data = self.session.data
-        offered = min(MAX_CLASSES, data.classes + data.numbered)
+        offered = data.click_classes
         if label >= offered:
             if data.numbered:
                 self._refuse(f"These data have {data.classes} classes: keys 0 to {offered - 1} pick one"

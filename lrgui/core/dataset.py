@@ -102,19 +102,18 @@ class Dataset:
                     "one point")
         return None
 
-    def binary_reason(self) -> str | None:
-        """None for two classes, else why a two-class model does not fit these data."""
-        if self.classes == 2:
-            return None
-        return (f"the data have {self.classes} classes: train one model per class (one-vs-rest) or a "
-                "softmax model (multinomial)")
-
     def require_trainable(self) -> None:
         reason = self.why_untrainable()
         if reason:
             raise DatasetError(reason)
 
     # -- edits (each returns a new Dataset) ---------------------------------------------------
+    @property
+    def click_classes(self) -> int:
+        """How many classes a click may add a point of: the data's own, and for numbered data the
+        next one too (it joins with its first point), MAX_CLASSES at most."""
+        return min(MAX_CLASSES, self.classes + self.numbered)
+
     @property
     def numbered(self) -> bool:
         """Whether the classes are known by their numbers only ("0", "1", …: clicked or generated

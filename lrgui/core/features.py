@@ -232,14 +232,12 @@ def decision_in_original_units(theta_original: np.ndarray, X: np.ndarray, degree
     """z = θᵀ(1, terms(x)) for raw inputs X (m, d) and θ in original units (over the polynomial
     terms of ``degree``, or over the inputs themselves for degree 1); shape (m,). This is all a
     picture of the model needs: no fitted scaling is involved."""
-    X = np.asarray(X, dtype=np.float64)
-    F = Polynomial(degree).transform(X) if degree > 1 else X
-    return theta_original[0] + F @ theta_original[1:]
+    return class_scores_in_original_units(theta_original, X, degree, 1)[:, 0]
 
 
 def class_scores_in_original_units(theta_original: np.ndarray, X: np.ndarray, degree: int, classes: int) -> np.ndarray:
-    """z (m, K) for θ of K blocks in original units (as ``decision_in_original_units`` gives one
-    block's): the terms of X are computed once for all classes."""
+    """z (m, K) for θ of K blocks in original units (``decision_in_original_units`` for each
+    block): the terms of X are computed once for all classes."""
     X = np.asarray(X, dtype=np.float64)
     F = Polynomial(degree).transform(X) if degree > 1 else X
     B = np.asarray(theta_original, dtype=np.float64).reshape(classes, -1)

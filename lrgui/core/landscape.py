@@ -55,7 +55,7 @@ def loss_slice(objective: Objective, theta: np.ndarray, axes: tuple[int, int],
     D = objective.design
     rows = np.arange(D.n)
     if D.n > max_points:
-        rows = np.sort(np.random.default_rng(0).choice(D.n, max_points, replace=False))
+        rows = _sample(D.n, max_points)
     B = D.signed_rows(rows).T          # (k, m): one row per coordinate of θ
     w = None if D.weights is None else D.weights[rows]
     theta = np.asarray(theta, dtype=np.float64)
@@ -77,13 +77,18 @@ def loss_slice(objective: Objective, theta: np.ndarray, axes: tuple[int, int],
     return Landscape((i, j), np.asarray(u, float), np.asarray(v, float), values, theta, len(rows), D.n)
 
 
+def _sample(n: int, size: int) -> np.ndarray:
+    """``size`` of the rows 0 … n − 1, sorted, the same every time (seeded)."""
+    return np.sort(np.random.default_rng(0).choice(n, size, replace=False))
+
+
 def _slice_point_by_point(objective, theta, axes, u, v, max_points, cancelled) -> Landscape | None:
     """``loss_slice`` for any cost with ``loss`` and ``batch`` (a seeded subsample of its rows
     beyond ``max_points``, the penalty's n kept)."""
     n = objective.n
     part = objective
     if n > max_points:
-        part = objective.batch(np.sort(np.random.default_rng(0).choice(n, max_points, replace=False)))
+        part = objective.batch(_sample(n, max_points))
     point = np.array(theta, dtype=np.float64)
     i, j = axes
     values = np.empty((len(v), len(u)))

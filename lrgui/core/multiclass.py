@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.linalg import block_diag
-from scipy.special import softmax
+from scipy.special import logsumexp, softmax
 
 from .dataset import Dataset
 from .numerics import sigmoid
 from .objective import Objective, PenalisedCost
-
-METHOD_LABELS = {"ovr": "one-vs-rest", "multinomial": "multinomial (softmax)"}
 
 
 def blocks(theta: np.ndarray, classes: int) -> np.ndarray:
@@ -137,8 +135,6 @@ def class_margin(z: np.ndarray, c: int, method: str) -> np.ndarray:
     z = np.asarray(z, dtype=np.float64)
     if method == "ovr":
         return z[:, c]
-    from scipy.special import logsumexp
-
     others = np.delete(z, c, axis=1)
     with np.errstate(over="ignore", invalid="ignore"):
         return z[:, c] - logsumexp(others, axis=1)

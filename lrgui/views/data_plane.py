@@ -392,8 +392,7 @@ class DataPlaneView(pg.PlotWidget):
         style_plot(self, theme, self.grid)
         self._shade_colors = lut_pixels(two_colour_lut(*theme.class_colors[:2], theme.background))
         self._region_colors = _region_colors(theme)
-        self._background = lut_pixels(np.array([[rgba(theme.background).red(), rgba(theme.background).green(),
-                                                 rgba(theme.background).blue()]], dtype=np.ubyte))[0]
+        self._background = lut_pixels(np.array([rgba(theme.background).getRgb()[:3]], dtype=np.ubyte))[0]
         for item in self.contours:
             item.use_pen(pen(theme.contour_color, theme.line_width * 0.6, Qt.PenStyle.DashLine))
         outline = max(0.8, theme.line_width * 0.4)
@@ -567,14 +566,14 @@ class DataPlaneView(pg.PlotWidget):
             self.shading.setVisible(False)
         own = blocks(run.theta, K) if fits and method == "ovr" else ()
         self._class_lines_drawn = True
-        z = self._grid_scores(run.theta, degree, rect)[2] if len(own) and degree > 1 else None
+        curved = len(own) > 0 and degree > 1
+        xs, ys, z = self._grid_scores(run.theta, degree, rect) if curved else (None, None, None)
         for c, line in enumerate(self.class_lines):
             if c >= len(own):
                 self._set_segment(line, None)
             elif z is None:
                 self._boundary(line, own[c], degree, rect)
             elif np.isfinite(z[:, c]).all():                 # a model's own zero contour
-                xs, ys = self._grid_memo[1][:2]
                 set_contours(line, xs, ys, z[:, c].reshape(CONTOUR_GRID, CONTOUR_GRID), 0.0)
             else:
                 self._set_segment(line, None)

@@ -245,7 +245,7 @@ class SidePanel(QWidget):
         """A button per class (numbered data offer one class more, for a click to add), named by
         the class's label text when the data have one of their own, and the count of each."""
         names = data.class_names()
-        offered = min(MAX_CLASSES, data.classes + data.numbered)
+        offered = data.click_classes
         for c in range(MAX_CLASSES):
             button = self.class_group.button(c)
             if c >= data.classes:
