@@ -8,7 +8,6 @@ from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog, minimize
 
 from .numerics import norm
 from .objective import Objective
@@ -54,6 +53,8 @@ def separable(objective: Objective) -> bool | None:
 def _separated(B: np.ndarray) -> bool | None:
     """Whether some θ in the box [−1, 1] makes every margin B θ ≤ 0 with their sum below 0
     (B: (m, k) rows of margins); None when the programme cannot be solved."""
+    from scipy.optimize import linprog
+
     largest = np.max(np.abs(B), axis=1)                    # not the 2-norm: it would overflow at 1e300
     B = B / np.where(largest > 0, largest, 1.0)[:, None]  # scaling a row keeps its sign pattern
     result = linprog(B.sum(axis=0), A_ub=B, b_ub=np.zeros(len(B)), bounds=[(-1.0, 1.0)] * B.shape[1],
@@ -83,6 +84,8 @@ def find_optimum(objective: Objective, tol: float = 1e-6) -> Optimum:
         return Optimum(None, SEPARABLE_REASON)
     if not objective.smooth and getattr(objective, "design", None) is None:
         return Optimum(None, "the optimum of an L1 penalty is located for two classes only")
+    from scipy.optimize import minimize
+
     k = objective.k
     with np.errstate(all="ignore"):
         if objective.smooth:
@@ -111,6 +114,8 @@ def _l1_optimum(objective: Objective, tol: float) -> np.ndarray:
         loss += scale * (u.sum() + v.sum())
         gw = grad[1:]
         return loss, np.concatenate(([grad[0]], gw + scale, -gw + scale))
+
+    from scipy.optimize import minimize
 
     bounds = [(None, None)] + [(0.0, None)] * (2 * (k - 1))
     result = minimize(value_gradient, np.zeros(2 * k - 1), jac=True, method="L-BFGS-B",

@@ -62,6 +62,13 @@ def read_limited(path, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of the regular file ``path``: at most ``limit`` bytes are accepted, and at most
     ``limit + 1`` are ever read. Raises UnreadableFile for a missing or unreadable file, a folder,
     a device or pipe (never opened for reading, never waited on) and a file above ``limit``."""
+    return b"".join(read_blocks(path, limit))
+
+
+def read_blocks(path, limit: int = MAX_FILE_BYTES, block: int = _CHUNK) -> Iterator[bytes]:
+    """The bytes of the regular file ``path`` in blocks of at most ``block`` bytes, checked as
+    ``read_limited`` checks them (the checks before the first block is read; a file that grows
+    beyond ``limit`` raises after the blocks read so far)."""
     try:
         info = os.stat(path)
     except OSError as exc:
@@ -82,21 +89,20 @@ def read_limited(path, limit: int = MAX_FILE_BYTES) -> bytes:
         info = os.fstat(fd)                               # what was opened, not what was looked at
         if _kind(info.st_mode):
             raise UnreadableFile(_kind(info.st_mode))
-        chunks: list[bytes] = []
         total = 0
         while total <= limit:
-            block = os.read(fd, min(_CHUNK, limit + 1 - total))
-            if not block:
+            try:
+                data = os.read(fd, min(block, limit + 1 - total))
+            except OSError as exc:
+                raise UnreadableFile(_open_error(exc)) from None
+            if not data:
                 break
-            chunks.append(block)
-            total += len(block)
-    except OSError as exc:
-        raise UnreadableFile(_open_error(exc)) from None
+            total += len(data)
+            if total > limit:
+                raise UnreadableFile(f"the file grew while it was read and is now {too_large}")
+            yield data
     finally:
         os.close(fd)
-    if total > limit:
-        raise UnreadableFile(f"the file grew while it was read and is now {too_large}")
-    return b"".join(chunks)
 
 
 def byte_position(data: bytes, at: int) -> tuple[int, int]:

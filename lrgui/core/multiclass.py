@@ -15,8 +15,6 @@ Either way Θ is flat (K·k,), class 0 first; ``blocks`` makes it K rows of (b, 
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import block_diag
-from scipy.special import logsumexp, softmax
 
 from .dataset import Dataset
 from .numerics import sigmoid
@@ -107,6 +105,8 @@ class OneVsRestCost(PenalisedCost):
     # -- second order ----------------------------------------------------------------------------
     def hessian(self, theta: np.ndarray) -> np.ndarray:
         """∇²J (K·k, K·k): the models' Hessians on the diagonal."""
+        from scipy.linalg import block_diag
+
         return block_diag(*[part.hessian(block) for part, block in zip(self.parts, blocks(theta, self.classes))])
 
     def hessp(self, theta: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -126,6 +126,8 @@ def class_probabilities(z: np.ndarray, method: str) -> np.ndarray:
         if method == "ovr":
             p = sigmoid(z)
             return p / p.sum(axis=1, keepdims=True)
+        from scipy.special import softmax
+
         return softmax(z, axis=1)
 
 
@@ -135,6 +137,8 @@ def class_margin(z: np.ndarray, c: int, method: str) -> np.ndarray:
     z = np.asarray(z, dtype=np.float64)
     if method == "ovr":
         return z[:, c]
+    from scipy.special import logsumexp
+
     others = np.delete(z, c, axis=1)
     with np.errstate(over="ignore", invalid="ignore"):
         return z[:, c] - logsumexp(others, axis=1)

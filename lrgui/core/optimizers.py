@@ -17,7 +17,6 @@ import copy
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy.optimize import minimize
 
 from .anatomy import Term, UpdateRule, bfgs_direction, cg_direction, lbfgs_direction
 from .errors import ConfigError
@@ -478,6 +477,8 @@ class ScipyMethod(Optimizer):
             options["ftol"] = 0.0
         try:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                from scipy.optimize import minimize
+
                 result = minimize(loss_gradient, theta, jac=True, method=self.method,
                                   callback=record, options=options)
         except _OutOfRange:

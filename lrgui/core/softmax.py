@@ -16,7 +16,6 @@ system has one solution, the step orthogonal to it.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import logsumexp, softmax
 
 from .errors import ConfigError
 from .objective import LOSSES, PENALTIES, PenalisedCost
@@ -73,6 +72,8 @@ class SoftmaxObjective(PenalisedCost):
         memo = self._memo
         if memo is not None and np.array_equal(memo[0], theta):
             return memo[1]
+        from scipy.special import logsumexp, softmax
+
         with np.errstate(over="ignore", invalid="ignore"):
             Z = self.scores(theta)
             lse = logsumexp(Z, axis=1)

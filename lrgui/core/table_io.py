@@ -50,7 +50,7 @@ import numpy as np
 
 from .dataset import Dataset
 from .errors import DataFileError
-from .fileio import MAX_FILE_BYTES, UnreadableFile, atomic_writer, byte_position, read_limited
+from .fileio import MAX_FILE_BYTES, UnreadableFile, atomic_writer, byte_position, read_blocks, read_limited
 from .params import shown
 
 __all__ = ["MAX_FILE_BYTES", "SAMPLE_ROWS", "SEPARATORS", "Preview", "preview_table", "read_table", "write_table"]
@@ -277,8 +277,19 @@ def _resolve_label_column(label_column, header: list[str] | None, width: int, pa
 
 
 # -- reading -------------------------------------------------------------------------------------
-def _text_lines(path: Path) -> _Lines:
+PREVIEW_BYTES = 1 << 20            # a preview of a file in UTF-8 reads no more than its first MiB
+
+
+def _text_lines(path: Path, head: bool = False) -> _Lines:
+    """The file's text; with ``head``, of a UTF-8 file only the whole lines of its first
+    PREVIEW_BYTES (enough for any preview, and quick whatever the file's size)."""
     try:
+        if head:
+            first = next(read_blocks(path, block=PREVIEW_BYTES), b"")
+            whole = len(first) < PREVIEW_BYTES
+            if not whole and not any(first.startswith(bom) for bom, name in _BOMS if name != "utf-8"):
+                cut = first.rfind(b"\n") + 1               # no LF byte lies inside a UTF-8 character
+                return _Lines(_decode(path, first[:cut] if cut else first))
         data = read_limited(path, MAX_FILE_BYTES)
     except UnreadableFile as exc:
         raise DataFileError(path, exc.reason) from None
@@ -339,7 +350,7 @@ def preview_table(path, separator: str = "auto", header: bool | None = None,
     SEPARATORS), with the header row asked for (None: as the first rows show). Raises
     DataFileError when the text cannot be read or split."""
     path = Path(path)
-    lines = _text_lines(path)
+    lines = _text_lines(path, head=True)
     delimiter, width, names = _layout(path, lines, separator, header, None, strict=False)
     offset = 1 if names is not None else 0
     rows = tuple((number, tuple(_split_row(path, number, line, delimiter)))
@@ -349,17 +360,26 @@ def preview_table(path, separator: str = "auto", header: bool | None = None,
 
 
 def read_table(path, label_column: str | int | None = None, *, separator: str = "auto",
-               header: bool | None = None, positive: str | None = None, max_classes: int = 2) -> Dataset:
+               header: bool | None = None, positive: str | None = None, max_classes: int = 2,
+               progress=None) -> Dataset:
     """The data set in the text file ``path``: X of shape (n, d) from the feature columns, y of
     shape (n,) in {0, 1} from the label column. ``separator`` ("auto" or a name of SEPARATORS) and
     ``header`` (None: as the first rows show) say how to split the file; ``positive`` names the
     label text of class 1 (by default the larger label, see the module docstring). With
     ``max_classes`` above 2, up to that many label values make as many classes 0 … K − 1, in the
-    labels' order. Any problem raises DataFileError."""
+    labels' order. Any problem raises DataFileError.
+
+    ``progress(fraction)`` (or None) is called as the file is read, with the fraction of its
+    bytes read so far; when it returns False the read stops and ReadCancelled is raised."""
     import pandas as pd
 
     path = Path(path)
+    plain = _read_plain(path, label_column, separator, header, positive, max_classes, progress)
+    if plain is not None:
+        return plain
     lines = _text_lines(path)
+    if progress is not None and progress(0.5) is False:        # the text is read; the parse is quick
+        raise ReadCancelled(str(path))
     delimiter, width, header = _layout(path, lines, separator, header, label_column)
     label_at = _resolve_label_column(label_column, header, width, path)
     offset = 1 if header else 0                      # data row r of the frame is row r + offset
@@ -378,10 +398,113 @@ def read_table(path, label_column: str | int | None = None, *, separator: str = 
         X = _text_numbers(pd.Series(cells[:, features].ravel(), dtype=object)).reshape(n, len(features))
     _check_finite(X, features, path, lines, offset, width, delimiter)
     y, label_map = _labels(labels, path, lines, offset, label_at, width, delimiter, positive, max_classes)
-    names = None
-    if header is not None:
-        names = tuple(header[j] or f"x{j + 1}" for j in features)
-    return Dataset(X, y, names or (), label_map)
+    return Dataset(X, y, _feature_names(header, features), label_map)
+
+
+def _feature_names(header: list[str] | None, features: list[int]) -> tuple[str, ...]:
+    return () if header is None else tuple(header[j] or f"x{j + 1}" for j in features)
+
+
+class ReadCancelled(Exception):
+    """The read was stopped by its progress callback."""
+
+
+PLAIN_MIN_BYTES = 1 << 20          # smaller files are read whole: they take milliseconds
+
+
+def _plain_block(block: bytes) -> bool:
+    """Whether a block holds nothing the careful reader must see to: ASCII text without NUL
+    characters, comments, quotes or line ends other than LF and CRLF."""
+    return (block.isascii() and b"\0" not in block and b"#" not in block and b'"' not in block
+            and (b"\r" not in block or block.count(b"\r") == block.count(b"\r\n")))
+
+
+def _plain_head(path: Path) -> tuple[str, int] | None:
+    """(the first 64 KiB of text, the file's size in bytes) when every block of the file is
+    plain (``_plain_block``), else None; one pass over the bytes, none of them kept."""
+    head, size = None, 0
+    for block in read_blocks(path, block=16 << 20):
+        if not _plain_block(block):
+            return None
+        if head is None:
+            head = block[:1 << 16].decode("ascii")
+        size += len(block)
+    return None if head is None else (head, size)
+
+
+class _Reporting(io.RawIOBase):
+    """The file at ``path`` as pandas reads it, telling ``progress`` (as in read_table) the
+    fraction of ``size`` bytes read at each read; False from it raises ReadCancelled there."""
+
+    def __init__(self, path: Path, size: int, progress):
+        super().__init__()
+        self._file = open(path, "rb", buffering=0)
+        self._size, self._done, self._progress = max(size, 1), 0, progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._file.readinto(buffer)
+        self._done += n or 0
+        if self._progress(min(self._done / self._size, 1.0)) is False:
+            raise ReadCancelled(self._file.name)
+        return n
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _read_plain(path: Path, label_column, separator: str, header, positive, max_classes: int,
+                progress) -> Dataset | None:
+    """The data of a large file with no surprises (see ``_plain_block``; every row the width of
+    the first, every feature a finite number, every label non-empty and at most ``max_classes``
+    of them), parsed by pandas straight from the file, so that the text is never held whole;
+    None for any other file, which the careful reader then reads (and explains)."""
+    import pandas as pd
+
+    try:
+        if not path.is_file() or path.stat().st_size < PLAIN_MIN_BYTES:
+            return None
+        plain = _plain_head(path)
+        if plain is None:
+            return None
+        head, size = plain
+        delimiter, width, names = _layout(path, _Lines(head[:head.rfind("\n") + 1]), separator, header,
+                                          label_column)
+        label_at = _resolve_label_column(label_column, names, width, path)
+    except (UnreadableFile, DataFileError, OSError):
+        return None
+    features = [j for j in range(width) if j != label_at]
+    source = _Reporting(path, size, progress) if progress is not None else path
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # a blank row is kept (as empty values), so that it sends the file to the careful reader
+            frame = pd.read_csv(source, sep=delimiter or r"\s+", header=None, names=range(width),
+                                skiprows=1 if names is not None else 0, skipinitialspace=True, na_filter=False,
+                                skip_blank_lines=False, engine="c", dtype={label_at: object}, index_col=False)
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError, OSError):
+        return None
+    finally:
+        if progress is not None:
+            source.close()
+    if len(frame) < 2 or not all(pd.api.types.is_numeric_dtype(frame[j]) and not pd.api.types.is_bool_dtype(frame[j])
+                                 for j in features):
+        return None                                     # a blank or ragged row, a value that is no number
+    X = frame[features].to_numpy(dtype=np.float64)
+    if not np.isfinite(X).all():
+        return None
+    raw_codes, raw = pd.factorize(frame[label_at], sort=False)
+    del frame
+    texts = [str(t).strip(" \t") for t in raw]
+    uniques = list(dict.fromkeys(texts))                # stripping may make two texts one label
+    if "" in uniques or len(uniques) > max_classes or max(map(len, texts)) > _CSV_FIELD_LIMIT:
+        return None
+    codes = np.array([uniques.index(t) for t in texts], dtype=np.int8)[raw_codes]
+    y, label_map = _classes(codes, uniques, path, positive)
+    return Dataset(X, y, _feature_names(names, features), label_map)
 
 
 def _parse(path, lines: _Lines, delimiter, offset: int, label_at: int, width: int):
@@ -561,6 +684,12 @@ def _labels(column, path, lines: _Lines, offset: int, j: int, width: int, delimi
                                       "a two-class model needs exactly two classes", lines.line_of(row), j + 1)
         raise DataFileError(path, f"label value number {max_classes + 1}, {_quoted(uniques[k])}: at most "
                                   f"{max_classes} classes are read", lines.line_of(row), j + 1)
+    return _classes(codes, uniques, path, positive)
+
+
+def _classes(codes: np.ndarray, uniques: list[str], path, positive: str | None) -> tuple[np.ndarray, dict]:
+    """y (n,) in {0, …, K − 1} and the label map from each row's index ``codes`` (n,) into the
+    label texts ``uniques`` (in order of first appearance, none empty)."""
     if len(uniques) < 2:
         raise DataFileError(path, f"every row has the label {_quoted(uniques[0])}: two classes are needed")
     if len(uniques) > 2:

@@ -2,13 +2,17 @@
 make a data set of it — the separator, whether the first row is a header, the label column, which
 label is class 1, and the two features the plane shows. Every choice reads the file again and
 says at once what came of it: the data's size, or the reader's error with its line and column
-(marked in the preview). Nothing changes in the window until the dialog is accepted."""
+(marked in the preview). Nothing changes in the window until the dialog is accepted.
+
+A file of BACKGROUND_BYTES or more is read on a thread of its own, with a progress bar: the
+dialog answers meanwhile, a new choice starts the read over, and Cancel stops it."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QThread, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGridLayout,
     QLabel,
+    QProgressBar,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -24,13 +29,46 @@ from PySide6.QtWidgets import (
 from ..core.dataset import MAX_CLASSES, Dataset
 from ..core.errors import DataFileError
 from ..core.params import DECIMAL
-from ..core.table_io import Preview, preview_table, read_table
+from ..core.table_io import Preview, ReadCancelled, preview_table, read_table
 from .controls import mind_manners
 from .theme import DEFAULT, Theme, rgba
 
 SEPARATOR_CHOICES = (("auto", "Detect"), ("comma", "Comma ( , )"), ("tab", "Tab"), ("semicolon", "Semicolon ( ; )"),
                      ("whitespace", "Spaces or tabs"))
 HEADER_CHOICES = ((None, "Detect"), (True, "First row names the columns"), (False, "No header row"))
+BACKGROUND_BYTES = 4 << 20         # from this size a file is read on a thread, with a progress bar
+
+
+class FileRead(QThread):
+    """``read_table(path, **options)`` on its own thread. It reports (itself, the fraction read)
+    as ``progressed`` and ends with ``read`` (itself, the Dataset or the DataFileError); after
+    ``stop`` it ends with neither. Nothing of it is shared with the GUI thread but the stop flag.
+    Connect its signals to methods of objects of the GUI thread, so that they run there."""
+
+    progressed = Signal(object, float)
+    read = Signal(object, object)
+
+    def __init__(self, path: Path, options: dict, parent=None):
+        super().__init__(parent)
+        self.path, self.options = path, dict(options)
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run(self) -> None:
+        try:
+            data = read_table(self.path, progress=self._report, **self.options)
+        except ReadCancelled:
+            return
+        except DataFileError as exc:
+            data = exc
+        if not self._stop.is_set():
+            self.read.emit(self, data)
+
+    def _report(self, fraction: float) -> bool:
+        self.progressed.emit(self, fraction)
+        return not self._stop.is_set()
 
 
 def _combo(items, tip: str) -> QComboBox:
@@ -82,6 +120,13 @@ class ImportDialog(QDialog):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setFormat("Reading the file … %p %")
+        self.progress.setToolTip("The whole file is read with the choices made; Cancel stops it")
+        self.progress.hide()
+        layout.addWidget(self.progress)
+        self._reader: FileRead | None = None
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -99,7 +144,8 @@ class ImportDialog(QDialog):
             index = box.findData(self._wanted.get(key, box.currentData()))
             box.setCurrentIndex(max(index, 0))
         self._load()
-        self._wanted = {}
+        if not self.reading():
+            self._wanted = {}                # else once the read is done
         # the keys start on the buttons: Enter opens, and no choice takes the wheel unasked
         self.buttons.button(QDialogButtonBox.StandardButton.Open).setFocus()
 
@@ -139,7 +185,9 @@ class ImportDialog(QDialog):
         return text[0] if len(text) == 1 and len(first) == p.width else p.width - 1
 
     def _read(self) -> None:
-        """Read the whole file with the choices made; the outcome shows at once."""
+        """Read the whole file with the choices made: at once, or for a large file on a thread
+        whose outcome shows when it is done."""
+        self._stop_reading()
         self._show_rows()
         p = self._preview
         if p is None:
@@ -148,13 +196,67 @@ class ImportDialog(QDialog):
             self._refuse(DataFileError(self.path, "each row splits into one value: choose another separator",
                                        p.rows[0][0] if p.rows else None))
             return
+        options = {"label_column": self.label_column.currentIndex() + 1, "separator": self.separator.currentData(),
+                   "header": p.header is not None, "max_classes": MAX_CLASSES}
         try:
-            data = read_table(self.path, self.label_column.currentIndex() + 1,
-                              separator=self.separator.currentData(), header=p.header is not None,
-                              max_classes=MAX_CLASSES)
+            large = self.path.stat().st_size >= BACKGROUND_BYTES
+        except OSError:
+            large = False
+        if large:
+            self._read_in_background(options)
+            return
+        try:
+            data = read_table(self.path, **options)
         except DataFileError as exc:
             self._refuse(exc)
             return
+        self._take(data)
+
+    def _read_in_background(self, options: dict) -> None:
+        self.data = self._parsed = None
+        self.buttons.button(QDialogButtonBox.StandardButton.Open).setEnabled(False)
+        self.status.setStyleSheet("")
+        self.status.setText(f"Reading {self.path.name} ({self.path.stat().st_size / 2**20:,.0f} MiB) …")
+        self.progress.setValue(0)
+        self.progress.show()
+        reader = self._reader = FileRead(self.path, options, self)
+        reader.progressed.connect(self._show_progress)
+        reader.read.connect(self._background_read)
+        reader.start()
+
+    def _show_progress(self, reader: FileRead, fraction: float) -> None:
+        if reader is self._reader:
+            self.progress.setValue(round(1000 * fraction))
+
+    def _background_read(self, reader: FileRead, outcome) -> None:
+        if reader is not self._reader:               # a read since started over
+            return
+        self._reader = None
+        reader.wait()
+        self.progress.hide()
+        if isinstance(outcome, DataFileError):
+            self._refuse(outcome)
+        else:
+            self._take(outcome)
+
+    def _stop_reading(self) -> None:
+        """Stop a read under way (and wait the moment it takes to notice)."""
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.stop()
+            reader.wait()
+            self.progress.hide()
+
+    def reading(self) -> bool:
+        """Whether the file is being read on a thread."""
+        return self._reader is not None
+
+    def done(self, result: int) -> None:              # noqa: D401 (Qt's name): Open, Cancel, Escape, close
+        self._stop_reading()
+        super().done(result)
+
+    def _take(self, data: Dataset) -> None:
+        """The data as read: the choices that depend on them, and the summary."""
         self._parsed = data
         names = data.class_names()
         wanted = self._wanted.get("positive")
@@ -171,6 +273,7 @@ class ImportDialog(QDialog):
             box.setEnabled(True)
         self.positive.setEnabled(data.classes == 2)     # more classes keep the labels' order
         self.plane_y.setEnabled(data.d > 1)
+        self._wanted = {}
         self._map_labels()
 
     def _map_labels(self) -> None:

@@ -3,6 +3,8 @@ first rows as split; the separator, header, label column, class 1 and the plane'
 chosen there; a reader error shows with its line and column and the data stay as they were until
 the dialog is accepted."""
 
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -261,3 +263,83 @@ def test_a_file_of_three_labels_opens_as_three_classes_in_their_order(driver, tm
     assert "3 classes" in w.panel.counts.text()
     assert w.panel.class_group.button(2).text() == "class 2: pear (square)"
     assert not w.panel.class_group.button(3).isVisibleTo(w.panel)     # named classes: no new one offered
+
+
+@pytest.fixture
+def large_file(tmp_path):
+    """A file above the size read in the background: 120,000 rows of two features, labels a/b."""
+    from lrgui.views.import_dialog import BACKGROUND_BYTES
+
+    rng = np.random.default_rng(5)
+    n = 120_000
+    frame = pd.DataFrame({"u": rng.normal(size=n), "v": rng.normal(size=n),
+                          "kind": np.where(rng.random(n) < 0.4, "b", "a")})
+    path = tmp_path / "large.csv"
+    frame.to_csv(path, index=False, float_format="%.17g")
+    assert path.stat().st_size >= BACKGROUND_BYTES
+    return path
+
+
+def test_a_large_file_is_read_on_a_thread_with_progress_and_then_opens(driver, large_file):
+    w = driver.window
+    seen = []
+
+    def answer(dialog):
+        assert dialog.reading() and dialog.progress.isVisible() and not open_button(dialog).isEnabled()
+        dialog.progress.valueChanged.connect(seen.append)
+        choose(dialog.positive, 0) if dialog.positive.count() else None      # no effect while reading
+        driver.qtbot.waitUntil(lambda: not dialog.reading(), timeout=30_000)
+        assert not dialog.progress.isVisible() and open_button(dialog).isEnabled()
+        assert "120,000 rows" in dialog.status.text()
+        open_button(dialog).click()
+
+    opened, _ = with_dialog(driver.qtbot, lambda: w.open_path(str(large_file)), answer)
+    assert opened
+    expected = read_table(large_file)
+    data = driver.controller.session.data
+    np.testing.assert_array_equal(data.X, expected.X)
+    np.testing.assert_array_equal(data.y, expected.y)
+    assert data.label_map == {"a": 0, "b": 1}
+    assert seen and seen == sorted(seen) and seen[-1] == 1000     # the bar moved forward to the end
+
+
+def test_cancel_stops_a_large_read_and_leaves_the_data(driver, large_file, monkeypatch):
+    from lrgui.core import table_io
+
+    fractions = []
+    real = table_io._Reporting.readinto
+
+    def slow(self, buffer):                   # a slow disk: the read is surely under way at Cancel
+        fractions.append(self._done / self._size)
+        time.sleep(0.05)
+        return real(self, buffer)
+
+    monkeypatch.setattr(table_io._Reporting, "readinto", slow)
+    w = driver.window
+    before = driver.controller.session.data
+    readers = []
+
+    def answer(dialog):
+        assert dialog.reading()
+        readers.append(dialog._reader)
+        driver.qtbot.waitUntil(lambda: len(fractions) > 1, timeout=10_000)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+
+    opened, dialog = with_dialog(driver.qtbot, lambda: w.open_path(str(large_file)), answer)
+    assert not opened and dialog.data is None
+    assert readers[0].isFinished() and fractions[-1] < 1.0       # stopped before the end
+    assert driver.controller.session.data is before
+
+
+def test_a_new_choice_during_a_large_read_starts_it_over(qtbot, large_file):
+    dialog = ImportDialog(large_file)
+    qtbot.addWidget(dialog)
+    first = dialog._reader
+    assert first is not None
+    choose(dialog.label_column, 0)            # the feature "u" as the label: refused once read
+    assert first.isFinished() and dialog.reading() and dialog._reader is not first
+    qtbot.waitUntil(lambda: not dialog.reading(), timeout=30_000)
+    assert dialog.data is None and "Cannot read the file" in dialog.status.text()
+    choose(dialog.label_column, 2)
+    qtbot.waitUntil(lambda: not dialog.reading(), timeout=30_000)
+    assert dialog.data is not None and dialog.data.n == 120_000 and dialog.data.label_map == {"a": 0, "b": 1}

@@ -1,0 +1,112 @@
+"""Goal 3, a million points in the window: the data plane's and the sigmoid view's frame times at
+n = 1e6 against n = 1e3, and the whole window training at 1e6 (frames per second, and how long a
+posted event waits for the event loop)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+from .table import Figure
+
+GOAL = "3 million points"
+
+
+def _qt_app():
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
+def _trained_window(n: int, epochs: int = 30):
+    """A shown window training gd on n Gaussian points, paused after ``epochs`` epochs."""
+    from ..views.bench import racing_window
+
+    app, controller, window, meter = racing_window(("gd",), n)
+    controller.set_speed(None)
+    controller.play(True)
+    meter.spin(until=lambda: controller.latest is not None and controller.latest.position >= epochs)
+    controller.play(False)
+    meter.spin(0.5)
+    return app, controller, window, meter
+
+
+def _close(app, controller, window) -> None:
+    controller.play(False)
+    controller.undo_stack.setClean()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+
+
+def view_frame_ms(view, snap, repeats: int) -> float:
+    """Median time of one frame of ``view``: its update for ``snap`` and a paint of it."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        view.show_snapshot(snap)
+        view.grab()
+        times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
+
+
+def frame_times(n: int, repeats: int) -> tuple[float, float]:
+    """(data plane, sigmoid view) frame times in ms at n points, trained for 30 epochs."""
+    app, controller, window, _ = _trained_window(n)
+    snap = controller.latest
+    plane = view_frame_ms(window.plane, snap, repeats)
+    sigmoid = view_frame_ms(window.sigmoid_view, snap, repeats)
+    _close(app, controller, window)
+    return plane, sigmoid
+
+
+def live_window(n: int, seconds: float) -> tuple[float, float]:
+    """(frames per second, 95th percentile of the wait of a posted event in ms) of the whole
+    window training gd at full speed on n points, run by Qt's own event loop."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    app, controller, window, meter = _trained_window(n, epochs=5)
+    waits, frames = [], [0]
+    controller.frame.connect(lambda _s: frames.__setitem__(0, frames[0] + 1))
+
+    def probe():
+        posted = time.perf_counter()
+        QTimer.singleShot(0, lambda: waits.append(time.perf_counter() - posted))
+
+    prober = QTimer()
+    prober.setInterval(47)                    # not a multiple of the frame interval
+    prober.timeout.connect(probe)
+    controller.play(True)
+    loop = QEventLoop()
+    QTimer.singleShot(1000, loop.quit)        # warm up
+    loop.exec()
+    frames[0] = 0
+    prober.start()
+    start = time.perf_counter()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+    wall = time.perf_counter() - start
+    prober.stop()
+    fps = frames[0] / wall
+    _close(app, controller, window)
+    waits.sort()
+    p95 = 1e3 * waits[int(0.95 * (len(waits) - 1))] if waits else float("nan")
+    return fps, p95
+
+
+def measure(quick: bool = False) -> list[Figure]:
+    _qt_app()
+    repeats = 5 if quick else 15
+    small_plane, small_sigmoid = frame_times(1_000, repeats)
+    big_plane, big_sigmoid = frame_times(1_000_000, repeats)
+    fps, p95 = live_window(1_000_000, 3.0 if quick else 8.0)
+    return [
+        Figure(GOAL, "data plane frame, n = 1e6", big_plane, "ms", "same at n = 1e3", small_plane, at_most=1.5),
+        Figure(GOAL, "sigmoid view frame, n = 1e6", big_sigmoid, "ms", "same at n = 1e3", small_sigmoid,
+               value_at_most=16.0),
+        Figure(GOAL, "window training at n = 1e6", fps, "frames/s", "goal", 30.0, at_least=1.0),
+        Figure(GOAL, "posted event's wait, 95th percentile", p95, "ms", "goal", 30.0, at_most=1.0),
+    ]
