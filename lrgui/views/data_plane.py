@@ -30,6 +30,7 @@ from ..core.dataset import MAX_CLASSES
 from ..core.features import class_scores_in_original_units, decision_in_original_units, theta_length
 from ..core.geometry import argmax_borders, grid, line_in_rect
 from ..core.multiclass import blocks
+from ..core.sampling import shown_rows
 from ..core.metrics import predict
 from ..core.numerics import column_means, sigmoid
 from .plot_helpers import (
@@ -284,10 +285,7 @@ class DataPlaneView(pg.PlotWidget):
         self._plane = data.X[:, [i, j]] if data.d >= 2 else np.column_stack([data.X[:, 0], np.zeros(data.n)])
         drawable = np.flatnonzero(np.all(np.abs(self._plane) <= DRAWABLE, axis=1))
         self._beyond = data.n - len(drawable)
-        if len(drawable) > MAX_SHOWN:
-            self._shown = np.sort(np.random.default_rng(0).choice(drawable, MAX_SHOWN, replace=False))
-        else:
-            self._shown = drawable
+        self._shown = drawable[shown_rows(data.y[drawable], MAX_SHOWN)]
         self._wrong_mask = None
         # the shown points' inputs, labels and plane positions, taken once per data set
         self._shown_X, self._shown_y = data.X[self._shown], data.y[self._shown]

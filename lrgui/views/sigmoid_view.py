@@ -19,6 +19,7 @@ from ..core.features import class_scores_in_original_units, decision_in_original
 from ..core.multiclass import class_margin
 from ..core.numerics import sigmoid
 from ..core.objective import LOSSES
+from ..core.sampling import shown_rows
 from .plot_helpers import (
     set_label,
     EMPTY, Curve, Dots, Grid, keep_pixels, nice_ceiling, overlay_view, pen, set_line, set_text, style_plot,
@@ -111,10 +112,8 @@ class SigmoidView(pg.PlotWidget):
             self.terms[c].setPen(pg.mkPen(theme.class_colors[c], width=max(1.2, theme.line_width * 0.6)))
 
     def _pick(self, data) -> None:
-        n = data.n
         self._data = data
-        self._shown = (np.sort(np.random.default_rng(1).choice(n, MAX_SHOWN, replace=False))
-                       if n > MAX_SHOWN else np.arange(n))
+        self._shown = shown_rows(data.y, MAX_SHOWN, seed=1)
         self._jitter = np.random.default_rng(2).uniform(-JITTER, JITTER, len(self._shown))
 
     def show_snapshot(self, snap) -> None:

@@ -1,0 +1,58 @@
+"""A window on many points draws a stratified sample of them, says how many of how many it shows,
+and its sample shows the statistics of the full data."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from lrgui.core.generators import generate
+from lrgui.core.session import DataOrigin, Session
+from lrgui.views import data_plane, sigmoid_view
+
+from .conftest import Driver, make_window
+
+N0, N1 = 140_000, 60_000
+
+
+@pytest.fixture
+def crowded(qtbot, tmp_path):
+    session = Session.default()
+    session.update(data=generate("gaussian", n0=N0, n1=N1, seed=7), origin=DataOrigin.generator("gaussian"))
+    window = make_window(qtbot, tmp_path, session)
+    d = Driver(qtbot, window)
+    d.settle()
+    yield d
+    window.controller.undo_stack.setClean()
+    window.close()
+
+
+def test_the_plane_draws_a_sample_with_each_class_in_its_share(crowded):
+    snap = crowded.train(3)
+    plane, data = crowded.window.plane, snap.data
+    drawn = [plane.scatter_points(c) for c in (0, 1)]
+    assert sum(len(p) for p in drawn) == data_plane.MAX_SHOWN
+    for c, points in enumerate(drawn):
+        full = data.X[data.y == c]
+        assert abs(len(points) - data_plane.MAX_SHOWN * len(full) / data.n) <= 1
+        assert len(np.unique(points, axis=0)) == len(points)          # drawn once each
+        rows = {tuple(r) for r in full}
+        assert all(tuple(p) in rows for p in points[:200])           # real points of the class
+        for j in (0, 1):
+            assert stats.ks_2samp(points[:, j], full[:, j]).pvalue > 1e-3
+    assert f"showing {data_plane.MAX_SHOWN:,} of {data.n:,} points" in plane.note.textItem.toPlainText()
+
+
+def test_the_sigmoid_view_shows_how_many_and_their_z_as_the_data_have_them(crowded):
+    snap = crowded.train(5)
+    view, data = crowded.window.sigmoid_view, snap.data
+    run = snap.selected
+    positions = [view.point_positions(c) for c in (0, 1)]
+    assert sum(len(p) for p in positions) == sigmoid_view.MAX_SHOWN
+    for c, pos in enumerate(positions):
+        share = sigmoid_view.MAX_SHOWN * np.count_nonzero(data.y == c) / data.n
+        assert abs(len(pos) - share) <= 1
+    theta = run.theta                                 # in the data's units
+    z = theta[0] + data.X @ theta[1:]                 # two features, degree 1: z = θᵀ(1, x)
+    for c, pos in enumerate(positions):
+        assert stats.ks_2samp(pos[:, 0], z[data.y == c]).pvalue > 1e-3
+    assert f"showing {sigmoid_view.MAX_SHOWN:,} of {data.n:,} points" in view.note.textItem.toPlainText()
