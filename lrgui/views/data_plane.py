@@ -34,11 +34,11 @@ from ..core.sampling import shown_rows
 from ..core.metrics import predict
 from ..core.numerics import column_means, sigmoid
 from .plot_helpers import (
-    set_label,
     EMPTY,
     Curve,
     Dots,
     Grid,
+    ItemsByClass,
     Raster,
     contour_lines_many,
     keep_pixels,
@@ -46,6 +46,7 @@ from .plot_helpers import (
     pen,
     run_pen,
     set_contours,
+    set_label,
     set_text,
     style_plot,
     style_text,
@@ -167,14 +168,20 @@ class DataPlaneView(pg.PlotWidget):
         self.boundaries: dict[str, pg.PlotCurveItem] = {}
         self.ghosts: dict[str, pg.PlotCurveItem] = {}
         self._pens: dict = {}
-        self.scatters = [PassiveScatter(name=f"class {c}") for c in range(MAX_CLASSES)]
-        self.test_scatters = [PassiveScatter(name=f"class {c}, test") for c in range(MAX_CLASSES)]
-        self.dropped_scatters = [PassiveScatter(name=f"class {c}, left out") for c in range(MAX_CLASSES)]
+        # the points below the models' lines (Z 2 and up), in this order: left out, repeated,
+        # training, test
+        self.dropped_scatters = ItemsByClass(plot, lambda c: self._points(f"class {c}, left out"),
+                                             lambda c, item: self._look(c, item, "dropped"), z=-0.5)
+        self.scatters = ItemsByClass(plot, lambda c: self._points(f"class {c}"),
+                                     lambda c, item: self._look(c, item, "train"), z=-0.3)
+        self.test_scatters = ItemsByClass(plot, lambda c: self._points(f"class {c}, test"),
+                                          lambda c, item: self._look(c, item, "test"), z=-0.2)
         # each one-vs-rest model's own line θₖᵀx = 0 (the selected run, more than two classes)
-        self.class_lines = [Curve() for _ in range(MAX_CLASSES)]
+        self.class_lines = ItemsByClass(plot, lambda c: Curve(), self._class_line_look, z=4)
         self._class_lines_drawn = False
         self._grid_memo = None            # (key, (xs, ys, scores over the contour grid))
-        self.repeat_rings = PassiveScatter(name="repeated", symbol="o")
+        self.repeat_rings = self._points("repeated", symbol="o")
+        self.repeat_rings.setZValue(-0.4)
         self._rows = None                 # the RowUse the points are drawn for
         self._rows_note: list[str] = []
         self._axes = (0, 1)
@@ -184,13 +191,10 @@ class DataPlaneView(pg.PlotWidget):
         self._focus = None
         self.note = pg.TextItem(anchor=(0, 0))
         self.hint = pg.TextItem(anchor=(0.5, 0.5))
-        for item in [self.shading, *self.contours, self.threshold_line, *self.class_lines, self.wrong,
-                     *self.dropped_scatters,
-                     self.repeat_rings, *self.scatters, *self.test_scatters, self.focus_ring]:
+        self.wrong.setZValue(-0.6)
+        for item in [self.shading, *self.contours, self.threshold_line, self.wrong, self.repeat_rings,
+                     self.focus_ring]:
             plot.addItem(item)
-        for item in self.point_items():
-            # The points change only with the data or the view: keep their pixels between frames.
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.addItem(self.note, ignoreBounds=True)
         plot.addItem(self.hint, ignoreBounds=True)
         keep_pixels(self.note, self.hint)
@@ -211,6 +215,29 @@ class DataPlaneView(pg.PlotWidget):
                         "With the equations shown, click a point to take it apart (again: let go)\n"
                         "Drag a point: move it · "
                         "Ctrl+click or Delete: remove it · wheel: zoom")
+
+    @staticmethod
+    def _points(name: str, **kw) -> PassiveScatter:
+        item = PassiveScatter(name=name, **kw)
+        # The points change only with the data or the view: keep their pixels between frames.
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        return item
+
+    def _look(self, c: int, item, role: str) -> None:
+        """Class ``c``'s points of ``role`` (train, test, dropped) in the theme's colours."""
+        theme = self.theme
+        outline = max(0.8, theme.line_width * 0.4)
+        brush, edge, width = {
+            "train": (theme.class_colors[c], theme.point_outline, outline),
+            "test": (theme.background, theme.class_colors[c], max(1.6, theme.line_width)),
+            "dropped": (theme.class_colors[c] + "40", theme.class_colors[c] + "60", outline)}[role]
+        item.setSymbol(theme.class_symbols[c])
+        item.setSize(theme.point_size * SYMBOL_SCALE.get(theme.class_symbols[c], 1.0))
+        item.setBrush(pg.mkBrush(rgba(brush)))
+        item.setPen(pg.mkPen(rgba(edge), width=width))
+
+    def _class_line_look(self, c: int, line) -> None:
+        line.use_pen(pen(self.theme.class_colors[c], self.theme.line_width * 0.9, Qt.PenStyle.DotLine))
 
     # -- hit testing ----------------------------------------------------------------------------------
     def point_at(self, x: float, y: float) -> int:
@@ -312,10 +339,10 @@ class DataPlaneView(pg.PlotWidget):
         dropped = rows.dropped[self._shown] if rows is not None else np.zeros(n, dtype=bool)
         for c in range(MAX_CLASSES):
             mine = y == c
-            for item, sel in ((self.scatters[c], mine & ~test & ~dropped), (self.test_scatters[c], mine & test),
-                              (self.dropped_scatters[c], mine & dropped)):
+            for items, sel in ((self.scatters, mine & ~test & ~dropped), (self.test_scatters, mine & test),
+                               (self.dropped_scatters, mine & dropped)):
                 pts = P[sel]
-                item.setData(pts[:, 0], pts[:, 1]) if len(pts) else item.setData(EMPTY, EMPTY)
+                items.show(c, pts[:, 0], pts[:, 1])
         repeats = rows.count[self._shown] if rows is not None else np.zeros(n, dtype=int)
         twice = np.flatnonzero(repeats >= 2)
         if len(twice):
@@ -393,19 +420,8 @@ class DataPlaneView(pg.PlotWidget):
         self._background = lut_pixels(np.array([rgba(theme.background).getRgb()[:3]], dtype=np.ubyte))[0]
         for item in self.contours:
             item.use_pen(pen(theme.contour_color, theme.line_width * 0.6, Qt.PenStyle.DashLine))
-        outline = max(0.8, theme.line_width * 0.4)
-        for c, line in enumerate(self.class_lines):
-            line.use_pen(pen(theme.class_colors[c], theme.line_width * 0.9, Qt.PenStyle.DotLine))
-            line.setZValue(4)
-        for c in range(MAX_CLASSES):
-            for item, brush, edge, width in (
-                    (self.scatters[c], theme.class_colors[c], theme.point_outline, outline),
-                    (self.test_scatters[c], theme.background, theme.class_colors[c], max(1.6, theme.line_width)),
-                    (self.dropped_scatters[c], theme.class_colors[c] + "40", theme.class_colors[c] + "60", outline)):
-                item.setSymbol(theme.class_symbols[c])
-                item.setSize(theme.point_size * SYMBOL_SCALE.get(theme.class_symbols[c], 1.0))
-                item.setBrush(pg.mkBrush(rgba(brush)))
-                item.setPen(pg.mkPen(rgba(edge), width=width))
+        for items in (self.class_lines, self.scatters, self.test_scatters, self.dropped_scatters):
+            items.restyle()
         self.repeat_rings.setBrush(None)
         self.repeat_rings.setPen(pg.mkPen(theme.foreground, width=max(1.0, theme.line_width * 0.5)))
         if self.data is not None:
@@ -566,7 +582,8 @@ class DataPlaneView(pg.PlotWidget):
         self._class_lines_drawn = True
         curved = len(own) > 0 and degree > 1
         xs, ys, z = self._grid_scores(run.theta, degree, rect) if curved else (None, None, None)
-        for c, line in enumerate(self.class_lines):
+        for c in sorted({*range(len(own)), *self.class_lines.classes()}):
+            line = self.class_lines[c]
             if c >= len(own):
                 self._set_segment(line, None)
             elif z is None:

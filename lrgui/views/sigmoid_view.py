@@ -22,7 +22,7 @@ from ..core.objective import LOSSES
 from ..core.sampling import shown_rows
 from .plot_helpers import (
     set_label,
-    EMPTY, Curve, Dots, Grid, keep_pixels, nice_ceiling, overlay_view, pen, set_line, set_text, style_plot,
+    EMPTY, Curve, Dots, Grid, ItemsByClass, keep_pixels, nice_ceiling, overlay_view, pen, set_line, set_text, style_plot,
     style_text,
 )
 from .theme import DEFAULT, Theme
@@ -47,11 +47,11 @@ class SigmoidView(pg.PlotWidget):
         self.curve = Curve()
         plot.addItem(self.curve)
         keep_pixels(self.curve)         # σ(z) changes only with the z range, the dots every frame
-        self.points = [Dots(theme.class_colors[c], theme.point_size) for c in range(MAX_CLASSES)]
-        self.test_points = [Dots(theme.class_colors[c], theme.point_size, hollow=True) for c in range(MAX_CLASSES)]
+        self.points = ItemsByClass(plot, lambda c: Dots(self.theme.class_colors[c], self.theme.point_size),
+                                   self._points_look)
+        self.test_points = ItemsByClass(plot, lambda c: Dots(self.theme.class_colors[c], self.theme.point_size,
+                                                             hollow=True), self._test_points_look)
         self.shown_class = 0             # the model shown with more than two classes
-        for item in (*self.points, *self.test_points):
-            plot.addItem(item)
         self.focus_ring = Dots(theme.focus_color, theme.point_size)
         self.focus_ring.setZValue(20)
         plot.addItem(self.focus_ring)
@@ -94,11 +94,8 @@ class SigmoidView(pg.PlotWidget):
         self.theme = theme
         style_plot(self, theme, self.grid)
         self.curve.use_pen(pen(theme.curve_color, theme.line_width))
-        for c, item in enumerate(self.points):
-            item.set_look(theme.class_colors[c], theme.point_size * 0.8, outline=theme.point_outline)
-        for c, item in enumerate(self.test_points):
-            item.set_look(theme.class_colors[c], theme.point_size * 0.8, hollow=True,
-                          ring_width=max(1.6, theme.line_width))
+        self.points.restyle()
+        self.test_points.restyle()
         self.focus_ring.set_look(theme.focus_color, theme.point_size * 2.4, hollow=True,
                                  ring_width=theme.line_width * 1.5)
         self.threshold_line.setPen(pen(theme.boundary_color, theme.line_width * 0.7, Qt.PenStyle.DashLine))
@@ -110,6 +107,13 @@ class SigmoidView(pg.PlotWidget):
             self.term_curves[c].use_pen(pen(theme.class_colors[c], theme.line_width * 0.6, Qt.PenStyle.DashLine))
             self.terms[c].setSize(theme.point_size * 0.7)
             self.terms[c].setPen(pg.mkPen(theme.class_colors[c], width=max(1.2, theme.line_width * 0.6)))
+
+    def _points_look(self, c: int, item) -> None:
+        item.set_look(self.theme.class_colors[c], self.theme.point_size * 0.8, outline=self.theme.point_outline)
+
+    def _test_points_look(self, c: int, item) -> None:
+        item.set_look(self.theme.class_colors[c], self.theme.point_size * 0.8, hollow=True,
+                      ring_width=max(1.6, self.theme.line_width))
 
     def _pick(self, data) -> None:
         self._data = data
@@ -149,8 +153,8 @@ class SigmoidView(pg.PlotWidget):
         rows = snap.rows
         test = rows.test[self._shown] if rows is not None else np.zeros(len(y), dtype=bool)
         for c in range(MAX_CLASSES):
-            for item, sel in ((self.points[c], (colours == c) & ~test), (self.test_points[c], (colours == c) & test)):
-                item.setData(clipped[sel], y[sel] + self._jitter[sel]) if sel.any() else item.setData(EMPTY, EMPTY)
+            for items, sel in ((self.points, (colours == c) & ~test), (self.test_points, (colours == c) & test)):
+                items.show(c, clipped[sel], y[sel] + self._jitter[sel])
         self._draw_curve(half)
         self._draw_focus(snap, run, half, shown_class)
         self._show_terms(snap.view.gradient_terms and not many)
