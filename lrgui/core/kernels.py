@@ -131,12 +131,16 @@ def _over_chunks(n: int, body, init):
     """
     err = np.geterr()
     err["under"] = "ignore"
+    chunks = -(-n // CHUNK)
+    if chunks <= 1:                    # small data: one chunk, no thread, no sums to add
+        with np.errstate(**err):
+            parts = body(0, n) if n else init
+            return [np.array(t, dtype=np.float64) + v for t, v in zip(init, parts)]
 
     def sums(first: int, last: int):
         with np.errstate(**err):
             return [body(c * CHUNK, min((c + 1) * CHUNK, n)) for c in range(first, last)]
 
-    chunks = -(-n // CHUNK)
     parts = min(_THREADS, chunks)
     if parts <= 1:
         results = sums(0, chunks)

@@ -15,6 +15,7 @@ and ``prox`` the soft-threshold step that the gradient family applies after each
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -124,7 +125,7 @@ class Evaluation:
     gradient: np.ndarray
     accuracy: float
 
-    @property
+    @cached_property
     def gradient_norm(self) -> float:
         return norm(self.gradient)
 
@@ -148,6 +149,8 @@ class PenalisedCost:
         """Value and gradient of J without a non-smooth (L1) penalty."""
         theta = np.asarray(theta, dtype=np.float64)
         loss, grad = self._sums(theta)[:2]
+        if self.lam == 0.0:                    # no penalty (the common case): nothing to add
+            return loss, grad.copy()
         if self.penalty.smooth:
             loss = loss + self.penalty.value(theta[self._weights], self._scale)
             grad = grad.copy()
