@@ -126,7 +126,8 @@ def _train_parser(sweep: bool = False) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("data", help="a data file, the name of a generator (see below)"
-                        + ("" if sweep else " or a session file (or a shipped example's name, e.g. optimizer-race)"))
+                        + ("" if sweep else " or a session file (or a shipped example's name, e.g. "
+                                            "optimizer-race); with --engine dask, data files (see engine)"))
     groups = {
         "data": parser.add_argument_group("data"),
         "model": parser.add_argument_group("model"),
@@ -171,6 +172,7 @@ def _train_parser(sweep: bool = False) -> argparse.ArgumentParser:
         grid.add_argument("--jobs", type=int, default=-1, metavar="N",
                           help="processes (or local Dask workers) to use; -1, the default, uses every core")
     else:
+        _engine_options(parser)
         out.add_argument("--history", metavar="FILE.csv", help="write the per-epoch history as CSV")
         out.add_argument("--threshold", type=float, default=0.5, metavar="T",
                          help="a point is classified as 1 when p = σ(θᵀx) ≥ T: the metrics (accuracy, "
@@ -179,6 +181,33 @@ def _train_parser(sweep: bool = False) -> argparse.ArgumentParser:
                               "With more than two classes a point goes to the class of the highest "
                               "probability and T is not used")
     return parser
+
+
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    """``lrgui train``'s choice of engine: in memory, or chunk by chunk on a Dask cluster."""
+    import textwrap
+
+    from .core.distributed import DEFAULT_CHUNK_ROWS, supported_optimizers
+
+    engine = parser.add_argument_group("engine", textwrap.fill(
+        "With --engine dask, DATA is a CSV or Parquet file, a directory of them or a glob "
+        "('data/part-*.csv'), and may be larger than memory: each epoch's loss, gradient and "
+        "accuracy (and Newton's Hessian) are summed over chunks of rows on a Dask cluster (pip "
+        f"install 'lrgui[dask]'). It trains {', '.join(supported_optimizers())} (full batch), any "
+        "loss and penalty, --standardize, --degree and --class-weight balanced; it refuses "
+        "--test-fraction, --resample, mini-batches and more than two classes. On data that fit in "
+        "memory it gives the in-memory result (up to rounding); its report leaves out the AUC and "
+        "average precision.", 94, initial_indent="  ", subsequent_indent="  "))
+    engine.add_argument("--engine", choices=("memory", "dask"), default="memory",
+                        help="memory: read DATA into this process (default); dask: train on a Dask cluster")
+    engine.add_argument("--scheduler", metavar="ADDRESS",
+                        help="with --engine dask, the scheduler to use, e.g. tcp://10.0.0.5:8786 "
+                             "(default: start a local cluster of one worker process per core)")
+    engine.add_argument("--chunk-rows", type=int, metavar="N",
+                        help=f"with --engine dask, N to 2N rows per chunk of a CSV file (default "
+                             f"{DEFAULT_CHUNK_ROWS:,}; dask cuts a file into blocks of N times the mean "
+                             "length of its first rows, the last block taking the rest). A Parquet chunk "
+                             "is a row group")
 
 
 def _given_options(args) -> dict:
@@ -262,8 +291,13 @@ def _summary(result: dict, source: str, n: int) -> str:
         f"status      {result['status']} after {result['epochs']} epochs ({result['reason']})",
         f"loss        {result['loss']:.6g}   ‖∇J‖ {result['grad_norm']:.3g}",
         f"train       accuracy {tr['accuracy']:.2%}  precision {tr['precision']:.3f}  "
-        f"recall {tr['recall']:.3f}  F1 {tr['f1']:.3f}  AUC {tr['auc']:.3f}",
+        f"recall {tr['recall']:.3f}  F1 {tr['f1']:.3f}" + (f"  AUC {tr['auc']:.3f}" if "auc" in tr else ""),
     ]
+    if "engine" in result:
+        e = result["engine"]
+        lines.insert(1, f"engine      dask at {e['scheduler']} ({e['workers']} workers): {e['rows']:,} rows "
+                        f"in {e['chunks']} chunks of {e['files']} files, "
+                        + ("kept on the workers" if e["persisted"] else "read again every epoch"))
     if "test" in result:
         te = result["test"]
         lines.append(f"test        loss {result['test_loss']:.6g}  accuracy {te['accuracy']:.2%}  "
@@ -358,6 +392,10 @@ def _train_text(args) -> str:
         raise LrguiError("a file name cannot hold a NUL character")
     if not 0.0 < args.threshold < 1.0:
         raise LrguiError(f"--threshold is a probability strictly between 0 and 1, not {args.threshold:g}")
+    if args.engine == "dask":
+        return _cluster_text(args)
+    if args.scheduler or args.chunk_rows is not None:
+        raise LrguiError("--scheduler and --chunk-rows need --engine dask")
     path = session_path(args.data)
     if _is_file(path) and looks_like_session(path):
         results, titles, n = _train_session(args, path)
@@ -372,6 +410,29 @@ def _train_text(args) -> str:
     if args.history:
         _write_history(run, args.history)
     return json.dumps(result, allow_nan=False) if args.json else _text_of(result, source, data.n)
+
+
+def _cluster_text(args) -> str:
+    """What ``lrgui train --engine dask`` prints: DATA (files) trained chunk by chunk on a Dask cluster."""
+    from .core.distributed import DEFAULT_CHUNK_ROWS, train_on_cluster
+    from .core.errors import ConfigError
+    from .core.generators import GENERATORS
+    from .core.options import config_from_options
+    from .core.outcome import require_finite
+    from .core.session_file import looks_like_session
+
+    if args.gen or (args.data in GENERATORS and not Path(args.data).exists()):
+        raise ConfigError("the dask engine trains data files (CSV or Parquet), not generated data")
+    if _is_file(args.data) and looks_like_session(args.data):
+        raise ConfigError("a session's runs train in memory: --engine dask trains data files")
+    chunk_rows = DEFAULT_CHUNK_ROWS if args.chunk_rows is None else args.chunk_rows
+    result, run = train_on_cluster(args.data, config_from_options(_given_options(args)),
+                                   label_column=args.label_column, scheduler=args.scheduler,
+                                   chunk_rows=chunk_rows, threshold=args.threshold)
+    require_finite(result)
+    if args.history:
+        _write_history(run, args.history)
+    return json.dumps(result, allow_nan=False) if args.json else _summary(result, args.data, result["engine"]["rows"])
 
 
 def _sweep_text(args) -> str:

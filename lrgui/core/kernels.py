@@ -287,3 +287,17 @@ def curvature_weights(theta: np.ndarray, D: SignedDesign) -> np.ndarray:
         e = np.exp(-np.abs(m))
         h = e / (1.0 + e) ** 2
     return h if D.weights is None else h * D.weights
+
+
+def curvature_sums(theta: np.ndarray, D: SignedDesign) -> np.ndarray:
+    """Σ hᵢ bᵢ bᵢᵀ over the rows of D, (k, k): n times the cross-entropy Hessian of the data."""
+    h = curvature_weights(theta, D)
+    B = D.B
+    return np.dot(B.T * h, B)
+
+
+def curvature_product(theta: np.ndarray, v: np.ndarray, D: SignedDesign) -> np.ndarray:
+    """Σ hᵢ (bᵢ·v) bᵢ over the rows of D, (k,): n times the data Hessian times v."""
+    h = curvature_weights(theta, D)
+    B = D.B
+    return np.dot(h * np.dot(B, v), B)

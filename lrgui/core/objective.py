@@ -183,6 +183,10 @@ class PenalisedCost:
         loss, grad = self.loss_gradient(theta)
         return Evaluation(theta, loss, grad, self._sums(theta)[2])
 
+    def _require_hessian(self) -> None:
+        if not (self.loss_kind.has_hessian and self.penalty.smooth):
+            raise ConfigError("second-order methods need the cross-entropy loss and no L1 penalty")
+
     def prox(self, theta: np.ndarray, step) -> np.ndarray:
         """The proximal step of the non-smooth penalty for a gradient step of size ``step``
         (a scalar, or per-coordinate (k,)); θ itself for smooth penalties."""
@@ -247,16 +251,10 @@ class Objective(PenalisedCost):
         return result
 
     # -- second order ---------------------------------------------------------------------------
-    def _require_hessian(self) -> None:
-        if not (self.loss_kind.has_hessian and self.penalty.smooth):
-            raise ConfigError("second-order methods need the cross-entropy loss and no L1 penalty")
-
     def hessian(self, theta: np.ndarray) -> np.ndarray:
         """∇²J (k, k) of the cross-entropy cost: (1/n) Σ hᵢ bᵢ bᵢᵀ + (λ/n) diag(0, 1, …, 1)."""
         self._require_hessian()
-        h = kernels.curvature_weights(np.asarray(theta, dtype=np.float64), self.design)
-        B = self.design.B
-        H = np.dot(B.T * h, B) / self.n
+        H = kernels.curvature_sums(np.asarray(theta, dtype=np.float64), self.design) / self.n
         H[1:, 1:] += np.diag(self.penalty.hessian_diagonal(np.asarray(theta)[1:], self._scale))
         return H
 
@@ -265,9 +263,7 @@ class Objective(PenalisedCost):
         self._require_hessian()
         theta = np.asarray(theta, dtype=np.float64)
         v = np.asarray(v, dtype=np.float64)
-        B = self.design.B
-        h = kernels.curvature_weights(theta, self.design)
-        out = np.dot(h * np.dot(B, v), B) / self.n
+        out = kernels.curvature_product(theta, v, self.design) / self.n
         out[1:] += self.penalty.hessian_diagonal(theta[1:], self._scale) * v[1:]
         return out
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from .config import RunConfig
 from .dataset import Dataset
+from .diagnose import separable
 from .errors import ConfigError, DatasetError
 from .features import BlockFeatures, FeatureChain
 from .objective import Objective
@@ -124,6 +125,11 @@ class Problem:
         size = "large" if extent > 1 else "small"
         cure = "scale the data" if self.features.standardized else "standardise the features"
         return f"the features are very {size} (largest |x| = {extent:.3g}): {cure}"
+
+    def separable(self) -> bool | None:
+        """Whether the training classes are separable (see ``diagnose.separable``); None when
+        that is not decided."""
+        return separable(self.objective)
 
     def feature_names(self) -> tuple[str, ...]:
         """Names of the weights of θ in original units (after the bias)."""

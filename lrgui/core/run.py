@@ -23,7 +23,7 @@ import numpy as np
 from .anatomy import Anatomy, point_terms
 from .config import RunConfig
 from .dataset import Dataset
-from .diagnose import SEPARABLE_REASON, OscillationWatch, penalised, separable
+from .diagnose import SEPARABLE_REASON, OscillationWatch, penalised
 from .errors import ConfigError, DatasetError
 from .history import History, part_columns
 from .metrics import accuracy_at
@@ -89,9 +89,11 @@ class TrainingRun:
     being the start. ``data`` and ``config`` are what the next epoch trains with.
     """
 
-    def __init__(self, data: Dataset, config: RunConfig | None = None):
+    def __init__(self, data: Dataset, config: RunConfig | None = None, problem: Problem | None = None):
+        """``problem``, when given, is the problem ``data`` and ``config`` make, built elsewhere
+        (a cost over rows held on a Dask cluster, with ``data`` their names and labels only)."""
         config = copy.deepcopy(config or RunConfig()).validate()
-        self._start(data, config, build_problem(data, config))
+        self._start(data, config, problem if problem is not None else build_problem(data, config))
 
     def _start(self, data: Dataset, config: RunConfig, problem: Problem) -> None:
         """Everything at epoch 0, as a new run on ``data`` with ``config`` would have it."""
@@ -318,7 +320,7 @@ class TrainingRun:
         """Whether the current problem has no finite optimum because its classes are separable."""
         s = len(self.segments) - 1
         if s not in self._separable:
-            self._separable[s] = None if penalised(self.objective) else separable(self.objective)
+            self._separable[s] = None if penalised(self.objective) else self.problem.separable()
         return bool(self._separable[s])
 
     def _diverged(self, ev: Evaluation | None, original: np.ndarray | None) -> bool:

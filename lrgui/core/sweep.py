@@ -203,28 +203,10 @@ def _parallel(backend: str, jobs: int, scheduler: str | None) -> Iterator[int]:
         return
     if backend != "dask":
         raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, not {shown(backend)}")
-    try:
-        from dask.distributed import Client, LocalCluster
-    except ImportError:
-        raise ConfigError("the dask backend needs Dask: pip install 'lrgui[dask]'") from None
-    cluster = None
-    try:
-        if scheduler:
-            client = Client(scheduler, timeout="10s")
-        else:
-            workers = (os.cpu_count() or 1) if jobs == -1 else max(1, jobs)
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
-            client = Client(cluster)
-    except (OSError, TimeoutError) as exc:
-        raise ConfigError(f"cannot reach the Dask scheduler {scheduler or '(local)'}: {exc}") from None
-    try:
-        with joblib.parallel_config(backend="dask"):
-            yield -1
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    from .distributed import dask_client
+
+    with dask_client(scheduler, jobs, "backend"), joblib.parallel_config(backend="dask"):
+        yield -1
 
 
 def run_sweep(data: Dataset, configurations: list[dict[str, Any]], backend: str = "loky", jobs: int = -1,

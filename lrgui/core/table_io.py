@@ -249,7 +249,7 @@ def _is_header(rows: list[tuple[str, list[str]]], delimiter, label_at: int | Non
                for j, (a, b) in enumerate(zip(first, second)) if j != label_at)
 
 
-def _resolve_label_column(label_column, header: list[str] | None, width: int, path) -> int:
+def label_column_index(label_column, header: list[str] | None, width: int, path) -> int:
     """The 0-based index of the label column among ``width`` columns (see the module docstring)."""
     if label_column is None:
         return width - 1
@@ -327,6 +327,40 @@ def _layout(path, lines: _Lines, separator: str, header: bool | None, label_colu
 
 
 @dataclass(frozen=True)
+class TextLayout:
+    """How a delimited text splits, as ``read_table`` finds it from the first rows: ``delimiter``
+    (None: runs of spaces and tabs), ``width`` fields per row, ``header`` (the header row's
+    fields, or None), ``label_at`` (the label column's 0-based index) and ``rows`` (the data rows
+    of the text looked at)."""
+
+    delimiter: str | None
+    width: int
+    header: tuple[str, ...] | None
+    label_at: int
+    rows: int
+
+    @property
+    def features(self) -> list[int]:
+        """The indices of the feature columns."""
+        return [j for j in range(self.width) if j != self.label_at]
+
+    def feature_names(self) -> tuple[str, ...]:
+        """The features' names from the header (a blank one as x1, x2, …), or () without one."""
+        return _feature_names(self.header, self.features)
+
+
+def layout_of(path, head: bytes, label_column=None, separator: str = "auto",
+              header: bool | None = None) -> TextLayout:
+    """The layout of a file from its first whole lines ``head`` (bytes in any encoding
+    ``read_table`` reads); raises DataFileError as ``read_table`` would."""
+    lines = _Lines(_decode(path, head))
+    delimiter, width, names = _layout(path, lines, separator, header, label_column)
+    label_at = label_column_index(label_column, names, width, path)
+    rows = sum(1 for _ in lines.data_lines()) - (names is not None)
+    return TextLayout(delimiter, width, None if names is None else tuple(names), label_at, rows)
+
+
+@dataclass(frozen=True)
 class Preview:
     """The first rows of a file as the reader splits them: ``separator`` (a name of SEPARATORS),
     ``header`` (the header row's fields, or None), ``rows`` ((line number, fields) of the first
@@ -381,7 +415,7 @@ def read_table(path, label_column: str | int | None = None, *, separator: str = 
     if progress is not None and progress(0.5) is False:        # the text is read; the parse is quick
         raise ReadCancelled(str(path))
     delimiter, width, header = _layout(path, lines, separator, header, label_column)
-    label_at = _resolve_label_column(label_column, header, width, path)
+    label_at = label_column_index(label_column, header, width, path)
     offset = 1 if header else 0                      # data row r of the frame is row r + offset
     features = [j for j in range(width) if j != label_at]
     if width < WIDE_COLUMNS:
@@ -419,15 +453,16 @@ def _plain_block(block: bytes) -> bool:
             and (b"\r" not in block or block.count(b"\r") == block.count(b"\r\n")))
 
 
-def _plain_head(path: Path) -> tuple[str, int] | None:
-    """(the first 64 KiB of text, the file's size in bytes) when every block of the file is
-    plain (``_plain_block``), else None; one pass over the bytes, none of them kept."""
+def _plain_head(path: Path) -> tuple[bytes, int] | None:
+    """(the whole lines of the first 64 KiB, the file's size in bytes) when every block of the
+    file is plain (``_plain_block``), else None; one pass over the bytes, none of them kept."""
     head, size = None, 0
     for block in read_blocks(path, block=16 << 20):
         if not _plain_block(block):
             return None
         if head is None:
-            head = block[:1 << 16].decode("ascii")
+            head = block[:1 << 16]
+            head = head[:head.rfind(b"\n") + 1]
         size += len(block)
     return None if head is None else (head, size)
 
@@ -471,19 +506,17 @@ def _read_plain(path: Path, label_column, separator: str, header, positive, max_
         if plain is None:
             return None
         head, size = plain
-        delimiter, width, names = _layout(path, _Lines(head[:head.rfind("\n") + 1]), separator, header,
-                                          label_column)
-        label_at = _resolve_label_column(label_column, names, width, path)
+        layout = layout_of(path, head, label_column, separator, header)
     except (UnreadableFile, DataFileError, OSError):
         return None
-    features = [j for j in range(width) if j != label_at]
+    delimiter, width, label_at, features = layout.delimiter, layout.width, layout.label_at, layout.features
     source = _Reporting(path, size, progress) if progress is not None else path
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             # a blank row is kept (as empty values), so that it sends the file to the careful reader
             frame = pd.read_csv(source, sep=delimiter or r"\s+", header=None, names=range(width),
-                                skiprows=1 if names is not None else 0, skipinitialspace=True, na_filter=False,
+                                skiprows=1 if layout.header is not None else 0, skipinitialspace=True, na_filter=False,
                                 skip_blank_lines=False, engine="c", dtype={label_at: object}, index_col=False)
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError, OSError):
         return None
@@ -504,7 +537,7 @@ def _read_plain(path: Path, label_column, separator: str, header, positive, max_
         return None
     codes = np.array([uniques.index(t) for t in texts], dtype=np.int8)[raw_codes]
     y, label_map = _classes(codes, uniques, path, positive)
-    return Dataset(X, y, _feature_names(names, features), label_map)
+    return Dataset(X, y, layout.feature_names(), label_map)
 
 
 def _parse(path, lines: _Lines, delimiter, offset: int, label_at: int, width: int):
@@ -651,7 +684,7 @@ def _numeric_value(text: str) -> Decimal | None:
         return None
 
 
-def _in_order(labels: list[str]) -> list[str]:
+def label_order(labels: list[str]) -> list[str]:
     """The labels as classes 0, 1, …: by exact value when all are numbers, otherwise (and among
     equal values) by code point."""
     values = [_numeric_value(t) for t in labels]
@@ -693,12 +726,12 @@ def _classes(codes: np.ndarray, uniques: list[str], path, positive: str | None) 
     if len(uniques) < 2:
         raise DataFileError(path, f"every row has the label {_quoted(uniques[0])}: two classes are needed")
     if len(uniques) > 2:
-        order = _in_order(uniques)
+        order = label_order(uniques)
         if positive is not None:
             raise DataFileError(path, f"class 1 can be chosen for two classes only; the file has {len(order)}")
         classes = np.array([order.index(u) for u in uniques], dtype=np.float64)
         return classes[codes], {t: c for c, t in enumerate(order)}
-    first, second = _in_order(uniques)
+    first, second = label_order(uniques)
     if positive is not None:
         if positive not in uniques:
             raise DataFileError(path, f"no row has the label {_quoted(positive)} (the labels are "
