@@ -591,7 +591,7 @@ class Controller(QObject):
         self.session.update(path=left.path)
         self.undo_stack.resetClean()            # unsaved until the user saves it
         self.titleChanged.emit()
-        if self.autosaver is None or self.autosaver.save():
+        if self.autosaver is None or self.autosaver.save(wait=True):
             left.discard()
         self.message.emit(f"Restored the session autosaved at {left.when}: save it to keep it")
         return True

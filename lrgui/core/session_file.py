@@ -113,9 +113,42 @@ def data_to_dict(data: Dataset, origin: DataOrigin | None = None) -> dict:
         out["source"] = origin.name
     out["features"] = list(data.feature_names)
     out["classes"] = list(data.class_names())
-    out["X"] = data.X.tolist()
-    out["y"] = data.y.astype(int).tolist()
+    out["X"] = _Table(data.X)
+    out["y"] = _Table(data.y.astype(int))
     return out
+
+
+class _Table:
+    """A table of numbers (n,) or (n, d) in a session's content: written by ``session_json``
+    exactly as ``json.dumps(…, indent=1)`` writes its list, but a block of rows at a time through
+    the C encoder — seconds faster for a million rows, and in short steps, so that a thread
+    writing a large session lets the window's thread run between them."""
+
+    BLOCK = 16_384
+
+    def __init__(self, values: np.ndarray):
+        self.values = values
+
+    def tolist(self) -> list:
+        return self.values.tolist()
+
+    def text(self, depth: int) -> str:
+        """The list as indent=1 JSON whose opening bracket stands at nesting ``depth``."""
+        a = self.values
+        if a.size == 0:
+            return json.dumps(a.tolist())
+        item = "\n" + " " * (depth + 1)              # where an entry of the list starts
+        number = item + " "                           # where a number of a row starts
+        blocks = []
+        for start in range(0, len(a), self.BLOCK):
+            part = a[start:start + self.BLOCK]
+            cells = json.dumps(part.ravel().tolist(), allow_nan=False)[1:-1].split(", ")
+            if a.ndim == 2:
+                d = a.shape[1]
+                cells = ["[" + number + ("," + number).join(row) + item + "]"
+                         for row in zip(*(cells[j::d] for j in range(d)))]
+            blocks.append(("," + item).join(cells))
+        return "[" + item + ("," + item).join(blocks) + "\n" + " " * depth + "]"
 
 
 def _kind(value: Any) -> str:
@@ -614,14 +647,21 @@ def read_session(path) -> LoadedSession:
 
 def session_json(session: Session, recording: Recording | None = None, layout: dict | None = None) -> str:
     content = session_to_dict(session, recording, layout)
+    tables = {}                    # the data's tables, written in blocks (see _Table)
+    for key in ("X", "y"):
+        mark = f"\0table {key}\0"
+        tables[json.dumps(mark)] = content["data"][key]
+        content["data"][key] = mark
     try:
-        text = json.dumps(content, allow_nan=False, ensure_ascii=False, indent=1) + "\n"
+        text = json.dumps(content, allow_nan=False, ensure_ascii=False, indent=1, default=_Table.tolist) + "\n"
     except ValueError as exc:      # a non-finite number: refuse rather than write invalid JSON
         raise SessionFileError(f"the session holds a number JSON cannot represent ({exc})") from None
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:     # a text that is no character: written as an escape, still JSON
-        text = json.dumps(content, allow_nan=False, ensure_ascii=True, indent=1) + "\n"
+        text = json.dumps(content, allow_nan=False, ensure_ascii=True, indent=1, default=_Table.tolist) + "\n"
+    for mark, table in tables.items():
+        text = text.replace(mark, table.text(depth=2), 1)     # "data" is at depth 1, its tables at 2
     return text
 
 

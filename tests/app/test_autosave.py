@@ -53,9 +53,9 @@ def test_a_burst_of_edits_is_autosaved_and_nothing_is_left_when_saved_or_closed(
         assert saved.data.n == n + 1 and np.array_equal(saved.data.X[-1], [0.5, 0.5])
         assert orphans() == []                                   # this process still runs
         assert c.save_session(tmp_path / "mine.lrgui.json", histories=False)
-        assert c.autosaver.save() and not c.autosaver.session_file.exists()     # nothing unsaved
+        assert c.autosaver.save(wait=True) and not c.autosaver.session_file.exists()     # nothing unsaved
         c.add_point(0.7, 0.7, 1)
-        assert c.autosaver.save() and c.autosaver.session_file.exists()
+        assert c.autosaver.save(wait=True) and c.autosaver.session_file.exists()
     finally:
         c.shutdown()
     assert not c.autosaver.session_file.exists() and not c.autosaver.meta_file.exists()
@@ -104,3 +104,39 @@ def test_discarding_an_autosave_removes_it_and_not_now_keeps_it(qtbot, data_home
     assert not window.offer_recovery() and orphans() == []
     window.controller.undo_stack.setClean()
     window.close()
+
+
+def test_the_session_is_written_on_the_autosave_thread_and_the_window_goes_on(qtbot, data_home, monkeypatch):
+    """A large session takes seconds to write: the GUI thread only hands a copy of it over."""
+    import threading
+
+    from lrgui.app import autosave
+    from lrgui.app.controller import Controller
+    from lrgui.core.generators import generate
+
+    threads, release = [], threading.Event()
+    real = autosave.write_session
+
+    def slow_write(path, session):
+        threads.append(threading.current_thread())
+        release.wait(10)                          # a write that lasts until the test has looked
+        real(path, session)
+
+    monkeypatch.setattr(autosave, "write_session", slow_write)
+    c = Controller(autosave=True)
+    try:
+        c.open_data("many.csv", generate("gaussian", n0=500, n1=500, seed=2))
+        c.add_point(0.3, 0.4, 0)                  # unsaved
+        assert c.autosaver.save() is True         # returns at once, the write under way
+        qtbot.waitUntil(lambda: len(threads) > 0, timeout=5000)
+        assert threads[0] is not threading.main_thread() and not c.autosaver.meta_file.exists()
+        c.add_point(0.1, 0.2, 1)                  # the window answers meanwhile
+        assert c.session.data.n == 1002
+        release.set()
+        qtbot.waitUntil(lambda: c.autosaver.meta_file.exists(), timeout=10000)
+        assert c.autosaver.save(wait=True)
+        assert read_session(c.autosaver.session_file).session.data.n == 1002
+    finally:
+        release.set()
+        c.shutdown()
+    assert not c.autosaver.session_file.exists()

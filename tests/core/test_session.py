@@ -361,3 +361,16 @@ def test_a_session_without_points_reopens_with_its_columns(tmp_path, names):
     write_session(path, Session(empty, DataOrigin("file", "points", (), True)))
     back = read_session(path).session.data
     assert back.equals(empty) and back.X.shape == (0, len(names))
+
+
+def test_the_data_tables_are_written_as_json_writes_them_in_one_piece():
+    """The data's tables are encoded a block of rows at a time; the text is json.dumps(indent=1)'s."""
+    from lrgui.core.session_file import _Table
+
+    rng = np.random.default_rng(0)
+    tables = [rng.normal(size=(5, 2)), rng.normal(size=(3, 1)), rng.normal(size=(4, 3)) * 1e300,
+              np.array([[-0.0, 1e-320], [5e-324, 1.0]]), rng.integers(0, 3, 7), np.empty((0, 2)), np.array([1]),
+              rng.normal(size=(2 * _Table.BLOCK + 3, 2)), rng.integers(0, 2, _Table.BLOCK + 1)]
+    for a in tables:
+        for depth in (0, 2, 3):
+            assert _Table(a).text(depth) == json.dumps(a.tolist(), indent=1).replace("\n", "\n" + " " * depth)
