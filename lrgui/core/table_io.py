@@ -143,9 +143,15 @@ class _Lines:
                 yield number, line
             pos = end + 1
 
-    def data_text(self) -> str:
-        """The data rows alone, one per line (blank and comment lines removed)."""
-        return _SKIPPED_LINES.sub("", self.text)
+    def data_text(self, block: int = 1 << 22) -> str:
+        """The data rows alone, one per line (blank and comment lines removed), a block of lines
+        at a time (a reader on a thread of its own lets the window's thread run between them)."""
+        text, pieces, start = self.text, [], 0
+        while start < len(text):
+            end = text.find("\n", start + block) + 1 or len(text)
+            pieces.append(_SKIPPED_LINES.sub("", text[start:end]))
+            start = end
+        return "".join(pieces)
 
     def at(self, row: int) -> tuple[int, str]:
         """(line number, text) of data row ``row``, or of the last one if there are fewer."""

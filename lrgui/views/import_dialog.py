@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Qt, Signal
+from PySide6.QtCore import QObject, QThread, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QComboBox,
@@ -69,6 +69,50 @@ class FileRead(QThread):
     def _report(self, fraction: float) -> bool:
         self.progressed.emit(self, fraction)
         return not self._stop.is_set()
+
+
+class _Stopped(QObject):
+    """Reads that were told to stop but have not yet ended (a long step of the reader ends
+    first): kept here, not waited for, so that Cancel answers at once; waited for when the
+    program quits, since a thread destroyed while it runs would end the program."""
+
+    def __init__(self, app):
+        super().__init__(app)
+        self._reads: set[FileRead] = set()
+        app.aboutToQuit.connect(self.wait_all)
+
+    def keep(self, reader: FileRead) -> None:
+        reader.setParent(None)
+        self._reads.add(reader)
+        reader.finished.connect(self._ended)           # run here, in the GUI thread
+        if reader.isFinished():
+            self._forget(reader)
+
+    def _ended(self) -> None:
+        self._forget(self.sender())
+
+    def _forget(self, reader) -> None:
+        if reader in self._reads:
+            reader.wait()                              # it has ended: this returns at once
+            self._reads.discard(reader)
+            reader.deleteLater()
+
+    def wait_all(self) -> None:
+        for reader in list(self._reads):
+            reader.wait()
+            self._forget(reader)
+
+    def __len__(self) -> int:
+        return len(self._reads)
+
+
+def stopped_reads() -> _Stopped:
+    """The one keeper of stopped reads of this program."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    keeper = app.findChild(_Stopped)
+    return keeper if keeper is not None else _Stopped(app)
 
 
 def _combo(items, tip: str) -> QComboBox:
@@ -214,6 +258,9 @@ class ImportDialog(QDialog):
 
     def _read_in_background(self, options: dict) -> None:
         self.data = self._parsed = None
+        for box in (self.positive, self.plane_x, self.plane_y):     # they belong to the read to come
+            box.clear()
+            box.setEnabled(False)
         self.buttons.button(QDialogButtonBox.StandardButton.Open).setEnabled(False)
         self.status.setStyleSheet("")
         self.status.setText(f"Reading {self.path.name} ({self.path.stat().st_size / 2**20:,.0f} MiB) …")
@@ -240,11 +287,13 @@ class ImportDialog(QDialog):
             self._take(outcome)
 
     def _stop_reading(self) -> None:
-        """Stop a read under way (and wait the moment it takes to notice)."""
+        """Stop a read under way: its outcome no longer counts, and it ends on its own."""
         reader, self._reader = self._reader, None
         if reader is not None:
             reader.stop()
-            reader.wait()
+            reader.progressed.disconnect(self._show_progress)
+            reader.read.disconnect(self._background_read)
+            stopped_reads().keep(reader)
             self.progress.hide()
 
     def reading(self) -> bool:

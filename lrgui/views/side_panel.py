@@ -271,9 +271,9 @@ class SidePanel(QWidget):
             self.threshold.setEnabled(two)
         counts = data.class_counts()
         if data.classes == 2:
-            text = f"{data.n} points: {counts[0]} of class 0, {counts[1]} of class 1"
+            text = f"{data.n:,} points: {counts[0]:,} of class 0, {counts[1]:,} of class 1"
         else:
-            text = f"{data.n} points in {data.classes} classes: " + ", ".join(str(k) for k in counts)
+            text = f"{data.n:,} points in {data.classes} classes: " + ", ".join(f"{k:,}" for k in counts)
         self.counts.setText(text + (f" · {data.d} features" if data.d > 2 else ""))
 
     def _show_plane(self, data, view) -> None:

@@ -66,6 +66,7 @@ class SigmoidView(pg.PlotWidget):
         self.threshold_line.sigPositionChangeFinished.connect(
             lambda line: self.thresholdChanged.emit(float(line.value())))
         self.note = pg.TextItem(anchor=(0, 0))
+        self.note.setZValue(30)                  # over the points, on a backing of its own
         plot.addItem(self.note, ignoreBounds=True)
 
         # each point's gradient term |∂ℓ/∂z| on a right-hand axis (View tab), with the term as a
@@ -102,7 +103,7 @@ class SigmoidView(pg.PlotWidget):
         self.z_line.setPen(pen(theme.boundary_color, theme.line_width * 0.5, Qt.PenStyle.DotLine))
         for line in (self.threshold_line, self.z_line):
             style_text(line.label, theme)
-        style_text(self.note, theme)
+        style_text(self.note, theme, fill=theme.label_fill)     # legible over the points
         for c in (0, 1):
             self.term_curves[c].use_pen(pen(theme.class_colors[c], theme.line_width * 0.6, Qt.PenStyle.DashLine))
             self.terms[c].setSize(theme.point_size * 0.7)
@@ -163,7 +164,8 @@ class SigmoidView(pg.PlotWidget):
         beyond = np.count_nonzero(np.abs(z) > half)
         shown = f"showing {len(X):,} of {snap.data.n:,} points" if snap.data.n > len(X) else ""
         edge = f"{beyond} points beyond ±{half:g} drawn at the edge" if beyond else ""
-        set_text(self.note, " · ".join(s for s in (f"epoch {run.epoch}", shown, edge) if s))
+        # one remark per line: none runs off the plot
+        set_text(self.note, "\n".join(s for s in (f"epoch {run.epoch}", shown, edge) if s))
         self.note.setPos(-half, 1.12)
 
     def _z(self, data, run, X: np.ndarray, shown_class: int) -> np.ndarray:

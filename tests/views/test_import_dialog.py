@@ -3,8 +3,6 @@ first rows as split; the separator, header, label column, class 1 and the plane'
 chosen there; a reader error shows with its line and column and the data stay as they were until
 the dialog is accepted."""
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,7 +11,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from lrgui.core.table_io import read_table
-from lrgui.views.import_dialog import ImportDialog
+from lrgui.views.import_dialog import ImportDialog, stopped_reads
 
 
 def open_button(dialog):
@@ -306,12 +304,15 @@ def test_a_large_file_is_read_on_a_thread_with_progress_and_then_opens(driver, l
 def test_cancel_stops_a_large_read_and_leaves_the_data(driver, large_file, monkeypatch):
     from lrgui.core import table_io
 
-    fractions = []
+    import threading
+
+    fractions, gate = [], threading.Event()
     real = table_io._Reporting.readinto
 
-    def slow(self, buffer):                   # a slow disk: the read is surely under way at Cancel
+    def slow(self, buffer):                   # a disk that stalls after two reads, until let go
         fractions.append(self._done / self._size)
-        time.sleep(0.05)
+        if len(fractions) > 2:
+            gate.wait(20)
         return real(self, buffer)
 
     monkeypatch.setattr(table_io._Reporting, "readinto", slow)
@@ -322,12 +323,15 @@ def test_cancel_stops_a_large_read_and_leaves_the_data(driver, large_file, monke
     def answer(dialog):
         assert dialog.reading()
         readers.append(dialog._reader)
-        driver.qtbot.waitUntil(lambda: len(fractions) > 1, timeout=10_000)
+        driver.qtbot.waitUntil(lambda: len(fractions) > 2, timeout=10_000)
         dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
 
     opened, dialog = with_dialog(driver.qtbot, lambda: w.open_path(str(large_file)), answer)
-    assert not opened and dialog.data is None
-    assert readers[0].isFinished() and fractions[-1] < 1.0       # stopped before the end
+    assert not opened and dialog.data is None and not dialog.reading()
+    assert readers[0].isRunning() and readers[0] in stopped_reads()._reads   # Cancel did not wait for it
+    gate.set()
+    driver.qtbot.waitUntil(lambda: len(stopped_reads()) == 0, timeout=10_000)   # it ended on its own
+    assert fractions[-1] < 1.0                                    # stopped before the end
     assert driver.controller.session.data is before
 
 
@@ -337,7 +341,8 @@ def test_a_new_choice_during_a_large_read_starts_it_over(qtbot, large_file):
     first = dialog._reader
     assert first is not None
     choose(dialog.label_column, 0)            # the feature "u" as the label: refused once read
-    assert first.isFinished() and dialog.reading() and dialog._reader is not first
+    assert dialog.reading() and dialog._reader is not first
+    assert not dialog.positive.isEnabled() and dialog.positive.count() == 0    # no choice of the last read
     qtbot.waitUntil(lambda: not dialog.reading(), timeout=30_000)
     assert dialog.data is None and "Cannot read the file" in dialog.status.text()
     choose(dialog.label_column, 2)
