@@ -1,7 +1,7 @@
 """Goal 4, big files: reading a CSV of 1e6 rows (two features and a label) as the window opens it,
 against pandas' ``read_csv`` (C engine) on the same file, and the reader's peak memory against the
-size of the data it gives (n × 3 numbers of 8 bytes). Each read runs in a fresh process, so that
-its peak memory is its own."""
+size of the data: the file's (the goal), with pandas' own peak and the arrays read (n × 3 numbers of
+8 bytes) beside it. Each read runs in a fresh process, so that its peak memory is its own."""
 
 from __future__ import annotations
 
@@ -17,20 +17,28 @@ from .table import Figure
 
 GOAL = "4 big files"
 
-# prints: seconds of the read, and the growth of the peak resident size in bytes
+# prints: seconds of the read, and how far the resident size rose above where it was before it,
+# in bytes (Linux: the high-water mark is reset to the current size first, through clear_refs)
 _READ = """
-import resource, sys, time
+import sys, time
 which, path = sys.argv[1], sys.argv[2]
 import pandas as pd
 from lrgui.core.table_io import read_table
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+def status(key):
+    with open("/proc/self/status") as fh:
+        return 1024 * next(int(line.split()[1]) for line in fh if line.startswith(key + ":"))
+
+with open("/proc/self/clear_refs", "w") as fh:
+    fh.write("5")
+before = status("VmRSS")
 start = time.perf_counter()
 if which == "pandas":
     frame = pd.read_csv(path, engine="c")
 else:
     data = read_table(path)
 seconds = time.perf_counter() - start
-print(seconds, 1024 * (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before))
+print(seconds, status("VmHWM") - before)
 """
 
 
@@ -56,17 +64,21 @@ def measure(quick: bool = False) -> list[Figure]:
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "big.csv")
         write_file(path, n)
-        ours, theirs, peaks = [], [], []
+        file_size = os.path.getsize(path)
+        ours, theirs, peaks, their_peaks = [], [], [], []
         for _ in range(repeats):
             seconds, grown = read_in_child("lrgui", path)
             ours.append(seconds)
             peaks.append(grown)
-            theirs.append(read_in_child("pandas", path)[0])
-    size = n * 3 * 8
+            seconds, grown = read_in_child("pandas", path)
+            theirs.append(seconds)
+            their_peaks.append(grown)
     median = statistics.median
+    peak = median(peaks) / 2**20
     return [
         Figure(GOAL, "read 1e6 rows × 3 columns", median(ours), "s", "pandas read_csv (C engine)", median(theirs),
                at_most=1.0),
-        Figure(GOAL, "reader's peak memory", median(peaks) / 2**20, "MiB", "the data (n × 3 × 8 bytes)",
-               size / 2**20, at_most=3.0),
+        Figure(GOAL, "reader's peak memory", peak, "MiB", "the file's size", file_size / 2**20, at_most=3.0),
+        Figure(GOAL, "reader's peak memory", peak, "MiB", "pandas read_csv's own peak", median(their_peaks) / 2**20),
+        Figure(GOAL, "reader's peak memory", peak, "MiB", "the arrays read (n × 3 × 8 bytes)", n * 3 * 8 / 2**20),
     ]

@@ -463,7 +463,7 @@ def _plain_head(path: Path) -> tuple[bytes, int] | None:
     """(the whole lines of the first 64 KiB, the file's size in bytes) when every block of the
     file is plain (``_plain_block``), else None; one pass over the bytes, none of them kept."""
     head, size = None, 0
-    for block in read_blocks(path, block=16 << 20):
+    for block in read_blocks(path, block=1 << 20):          # small blocks: little memory held
         if not _plain_block(block):
             return None
         if head is None:
@@ -532,16 +532,18 @@ def _read_plain(path: Path, label_column, separator: str, header, positive, max_
     if len(frame) < 2 or not all(pd.api.types.is_numeric_dtype(frame[j]) and not pd.api.types.is_bool_dtype(frame[j])
                                  for j in features):
         return None                                     # a blank or ragged row, a value that is no number
-    X = frame[features].to_numpy(dtype=np.float64)
-    if not np.isfinite(X).all():
-        return None
-    raw_codes, raw = pd.factorize(frame[label_at], sort=False)
-    del frame
+    raw_codes, raw = pd.factorize(frame.pop(label_at), sort=False)
     texts = [str(t).strip(" \t") for t in raw]
     uniques = list(dict.fromkeys(texts))                # stripping may make two texts one label
     if "" in uniques or len(uniques) > max_classes or max(map(len, texts)) > _CSV_FIELD_LIMIT:
         return None
     codes = np.array([uniques.index(t) for t in texts], dtype=np.int8)[raw_codes]
+    del raw_codes
+    X = np.empty((len(frame), len(features)))          # C order, as the Dataset keeps it
+    for c, j in enumerate(features):
+        X[:, c] = frame.pop(j).to_numpy(dtype=np.float64)    # each column let go once copied
+    if not np.isfinite(X).all():
+        return None
     y, label_map = _classes(codes, uniques, path, positive)
     return Dataset(X, y, layout.feature_names(), label_map)
 
