@@ -39,26 +39,32 @@ def train_result(run: TrainingRun, threshold: float = 0.5) -> dict:
     if run.data.classes > 2:
         return multiclass_result(run)
 
-    names = run.feature_names()
-    result = {
+    result = run_summary(run)
+    result["train"] = report(run.train.y, run.decision_function(run.train.X), threshold).as_dict()
+    if run.test is not None:
+        result["test_loss"] = float(run.history.at("test_loss", -1))
+        result["test_accuracy"] = float(run.history.at("test_accuracy", -1))
+        result["test"] = report(run.test.y, run.decision_function(run.test.X), threshold).as_dict()
+    return result
+
+
+def run_summary(run) -> dict:
+    """The fields of a two-class run's result that its history and settings give: the status and
+    why, the epochs, θ in the data's units with its names, the last loss, ‖∇J‖ and accuracy, the
+    label map, the optimizer and every setting."""
+    return {
         "status": run.status,
         "reason": run.reason,
         "epochs": run.epoch,
         "theta": [float(v) for v in run.theta_original],
-        "theta_names": ["bias"] + list(names),
+        "theta_names": ["bias"] + list(run.feature_names()),
         "loss": float(run.last.loss),
         "grad_norm": float(run.last.gradient_norm),
         "accuracy": float(run.last.accuracy),
         "label_map": run.data.label_map,
         "optimizer": run.config.optimizer,
         "config": run.config.as_dict(),
-        "train": report(run.train.y, run.decision_function(run.train.X), threshold).as_dict(),
     }
-    if run.test is not None:
-        result["test_loss"] = float(run.history.at("test_loss", -1))
-        result["test_accuracy"] = float(run.history.at("test_accuracy", -1))
-        result["test"] = report(run.test.y, run.decision_function(run.test.X), threshold).as_dict()
-    return result
 
 
 def require_finite(value, where: str = "result") -> None:

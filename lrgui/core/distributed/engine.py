@@ -13,6 +13,7 @@ from ..dataset import Dataset
 from ..errors import ConfigError, DataFileError, DatasetError
 from ..features import FeatureChain
 from ..optimizers import OPTIMIZERS
+from ..outcome import run_summary
 from ..params import shown
 from ..table_io import label_order
 from .chunks import chunk_design, chunk_moments
@@ -154,21 +155,7 @@ def _result(run, client, threshold: float) -> dict:
     engine = {"name": "dask", "scheduler": client.scheduler.address,
               "workers": len(client.scheduler_info(n_workers=-1)["workers"]), "files": problem.files,
               "chunks": len(problem.objective.chunks), "rows": problem.objective.n, "persisted": problem.persisted}
-    return {
-        "status": run.status,
-        "reason": run.reason,
-        "epochs": run.epoch,
-        "theta": [float(v) for v in run.theta_original],
-        "theta_names": ["bias"] + list(run.feature_names()),
-        "loss": float(run.last.loss),
-        "grad_norm": float(run.last.gradient_norm),
-        "accuracy": float(run.last.accuracy),
-        "label_map": run.data.label_map,
-        "optimizer": run.config.optimizer,
-        "config": run.config.as_dict(),
-        "train": _report(run.objective, run.theta, threshold),
-        "engine": engine,
-    }
+    return {**run_summary(run), "train": _report(run.objective, run.theta, threshold), "engine": engine}
 
 
 def train_on_cluster(data: str, config: RunConfig, *, label_column=None, scheduler: str | None = None,
