@@ -665,7 +665,14 @@ class MainWindow(QMainWindow):
         return self._save_to(path)
 
     def _save_to(self, path: str) -> bool:
-        ok = self.controller.save_session(path, self.layout_state(), self.actions["histories"].isChecked())
+        # a million points take a second or two to write: say so while it lasts
+        self.show_message(f"Saving {Path(path).name} …")            # replaced by the outcome
+        self.message_label.repaint()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            ok = self.controller.save_session(path, self.layout_state(), self.actions["histories"].isChecked())
+        finally:
+            QApplication.restoreOverrideCursor()
         if not ok:
             self._modal(QMessageBox.warning, self, "Cannot save the session", self.controller.last_error)
             return False
