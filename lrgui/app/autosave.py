@@ -2,10 +2,11 @@
 after every burst of edits and every minute, so a crash or a kill loses at most that much; the
 next start offers it back.
 
-The files are written on a thread of their own, one save at a time: a session of a million
-points takes seconds to write as JSON, and the window goes on answering meanwhile. The thread
-writes a copy of the session's immutable values, taken on the GUI thread; a save asked for while
-another is under way replaces any that waits.
+The files are written by a process of its own (started at the first save), one save at a
+time: a session of a million points takes seconds to write as JSON, and a thread of this process
+doing it would hold Python's interpreter lock against the window for as long. The GUI thread hands
+over a copy of the session's immutable values; saves are written in the order asked, so the last
+one asked is the one on disk.
 
 Each window process writes its own pair of files, ``autosave-PID.lrgui.json`` (the session,
 without histories: the runs are trained again) and ``autosave-PID.json`` (when and from which
@@ -20,16 +21,17 @@ from __future__ import annotations
 import json
 import os
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
+from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
-from ..core.errors import LrguiError
-from ..core.fileio import write_text
 from ..core.session import Session
-from ..core.session_file import SUFFIX, write_session
+from ..core.session_file import SUFFIX
+from .autosave_files import remove_files
+from .worker import ProcessClient
+
+WAIT_S = 60.0              # the longest a save waited for (a clean exit, a restore) may take
 
 QUIET_MS = 3_000           # a burst of edits is over after this long without one
 EVERY_MS = 60_000          # and while changes are unsaved, at least this often
@@ -51,14 +53,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _remove(*files: Path) -> None:
-    for f in files:
-        try:
-            f.unlink()
-        except FileNotFoundError:
-            pass
-
-
 @dataclass(frozen=True)
 class Autosaved:
     """A session left by a window that did not close cleanly: ``session_file``, the time it was
@@ -70,7 +64,7 @@ class Autosaved:
     path: str
 
     def discard(self) -> None:
-        _remove(self.session_file, self.meta_file)
+        remove_files(self.session_file, self.meta_file)
 
     @property
     def when(self) -> str:
@@ -98,9 +92,7 @@ def orphans(folder: Path | None = None) -> list[Autosaved]:
 
 class Autosaver(QObject):
     """Saves ``controller``'s session while it has unsaved changes (called on the GUI thread; the
-    files are written on the autosave thread)."""
-
-    _written = Signal(str)          # from the autosave thread: "" or why the save failed
+    files are written by the autosave process)."""
 
     def __init__(self, controller, folder: Path | None = None):
         super().__init__(controller)
@@ -118,57 +110,64 @@ class Autosaver(QObject):
         self._every.timeout.connect(self.save)
         self._every.start()
         controller.undo_stack.indexChanged.connect(lambda _i: self._quiet.start())
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="lrgui-autosave")
-        self._waiting: Future | None = None          # the last job given to the thread
-        self._written.connect(self._said)
+        self._process: ProcessClient | None = None   # started at the first save
+        self._asked = self._answered = 0              # saves asked for, and replied to (by number)
+        self._replies = QTimer(self)                  # looks for replies while some are due
+        self._replies.setInterval(100)
+        self._replies.timeout.connect(self._collect)
 
     def save(self, wait: bool = False) -> bool:
-        """Write the session if it has unsaved changes (else remove the autosave), on the
-        autosave thread. With ``wait``, wait until it is done and return whether the files are
+        """Write the session if it has unsaved changes (else remove the autosave), in the
+        autosave process. With ``wait``, wait until it is done and return whether the files are
         up to date; without, return True at once."""
         c = self.controller
         if not c.dirty:
-            return self._run(self._remove_files, wait)
+            self.remove()
+            return True
         s = c.session               # its values are immutable: the copy is the session as it is now
         copy = Session(s.data, s.origin, s.runs, s.selected, s.view, s.path)
-        return self._run(lambda: self._write(copy), wait)
+        if self._process is None or not self._process.alive:
+            self._process = ProcessClient("lrgui.app.autosave_files")
+        self._asked += 1
+        self._process.send("write", self._asked, self.session_file, self.meta_file, copy, os.getpid())
+        self._replies.start()
+        return self._wait() if wait else True
 
-    def _run(self, job, wait: bool) -> bool:
-        """Run ``job`` on the autosave thread after what is under way (and instead of what waits)."""
-        if self._waiting is not None:
-            self._waiting.cancel()                   # nothing, once it has begun
-        future = self._waiting = self._thread.submit(job)
-        return future.result() if wait else True
+    def _collect(self, timeout: float = 0.0) -> None:
+        """Take the autosave process's replies (waiting up to ``timeout`` s for one); a failure
+        is said once, until a save succeeds again."""
+        process = self._process
+        for number, why in process.poll(timeout) if process is not None else ():
+            self._answered = number
+            if why and why != self.failed:
+                self.controller.message.emit(why)
+            self.failed = why
+        if process is None or self._answered >= self._asked or not process.alive:
+            self._replies.stop()
+            if process is not None and not process.alive and self._answered < self._asked:
+                self._answered = self._asked            # nothing more will come
+                self.failed = "Autosave failed (its process ended): save the session yourself"
+                self.controller.message.emit(self.failed)
 
-    def _write(self, session: Session) -> bool:
-        """(autosave thread) The session's files; says the outcome through ``_written``."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_session(self.session_file, session)
-            write_text(self.meta_file, json.dumps({"pid": os.getpid(), "saved": time.time(),
-                                                   "path": session.path or ""}))
-        except (LrguiError, OSError) as exc:
-            self._written.emit(f"Autosave failed ({getattr(exc, 'strerror', None) or exc}): "
-                               "save the session yourself")
-            return False
-        self._written.emit("")
-        return True
-
-    def _remove_files(self) -> bool:
-        _remove(self.session_file, self.meta_file)
-        return True
-
-    def _said(self, why: str) -> None:
-        """(GUI thread) A failure is said once, until a save succeeds again."""
-        if why and why != self.failed:
-            self.controller.message.emit(why)
-        self.failed = why
+    def _wait(self) -> bool:
+        """Wait for the replies to every save asked for; whether the last one succeeded."""
+        deadline = time.monotonic() + WAIT_S
+        while self._answered < self._asked and time.monotonic() < deadline:
+            self._collect(timeout=0.1)
+        return self._answered >= self._asked and not self.failed
 
     def remove(self) -> None:
-        """Remove this process's autosave (a clean exit, or nothing unsaved), after any save
-        under way."""
-        self._run(self._remove_files, wait=True)
+        """Remove this process's autosave (a clean exit, or nothing unsaved), after the saves
+        asked for before."""
+        self._wait()
+        remove_files(self.session_file, self.meta_file)
 
     def stop(self) -> None:
+        """No more saves: the timers stop, and the autosave process ends once it has written
+        what was asked."""
         self._quiet.stop()
         self._every.stop()
+        self._wait()
+        if self._process is not None:
+            self._process.close()
+            self._process = None

@@ -569,6 +569,8 @@ class Controller(QObject):
         if str(path) != self.session.path:
             self.session.update(path=str(path))
         self.undo_stack.setClean()
+        if self.autosaver is not None:       # nothing is unsaved: no older copy is left to offer back
+            self.autosaver.save()
         self.message.emit(f"Saved the session to {path}")
         return True
 

@@ -1,4 +1,5 @@
-"""The window's side of the training process: starts it, sends it commands, collects its replies.
+"""The window's side of the training process (and of the autosave process): starts it, sends it
+commands, collects its replies.
 
 Commands leave through a small sender thread, so the GUI thread never blocks on a full pipe (a
 large data set is sent while the window goes on answering). Replies are read, without waiting,
@@ -19,17 +20,17 @@ from pathlib import Path
 from .training_process import send_all
 
 
-def _start_process() -> tuple[subprocess.Popen, Connection, Connection]:
-    """A fresh interpreter running ``lrgui.app.training_process`` with a pipe each way. It imports
-    only what training needs (never the program that started it), and ends when its command pipe
-    closes, so it cannot outlive the window."""
+def _start_process(module: str) -> tuple[subprocess.Popen, Connection, Connection]:
+    """A fresh interpreter running ``module`` with a pipe each way. It imports only what its work
+    needs (never the program that started it), and ends when its command pipe closes, so it
+    cannot outlive the window."""
     command_read, command_write = os.pipe()
     reply_read, reply_write = os.pipe()
     env = dict(os.environ)
     package_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
     process = subprocess.Popen(
-        [sys.executable, "-m", "lrgui.app.training_process", str(command_read), str(reply_write)],
+        [sys.executable, "-m", module, str(command_read), str(reply_write)],
         pass_fds=(command_read, reply_write), env=env, stdin=subprocess.DEVNULL)
     os.close(command_read)
     os.close(reply_write)
@@ -62,11 +63,12 @@ def latest_data(outbox: queue.Queue):
         yield message
 
 
-class TrainingClient:
-    """One training process. ``alive`` turns False if it ends unexpectedly."""
+class ProcessClient:
+    """One child process running ``module`` (see ``_start_process``); it serves commands until
+    ("stop",) or until its command pipe closes. ``alive`` turns False if it ends unexpectedly."""
 
-    def __init__(self):
-        self.process, command_in, self._replies = _start_process()
+    def __init__(self, module: str):
+        self.process, command_in, self._replies = _start_process(module)
         self._outbox: queue.Queue = queue.Queue()
         self._sender = threading.Thread(target=self._send_loop, args=(command_in,), daemon=True,
                                         name="lrgui-commands")
@@ -84,12 +86,14 @@ class TrainingClient:
         if not self._closed:
             self._outbox.put(message)
 
-    def poll(self) -> list:
-        """Every reply that has arrived, oldest first; never waits."""
+    def poll(self, timeout: float = 0.0) -> list:
+        """Every reply that has arrived, oldest first, waiting up to ``timeout`` seconds for the
+        first (by default not at all)."""
         out = []
         try:
-            while self._replies.poll(0):
+            while self._replies.poll(timeout):
                 out.append(self._replies.recv())
+                timeout = 0.0
         except (EOFError, OSError):
             self.alive = False
         if self.alive and self.process.poll() is not None:
@@ -114,3 +118,10 @@ class TrainingClient:
     @property
     def running(self) -> bool:
         return self.process.poll() is None or self._sender.is_alive()
+
+
+class TrainingClient(ProcessClient):
+    """The training process (``lrgui.app.training_process``)."""
+
+    def __init__(self):
+        super().__init__("lrgui.app.training_process")

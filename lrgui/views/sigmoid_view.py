@@ -103,7 +103,8 @@ class SigmoidView(pg.PlotWidget):
         self.z_line.setPen(pen(theme.boundary_color, theme.line_width * 0.5, Qt.PenStyle.DotLine))
         for line in (self.threshold_line, self.z_line):
             style_text(line.label, theme)
-        style_text(self.note, theme, fill=theme.label_fill)     # legible over the points
+        # legible over the points, which show through its backing
+        style_text(self.note, theme, fill=theme.label_fill[:7] + "99")
         for c in (0, 1):
             self.term_curves[c].use_pen(pen(theme.class_colors[c], theme.line_width * 0.6, Qt.PenStyle.DashLine))
             self.terms[c].setSize(theme.point_size * 0.7)
@@ -162,7 +163,7 @@ class SigmoidView(pg.PlotWidget):
         if snap.view.gradient_terms and not many:
             self._draw_terms(run.spec.config.loss, z, clipped, y, half)
         beyond = np.count_nonzero(np.abs(z) > half)
-        shown = f"showing {len(X):,} of {snap.data.n:,} points" if snap.data.n > len(X) else ""
+        shown = f"{len(X):,} of {snap.data.n:,} points shown" if snap.data.n > len(X) else ""
         edge = f"{beyond} points beyond ±{half:g} drawn at the edge" if beyond else ""
         # one remark per line: none runs off the plot
         set_text(self.note, "\n".join(s for s in (f"epoch {run.epoch}", shown, edge) if s))

@@ -1,6 +1,7 @@
 """Autosave: written after a burst of edits, removed when nothing is unsaved or at a clean exit,
 and a window killed with SIGKILL is offered back, whole, at the next start."""
 
+import json
 import os
 import signal
 import subprocess
@@ -53,6 +54,7 @@ def test_a_burst_of_edits_is_autosaved_and_nothing_is_left_when_saved_or_closed(
         assert saved.data.n == n + 1 and np.array_equal(saved.data.X[-1], [0.5, 0.5])
         assert orphans() == []                                   # this process still runs
         assert c.save_session(tmp_path / "mine.lrgui.json", histories=False)
+        assert not c.autosaver.session_file.exists()          # saved: the older copy went at once
         assert c.autosaver.save(wait=True) and not c.autosaver.session_file.exists()     # nothing unsaved
         c.add_point(0.7, 0.7, 1)
         assert c.autosaver.save(wait=True) and c.autosaver.session_file.exists()
@@ -106,37 +108,24 @@ def test_discarding_an_autosave_removes_it_and_not_now_keeps_it(qtbot, data_home
     window.close()
 
 
-def test_the_session_is_written_on_the_autosave_thread_and_the_window_goes_on(qtbot, data_home, monkeypatch):
-    """A large session takes seconds to write: the GUI thread only hands a copy of it over."""
-    import threading
-
-    from lrgui.app import autosave
+def test_the_session_is_written_by_the_autosave_process_and_the_window_goes_on(qtbot, data_home):
+    """A large session takes seconds to write: another process writes it, from a copy handed over."""
     from lrgui.app.controller import Controller
     from lrgui.core.generators import generate
 
-    threads, release = [], threading.Event()
-    real = autosave.write_session
-
-    def slow_write(path, session):
-        threads.append(threading.current_thread())
-        release.wait(10)                          # a write that lasts until the test has looked
-        real(path, session)
-
-    monkeypatch.setattr(autosave, "write_session", slow_write)
     c = Controller(autosave=True)
     try:
         c.open_data("many.csv", generate("gaussian", n0=500, n1=500, seed=2))
         c.add_point(0.3, 0.4, 0)                  # unsaved
-        assert c.autosaver.save() is True         # returns at once, the write under way
-        qtbot.waitUntil(lambda: len(threads) > 0, timeout=5000)
-        assert threads[0] is not threading.main_thread() and not c.autosaver.meta_file.exists()
+        assert c.autosaver.save() is True         # returns at once
         c.add_point(0.1, 0.2, 1)                  # the window answers meanwhile
-        assert c.session.data.n == 1002
-        release.set()
-        qtbot.waitUntil(lambda: c.autosaver.meta_file.exists(), timeout=10000)
         assert c.autosaver.save(wait=True)
-        assert read_session(c.autosaver.session_file).session.data.n == 1002
+        meta = json.loads(c.autosaver.meta_file.read_text())
+        assert meta["pid"] == os.getpid()         # written for this window ...
+        writer = c.autosaver._process.process
+        assert writer.pid != os.getpid() and writer.poll() is None        # ... by a process of its own
+        saved = read_session(c.autosaver.session_file).session.data
+        assert saved.n == 1002 and np.array_equal(saved.X[-1], [0.1, 0.2])   # the last save asked for
     finally:
-        release.set()
         c.shutdown()
-    assert not c.autosaver.session_file.exists()
+    assert not c.autosaver.session_file.exists() and c.autosaver._process is None

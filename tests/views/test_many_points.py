@@ -55,4 +55,4 @@ def test_the_sigmoid_view_shows_how_many_and_their_z_as_the_data_have_them(crowd
     z = theta[0] + data.X @ theta[1:]                 # two features, degree 1: z = θᵀ(1, x)
     for c, pos in enumerate(positions):
         assert stats.ks_2samp(pos[:, 0], z[data.y == c]).pvalue > 1e-3
-    assert f"showing {sigmoid_view.MAX_SHOWN:,} of {data.n:,} points" in view.note.textItem.toPlainText()
+    assert f"{sigmoid_view.MAX_SHOWN:,} of {data.n:,} points shown" in view.note.textItem.toPlainText()
