@@ -143,7 +143,7 @@ class _Lines:
                 yield number, line
             pos = end + 1
 
-    def data_text(self, block: int = 1 << 22) -> str:
+    def data_text(self, block: int = 1 << 20) -> str:
         """The data rows alone, one per line (blank and comment lines removed), a block of lines
         at a time (a reader on a thread of its own lets the window's thread run between them)."""
         text, pieces, start = self.text, [], 0
