@@ -646,12 +646,14 @@ def read_session(path) -> LoadedSession:
 
 
 def session_json(session: Session, recording: Recording | None = None, layout: dict | None = None) -> str:
-    content = session_to_dict(session, recording, layout)
-    tables = {}                    # the data's tables, written in blocks (see _Table)
-    for key in ("X", "y"):
-        mark = f"\0table {key}\0"
-        tables[json.dumps(mark)] = content["data"][key]
-        content["data"][key] = mark
+    return indented_json(session_to_dict(session, recording, layout))
+
+
+def indented_json(content) -> str:
+    """``json.dumps(content, indent=1)`` and a final newline, the _Tables in it written as their
+    lists, a block of rows at a time."""
+    tables: dict[str, tuple[_Table, int]] = {}      # mark → (table, its depth)
+    content = _marked(content, 0, tables)
     try:
         text = json.dumps(content, allow_nan=False, ensure_ascii=False, indent=1, default=_Table.tolist) + "\n"
     except ValueError as exc:      # a non-finite number: refuse rather than write invalid JSON
@@ -660,9 +662,23 @@ def session_json(session: Session, recording: Recording | None = None, layout: d
         text.encode("utf-8")
     except UnicodeEncodeError:     # a text that is no character: written as an escape, still JSON
         text = json.dumps(content, allow_nan=False, ensure_ascii=True, indent=1, default=_Table.tolist) + "\n"
-    for mark, table in tables.items():
-        text = text.replace(mark, table.text(depth=2), 1)     # "data" is at depth 1, its tables at 2
+    for mark, (table, depth) in tables.items():
+        text = text.replace(mark, table.text(depth), 1)
     return text
+
+
+def _marked(value, depth: int, tables: dict):
+    """``value`` with every _Table in it replaced by a text of its own, which ``tables`` maps
+    (as JSON writes it) to the table and its nesting depth."""
+    if isinstance(value, _Table):
+        mark = f"\0table {len(tables)}\0"
+        tables[json.dumps(mark)] = (value, depth)
+        return mark
+    if isinstance(value, dict):
+        return {k: _marked(v, depth + 1, tables) for k, v in value.items()}
+    if isinstance(value, list) and value and isinstance(value[0], (dict, list, _Table)):
+        return [_marked(v, depth + 1, tables) for v in value]
+    return value                   # a number, a text, or a list of them (any _Table left: default=)
 
 
 def write_session(path, session: Session, recording: Recording | None = None, layout: dict | None = None) -> None:

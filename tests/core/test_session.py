@@ -374,3 +374,18 @@ def test_the_data_tables_are_written_as_json_writes_them_in_one_piece():
     for a in tables:
         for depth in (0, 2, 3):
             assert _Table(a).text(depth) == json.dumps(a.tolist(), indent=1).replace("\n", "\n" + " " * depth)
+
+
+def test_tables_anywhere_in_a_session_are_written_as_json_writes_them():
+    """Data versions in histories hold tables too, deeper down: the text is json.dumps(indent=1)'s."""
+    from lrgui.core.session_file import _Table, indented_json
+
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(70, 2)), rng.integers(0, 2, 70)
+    content = {"data": {"X": _Table(X), "y": _Table(y), "features": ["a", "b"]},
+               "histories": {"data": [{"X": _Table(X[:5]), "y": _Table(y[:5])}, {"X": _Table(X), "y": _Table(y)}],
+                             "loss": [0.5, 0.25], "rows": [[1, 2], [3, 4]]}}
+    plain = {"data": {"X": X.tolist(), "y": y.tolist(), "features": ["a", "b"]},
+             "histories": {"data": [{"X": X[:5].tolist(), "y": y[:5].tolist()}, {"X": X.tolist(), "y": y.tolist()}],
+                           "loss": [0.5, 0.25], "rows": [[1, 2], [3, 4]]}}
+    assert indented_json(content) == json.dumps(plain, indent=1) + "\n"
