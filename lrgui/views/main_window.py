@@ -853,9 +853,14 @@ class MainWindow(QMainWindow):
         box.show()
 
     def _may_discard(self, doing: str) -> bool:
-        """Before unsaved work would be left behind: ask Save / Discard / Cancel. True to go on."""
+        """Before unsaved work would be left behind: ask Save / Discard / Cancel. True to go on.
+        Training pauses while the question is open (the runs do not run on unseen), and goes on
+        after Cancel."""
         if not self.controller.dirty:
             return True
+        playing = self.controller.playing
+        if playing:
+            self.controller.play(False)
         box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
                           f"The session has changes that are not saved. Save them before {doing}?",
                           QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
@@ -863,8 +868,12 @@ class MainWindow(QMainWindow):
         box.setDefaultButton(QMessageBox.StandardButton.Save)
         answer = self._modal(box.exec)
         if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        return answer == QMessageBox.StandardButton.Discard
+            go_on = self.save()
+        else:
+            go_on = answer == QMessageBox.StandardButton.Discard
+        if playing and not go_on:
+            self.controller.play(True)
+        return go_on
 
     def _may_stop_export(self) -> bool:
         """While an animation is being rendered: ask before closing stops it. True to go on."""

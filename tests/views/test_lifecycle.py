@@ -310,3 +310,26 @@ def test_the_program_exits_with_status_zero_when_closed_mid_training_with_a_box_
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
     assert time.perf_counter() - started < 60
+
+
+def test_training_pauses_while_the_unsaved_work_question_is_open(qtbot, tmp_path):
+    """The runs do not train on unseen behind the question; Cancel lets them go on."""
+    driver, threads = _window(qtbot, tmp_path)
+    c, w = driver.controller, driver.window
+    c.add_point(1.0, 1.0, 1)                                           # unsaved work: closing asks
+    c.play(True)
+    qtbot.waitUntil(lambda: c.playing, timeout=10000)
+    seen = []
+
+    def cancel(box):
+        seen.append(c.playing)                                         # as the question shows
+        return box.button(QMessageBox.StandardButton.Cancel)
+
+    asked = []
+    _answer_later(cancel, asked)
+    assert not w.close()                                               # Cancel: the window stays
+    assert asked and seen == [False]
+    qtbot.waitUntil(lambda: c.playing, timeout=10000)                  # and training goes on
+    c.undo_stack.setClean()
+    assert w.close()
+    _closed_cleanly(w, threads)
