@@ -24,7 +24,7 @@ from ..core.config import RunConfig
 from ..core.dataset import Dataset
 from ..core.errors import ConfigError, LrguiError
 from ..core.examples import (COMPARED_OPTIMIZERS, EXAMPLES, IMBALANCE_REMEDIES, MULTICLASS_METHODS, SQUARED_DEMO_DATA,
-                              SQUARED_DEMO_RUN)
+                              SQUARED_DEMO_RUN, names_describing)
 from ..core.code import script
 from ..core.fileio import atomic_writer, write_text
 from ..core.history import write_history_csv
@@ -724,8 +724,11 @@ class Controller(QObject):
             self.message.emit(str(exc))
             self.sessionChanged.emit(None)
             return False
-        if changed.config.as_dict() == spec.config.as_dict():
+        before, after = spec.config.as_dict(), changed.config.as_dict()
+        if after == before:
             return True
+        if spec.name in names_describing([k for k in after if after[k] != before[k]]):
+            changed = replace(changed, name="")        # a race's name for a setting that is no more
         what = next(iter(changes))
         self._replace_run(changed, text or f"Change {what.replace('_', ' ')} of {spec.label}", merge_key)
         return True

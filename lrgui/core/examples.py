@@ -34,6 +34,17 @@ IMBALANCE_REMEDIES = (("no remedy", "none", "none"), ("balanced weights", "balan
 
 # The ways of training more than two classes raced side by side: (run name, multiclass).
 MULTICLASS_METHODS = (("one-vs-rest", "ovr"), ("multinomial", "multinomial"))
+
+
+def names_describing(settings) -> set[str]:
+    """The run names the races give that say what one of ``settings`` (names of RunConfig's
+    fields) is: a run keeps such a name only while that setting stays as the race set it."""
+    names = set()
+    if "multiclass" in settings:
+        names |= {name for name, _ in MULTICLASS_METHODS}
+    if {"class_weight", "resample"} & set(settings):
+        names |= {name for name, *_ in IMBALANCE_REMEDIES}
+    return names
 # Data sets of more than two classes offered beside the generators' defaults:
 # (generator, parameters, title, what they teach).
 IRIS_SPECIES = {"classes": "all three", "feature_x": "petal length", "feature_y": "sepal width"}

@@ -133,6 +133,10 @@ def test_the_remedies_race_in_one_click_with_the_metrics_in_front(driver):
         ("no remedy", "none", "none"), ("balanced weights", "balanced", "none"),
         ("undersampled", "none", "under"), ("oversampled", "none", "over")]
     assert w.docks["metrics"].isVisible()
+    c.set_run_config(runs[2].id, resample="over")          # "undersampled" no longer is
+    assert c.session.run(runs[2].id).name == "" and "oversampled" in c.session.run(runs[2].id).label
+    c.undo_stack.undo()
+    assert c.session.run(runs[2].id).name == "undersampled"
     c.undo_stack.undo()
     assert len(c.session.runs) == 1
     QApplication.processEvents()

@@ -12,6 +12,7 @@ from sklearn import metrics
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
+from lrgui.core.session import describe
 from lrgui.core.examples import IRIS_SPECIES
 from lrgui.core.generators import generate
 from lrgui.core.geometry import grid
@@ -234,6 +235,17 @@ def test_one_vs_rest_races_multinomial_in_one_click(driver):
     assert [r.spec.label for r in snap.runs] == ["one-vs-rest", "multinomial"]
     assert {len(r.theta) for r in snap.runs} == {12}
     assert w.actions["compare_multiclass"].shortcut().toString() == "Ctrl+Shift+K"
+    # switched to softmax, the "one-vs-rest" run no longer says so; undo gives the name back
+    first = snap.runs[0].spec
+    c.set_run_config(first.id, multiclass="multinomial")
+    label = c.session.run(first.id).label
+    assert label != "one-vs-rest" and label == describe(c.session.run(first.id).config)
+    c.set_run_config(first.id, lam=0.5, penalty="l2")          # a setting the name does not tell
+    c.undo_stack.undo()
+    c.undo_stack.undo()
+    assert c.session.run(first.id).label == "one-vs-rest"
+    c.set_run_config(first.id, penalty="l2", lam=0.5)
+    assert c.session.run(first.id).label == "one-vs-rest"       # kept: still one-vs-rest
 
 
 def test_the_data_sets_menu_offers_iris_with_three_species(driver):
