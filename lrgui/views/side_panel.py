@@ -219,6 +219,9 @@ class SidePanel(QWidget):
             b.clicked.connect(actions[key].trigger)
             buttons.addWidget(b)
         v.addLayout(buttons)
+        self.origin = QLabel()                   # where the data shown came from
+        self.origin.setWordWrap(True)
+        v.addWidget(self.origin)
         form = QFormLayout()
         self.generator = _combo([(name, g.label) for name, g in GENERATORS.items()],
                                 "The kind of data Generate makes")
@@ -478,7 +481,15 @@ class SidePanel(QWidget):
         self.show_view(session.view)
 
     def _show_origin(self, origin) -> None:
-        """The generator (and its settings) that made the data, when one did."""
+        """Where the data came from; the generator (and its settings) that made them, when one
+        did (otherwise the form below is only what Generate would make)."""
+        edited = " (edited by hand)" if origin is not None and origin.edited else ""
+        if origin is None:
+            self.origin.setText("")
+        elif origin.kind == "file":
+            self.origin.setText(f"Data from the file {origin.title()}{edited}. Generate replaces them with:")
+        else:
+            self.origin.setText(f"Data generated: {origin.title()}{edited}")
         if origin is None or origin.kind != "generator" or origin.name not in GENERATORS:
             return
         if self.generator.currentData() != origin.name:

@@ -279,3 +279,25 @@ def test_an_example_opens_at_epoch_zero_with_nothing_of_the_runs_before(driver):
     assert [r.epoch for r in snap.runs] == [0, 0, 0, 0] and snap.end == 0
     assert all(r.ghost is None for r in snap.runs)
     assert all(len(r.history) == 1 for r in snap.runs if r.history is not None)
+
+
+def test_the_data_tab_says_where_the_data_came_from(driver, tmp_path):
+    """File data are not mistaken for the generator form's: the tab names the file."""
+    from lrgui.core.generators import generate
+    from lrgui.core.table_io import write_table
+
+    w, c = driver.window, driver.controller
+    origin = w.panel.origin
+    assert origin.text() == "Data generated: Two Gaussian clouds"
+    path = tmp_path / "points.csv"
+    write_table(generate("moons", seed=2), path)
+    assert c.open_data(str(path))
+    driver.settle()
+    assert origin.text() == "Data from the file points.csv. Generate replaces them with:"
+    c.add_point(0.0, 0.0, 1)
+    driver.settle()
+    assert origin.text().startswith("Data from the file points.csv (edited by hand)")
+    c.undo_stack.undo()
+    c.undo_stack.undo()
+    driver.settle()
+    assert origin.text() == "Data generated: Two Gaussian clouds"
