@@ -5,7 +5,6 @@ with ``worker.ProcessClient("lrgui.app.autosave_files")``)."""
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -29,10 +28,7 @@ def write_autosave(session_file: Path, meta_file: Path, session: Session, pid: i
 
 def remove_files(*files: Path) -> None:
     for f in files:
-        try:
-            os.unlink(f)
-        except FileNotFoundError:
-            pass
+        Path(f).unlink(missing_ok=True)
 
 
 def serve(commands, replies) -> None:

@@ -36,14 +36,6 @@ def _trained_window(n: int, epochs: int = 30):
     return app, controller, window, meter
 
 
-def _close(app, controller, window) -> None:
-    controller.play(False)
-    controller.undo_stack.setClean()
-    window.close()
-    window.deleteLater()
-    app.processEvents()
-
-
 def view_frame_ms(view, snap, repeats: int) -> float:
     """Median time of one frame of ``view``: its update for ``snap`` and a paint of it."""
     times = []
@@ -57,11 +49,13 @@ def view_frame_ms(view, snap, repeats: int) -> float:
 
 def frame_times(n: int, repeats: int) -> tuple[float, float]:
     """(data plane, sigmoid view) frame times in ms at n points, trained for 30 epochs."""
+    from ..views.bench import close_window
+
     app, controller, window, _ = _trained_window(n)
     snap = controller.latest
     plane = view_frame_ms(window.plane, snap, repeats)
     sigmoid = view_frame_ms(window.sigmoid_view, snap, repeats)
-    _close(app, controller, window)
+    close_window(app, controller, window)
     return plane, sigmoid
 
 
@@ -69,6 +63,8 @@ def live_window(n: int, seconds: float) -> tuple[float, float]:
     """(frames per second, 95th percentile of the wait of a posted event in ms) of the whole
     window training gd at full speed on n points, run by Qt's own event loop."""
     from PySide6.QtCore import QEventLoop, QTimer
+
+    from ..views.bench import close_window
 
     app, controller, window, meter = _trained_window(n, epochs=5)
     waits, frames = [], [0]
@@ -93,7 +89,7 @@ def live_window(n: int, seconds: float) -> tuple[float, float]:
     wall = time.perf_counter() - start
     prober.stop()
     fps = frames[0] / wall
-    _close(app, controller, window)
+    close_window(app, controller, window)
     waits.sort()
     p95 = 1e3 * waits[int(0.95 * (len(waits) - 1))] if waits else float("nan")
     return fps, p95

@@ -45,6 +45,8 @@ def names_describing(settings) -> set[str]:
     if {"class_weight", "resample"} & set(settings):
         names |= {name for name, *_ in IMBALANCE_REMEDIES}
     return names
+
+
 # Data sets of more than two classes offered beside the generators' defaults:
 # (generator, parameters, title, what they teach).
 IRIS_SPECIES = {"classes": "all three", "feature_x": "petal length", "feature_y": "sepal width"}

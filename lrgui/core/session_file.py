@@ -121,8 +121,7 @@ def data_to_dict(data: Dataset, origin: DataOrigin | None = None) -> dict:
 class _Table:
     """A table of numbers (n,) or (n, d) in a session's content: written by ``session_json``
     exactly as ``json.dumps(…, indent=1)`` writes its list, but a block of rows at a time through
-    the C encoder — seconds faster for a million rows, and in short steps, so that a thread
-    writing a large session lets the window's thread run between them."""
+    the C encoder: a million rows in about a second, where the indenting encoder takes four."""
 
     BLOCK = 16_384
 
@@ -662,9 +661,12 @@ def indented_json(content) -> str:
         text.encode("utf-8")
     except UnicodeEncodeError:     # a text that is no character: written as an escape, still JSON
         text = json.dumps(content, allow_nan=False, ensure_ascii=True, indent=1, default=_Table.tolist) + "\n"
+    pieces, at = [], 0                 # the marks stand in the text in the order they were made
     for mark, (table, depth) in tables.items():
-        text = text.replace(mark, table.text(depth), 1)
-    return text
+        found = text.index(mark, at)
+        pieces += [text[at:found], table.text(depth)]
+        at = found + len(mark)
+    return "".join(pieces) + text[at:]
 
 
 def _marked(value, depth: int, tables: dict):

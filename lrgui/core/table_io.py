@@ -292,8 +292,9 @@ def _text_lines(path: Path, head: bool = False) -> _Lines:
     try:
         if head:
             first = next(read_blocks(path, block=PREVIEW_BYTES), b"")
-            whole = len(first) < PREVIEW_BYTES
-            if not whole and not any(first.startswith(bom) for bom, name in _BOMS if name != "utf-8"):
+            if len(first) < PREVIEW_BYTES:                 # the whole file
+                return _Lines(_decode(path, first))
+            if not any(first.startswith(bom) for bom, name in _BOMS if name != "utf-8"):
                 cut = first.rfind(b"\n") + 1               # no LF byte lies inside a UTF-8 character
                 return _Lines(_decode(path, first[:cut] if cut else first))
         data = read_limited(path, MAX_FILE_BYTES)

@@ -111,6 +111,15 @@ def racing_window(optimizers, n: int = N):
     return app, controller, window, _Meter(app, controller)
 
 
+def close_window(app, controller, window) -> None:
+    """Stop a benchmark's window: training paused, nothing to ask about, every widget gone."""
+    controller.play(False)
+    controller.undo_stack.setClean()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+
+
 def measure(optimizers, seconds: float, long_epochs: int) -> dict:
     app, controller, window, meter = racing_window(optimizers)
     position = lambda: controller.latest.position if controller.latest else 0     # noqa: E731
@@ -141,11 +150,7 @@ def measure(optimizers, seconds: float, long_epochs: int) -> dict:
     late = busy / max(frames, 1)
     reached = position()
 
-    controller.play(False)
-    controller.undo_stack.setClean()
-    window.close()
-    window.deleteLater()
-    app.processEvents()
+    close_window(app, controller, window)
     return {"runs": len(optimizers), "fps": fps, "animated": animated, "early_ms": 1e3 * early,
             "late_ms": 1e3 * late, "late_epoch": reached}
 
@@ -169,11 +174,7 @@ def measure_inspecting(n: int, seconds: float) -> dict:
         _busy, _frames, wall = meter.spin(seconds)
         rates[shown] = (position() - e0) / wall
         answers = (controller.inspector.questions - q0) / wall
-    controller.play(False)
-    controller.undo_stack.setClean()
-    window.close()
-    window.deleteLater()
-    app.processEvents()
+    close_window(app, controller, window)
     return {"n": n, "hidden": rates[False], "shown": rates[True], "answers": answers}
 
 

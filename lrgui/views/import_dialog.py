@@ -243,11 +243,11 @@ class ImportDialog(QDialog):
         options = {"label_column": self.label_column.currentIndex() + 1, "separator": self.separator.currentData(),
                    "header": p.header is not None, "max_classes": MAX_CLASSES}
         try:
-            large = self.path.stat().st_size >= BACKGROUND_BYTES
+            size = self.path.stat().st_size
         except OSError:
-            large = False
-        if large:
-            self._read_in_background(options)
+            size = 0                                  # read at once: the reader says what is wrong
+        if size >= BACKGROUND_BYTES:
+            self._read_in_background(options, size)
             return
         try:
             data = read_table(self.path, **options)
@@ -256,14 +256,10 @@ class ImportDialog(QDialog):
             return
         self._take(data)
 
-    def _read_in_background(self, options: dict) -> None:
-        self.data = self._parsed = None
-        for box in (self.positive, self.plane_x, self.plane_y):     # they belong to the read to come
-            box.clear()
-            box.setEnabled(False)
-        self.buttons.button(QDialogButtonBox.StandardButton.Open).setEnabled(False)
+    def _read_in_background(self, options: dict, size: int) -> None:
+        self._clear_choices()                         # they belong to the read to come
         self.status.setStyleSheet("")
-        self.status.setText(f"Reading {self.path.name} ({self.path.stat().st_size / 2**20:,.0f} MiB) …")
+        self.status.setText(f"Reading {self.path.name} ({size / 2**20:,.0f} MiB) …")
         self.progress.setValue(0)
         self.progress.show()
         reader = self._reader = FileRead(self.path, options, self)
@@ -347,12 +343,17 @@ class ImportDialog(QDialog):
             other.setCurrentIndex(self.plane_axes[axis])
         self._map_labels()
 
-    def _refuse(self, exc: DataFileError) -> None:
-        """The reader's error, where it is: in words and marked in the preview."""
+    def _clear_choices(self) -> None:
+        """No data read: the choices that depend on them empty and disabled, and no Open."""
         self.data = self._parsed = None
         for box in (self.positive, self.plane_x, self.plane_y):
             box.clear()
             box.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Open).setEnabled(False)
+
+    def _refuse(self, exc: DataFileError) -> None:
+        """The reader's error, where it is: in words and marked in the preview."""
+        self._clear_choices()
         where = ", ".join(f"{k} {v}" for k, v in (("line", exc.line), ("column", exc.column)) if v is not None)
         text = f"{where[0].upper()}{where[1:]}: {exc.reason}" if where else exc.reason[:1].upper() + exc.reason[1:]
         if (exc.column is not None and exc.column - 1 != self.label_column.currentIndex()
@@ -360,7 +361,6 @@ class ImportDialog(QDialog):
             text += " (if that column holds the classes, choose it as the label column)"
         self.status.setText(f"Cannot read the file as chosen. {text}")
         self.status.setStyleSheet(f"color: {self.theme.message_color}; font-weight: bold;")
-        self.buttons.button(QDialogButtonBox.StandardButton.Open).setEnabled(False)
         self._mark(exc.line, exc.column)
 
     # -- the preview -------------------------------------------------------------------------------

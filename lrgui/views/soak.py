@@ -53,7 +53,7 @@ def soak(minutes: float) -> int:
     import pyqtgraph as pg
 
     from ..core.config import MAX_EPOCHS_LIMIT
-    from .bench import N, racing_window
+    from .bench import N, close_window, racing_window
 
     total = max(60.0 * minutes, 4 * RATE_WINDOW_S)
     warmup = min(WARMUP_S, total / 4)
@@ -81,11 +81,7 @@ def soak(minutes: float) -> int:
     epoch1 = epoch()
     elapsed = time.perf_counter() - started
 
-    controller.play(False)
-    controller.undo_stack.setClean()
-    window.close()
-    window.deleteLater()
-    app.processEvents()
+    close_window(app, controller, window)
 
     print(f"epochs: {epoch0:,} after warm-up ({warmup:g} s), {epoch1:,} at the end ({elapsed:.0f} s)"
           + ("; ended early: the run neared the limit of epochs" if elapsed < total - 1 else ""))
