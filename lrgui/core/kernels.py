@@ -26,7 +26,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 CHUNK = 65_536
 _THREADS = max(1, min(4, os.cpu_count() or 1))
@@ -167,13 +166,16 @@ class _SingleThreadedBlas:
     def __init__(self):
         self._users = 0
         self._lock = threading.Lock()
-        self._controller: ThreadpoolController | None = None     # made on first use (it scans libraries)
+        self._controller = None          # a threadpoolctl.ThreadpoolController, made on first use (it scans libraries)
         self._limiter = None
 
     def __enter__(self):
         with self._lock:
             if self._users == 0:
-                self._controller = self._controller or ThreadpoolController()
+                if self._controller is None:
+                    from threadpoolctl import ThreadpoolController
+
+                    self._controller = ThreadpoolController()
                 self._limiter = self._controller.limit(limits=1, user_api="blas")
             self._users += 1
 

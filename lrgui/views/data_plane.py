@@ -35,6 +35,7 @@ from ..core.metrics import predict
 from ..core.numerics import column_means, sigmoid
 from .plot_helpers import (
     EMPTY,
+    MenuOnDemandViewBox,
     Curve,
     Dots,
     Grid,
@@ -93,7 +94,7 @@ class PassiveScatter(pg.ScatterPlotItem):
         return QRectF(self._kept_rect)
 
 
-class EditableViewBox(pg.ViewBox):
+class EditableViewBox(MenuOnDemandViewBox):
     """A ViewBox that turns clicks and drags into point edits; other drags pan as usual."""
 
     clicked = Signal(float, float, object)          # x, y, Qt.KeyboardModifiers / button info

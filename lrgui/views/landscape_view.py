@@ -17,7 +17,7 @@ from ..core.landscape import axis_pairs, slice_axes
 from ..core.problem import model_key
 from .controls import ElidedLabel
 from .internals_layer import InternalsLayer
-from .plot_helpers import EMPTY, Curve, finite_xy, pen, run_pen, set_contours, style_axes, style_plot, set_label
+from .plot_helpers import EMPTY, Curve, MenuOnDemandViewBox, finite_xy, pen, run_pen, set_contours, style_axes, style_plot, set_label
 from .series import ColumnFeed, Thinned
 from .theme import DEFAULT, Theme
 
@@ -122,25 +122,19 @@ class LandscapeView(QWidget):
         self.status = ElidedLabel("")
         row.addWidget(self.status, 2)
         layout.addLayout(row)
-        self.plot_widget = pg.PlotWidget(background=theme.background)
+        self.plot_widget = pg.PlotWidget(viewBox=MenuOnDemandViewBox(), background=theme.background)
         layout.addWidget(self.plot_widget, 1)
 
         plot = self.plot_widget.getPlotItem()
         self.surface = Surface(plot, theme)
-        # the same slice under the other cost, beside it (View tab: side by side), same axes
-        self.twin_widget = pg.PlotWidget(background=theme.background)
-        twin = self.twin_widget.getPlotItem()
-        twin.setXLink(plot)
-        twin.setYLink(plot)
-        self.twin = Surface(twin, theme)
+        # the same slice under the other cost, beside it (View tab: side by side), made when first asked
+        self._twin: tuple[pg.PlotWidget, Surface] | None = None
         self.twin_paths: dict[str, Curve] = {}
-        self.twin_widget.setVisible(False)
         layout.removeWidget(self.plot_widget)
-        plots = QHBoxLayout()
-        plots.setSpacing(2)
-        plots.addWidget(self.plot_widget, 1)
-        plots.addWidget(self.twin_widget, 1)
-        layout.addLayout(plots, 1)
+        self._plots = QHBoxLayout()
+        self._plots.setSpacing(2)
+        self._plots.addWidget(self.plot_widget, 1)
+        layout.addLayout(self._plots, 1)
         self.paths: dict[str, PathSeries] = {}
         self.optimum = pg.ScatterPlotItem(symbol="star")
         self.optimum.setZValue(8)
@@ -160,10 +154,36 @@ class LandscapeView(QWidget):
         self.snap = None
         self.apply_theme(theme)
 
+    @property
+    def twin_widget(self) -> pg.PlotWidget:
+        """The plot of the other cost's slice, beside the first (made now if it is not yet)."""
+        return self._made_twin()[0]
+
+    @property
+    def twin(self) -> Surface:
+        return self._made_twin()[1]
+
+    def _made_twin(self) -> tuple[pg.PlotWidget, Surface]:
+        if self._twin is None:
+            widget = pg.PlotWidget(viewBox=MenuOnDemandViewBox(), background=self.theme.background)
+            widget.setVisible(False)
+            plot = widget.getPlotItem()
+            plot.setXLink(self.plot_widget.getPlotItem())
+            plot.setYLink(self.plot_widget.getPlotItem())
+            self._twin = (widget, Surface(plot, self.theme))
+            style_plot(widget, self.theme)
+            if getattr(self, "_labels", None):
+                set_label(plot, "bottom", self._labels[0])      # its y axis is the first's
+            self._plots.addWidget(widget, 1)
+        return self._twin
+
+    def _twin_shown(self) -> bool:
+        return self._twin is not None and self._twin[0].isVisible()
+
     def apply_theme(self, theme: Theme) -> None:
         """Every item in ``theme``'s colours and sizes (a theme or zoom change)."""
         self.theme = theme
-        for widget, surface in ((self.plot_widget, self.surface), (self.twin_widget, self.twin)):
+        for widget, surface in ((self.plot_widget, self.surface), *([self._twin] if self._twin else [])):
             style_plot(widget, theme)
             surface.apply_theme(theme)
         self.optimum.setSize(theme.point_size * 2.2)
@@ -218,7 +238,8 @@ class LandscapeView(QWidget):
             plot = self.plot_widget.getPlotItem()
             set_label(plot, "bottom", labels[0])
             set_label(plot, "left", labels[1])
-            set_label(self.twin_widget.getPlotItem(), "bottom", labels[0])   # its y axis is the same
+            if self._twin is not None:
+                set_label(self._twin[0].getPlotItem(), "bottom", labels[0])   # its y axis is the same
 
     # -- drawing --------------------------------------------------------------------------------------
     def _features(self):
@@ -241,7 +262,7 @@ class LandscapeView(QWidget):
         shown = {r.id: r for r in snap.shown() if r.trained and len(r.theta) == k}
         for run_id in [i for i in self.paths if i not in shown]:
             self.plot_widget.getPlotItem().removeItem(self.paths.pop(run_id).item)
-        for run_id in [i for i in self.twin_paths if i not in shown or not self.twin_widget.isVisible()]:
+        for run_id in [i for i in self.twin_paths if i not in shown or not self._twin_shown()]:
             self.twin_widget.getPlotItem().removeItem(self.twin_paths.pop(run_id))
         features = self._features()
         # a grid of the selected run's model (the data may have moved a little since: that is fine)
@@ -269,7 +290,7 @@ class LandscapeView(QWidget):
                 path = features.from_original(series.rows.array())[:, list(self.axes)]
             xy = finite_xy(path[:, 0], path[:, 1])
             series.item.setData(*xy)
-            if self.twin_widget.isVisible():
+            if self._twin_shown():
                 self._twin_path(r.id, series.item.opts["pen"]).setData(*xy)
         if features is not None and fresh:
             with np.errstate(all="ignore"):
@@ -316,7 +337,8 @@ class LandscapeView(QWidget):
             return
         u, v = land.u, land.v
         compare = result.other is not None
-        self.twin_widget.setVisible(compare)
+        if compare or self._twin is not None:
+            self.twin_widget.setVisible(compare)
         if compare:
             self.twin.show(result.other)
             plot = self.plot_widget.getPlotItem()

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 
 from .plot_helpers import (
     set_label,
-    EMPTY, Curve, Grid, keep_pixels, nice_ceiling, overlay_view, pen, run_pen, set_text, style_axes, style_plot,
+    EMPTY, Curve, Grid, MenuOnDemandViewBox, keep_pixels, nice_ceiling, overlay_view, pen, run_pen, set_text, style_axes, style_plot,
     style_text, tint_axis,
 )
 from ..core.dataset import MAX_CLASSES
@@ -47,7 +47,7 @@ class Series(ColumnFeed):
 
 class LossCurveView(pg.PlotWidget):
     def __init__(self, theme: Theme = DEFAULT, parent=None):
-        super().__init__(parent=parent, background=theme.background)
+        super().__init__(parent=parent, viewBox=MenuOnDemandViewBox(), background=theme.background)
         self.theme = theme
         self.snap = None
         plot = self.getPlotItem()

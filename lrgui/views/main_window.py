@@ -8,7 +8,6 @@ beyond the layout and the list of recent files.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import re
 from functools import partial
@@ -48,16 +47,11 @@ from .loss_curve import LossCurveView
 from .runs_table import RunsTable
 from .side_panel import SidePanel
 from .sigmoid_view import SigmoidView
-from .code_view import CodeView
-from .metrics_view import MetricsView
 from .import_dialog import ImportDialog
-from .coefficients_view import CoefficientsView
-from .equations_view import EquationsView
 from .picture import save_picture
 from .picture_dialog import AnimationDialog, PictureDialog
 from .animation import Export
 from .shortcut_overlay import ShortcutOverlay, keys_text
-from .sweep_view import SweepView
 from .look import ZOOM_STEP, Look, widget_look
 from .presentation import Presenter
 from .theme import THEMES
@@ -78,6 +72,48 @@ FIRST_STEPS = (
     "the landscape.</li>"
     "<li><b>Ctrl+Z</b> undoes any change; <b>Ctrl+S</b> saves the session. <b>F1</b> lists every key.</li>"
     "</ol>")
+
+
+# The docks hidden at first: each one's title, and how its view is made (and wired to the window)
+# when the dock is first shown or the view first asked for; a window that never shows them does not
+# pay for them at start.
+def _sweep_view(window) -> QWidget:
+    from .sweep_view import SweepView
+
+    return SweepView(window.controller, window.theme)
+
+
+def _equations_view(window) -> QWidget:
+    from .equations_view import EquationsView
+
+    return EquationsView(window.theme)
+
+
+def _code_view(window) -> QWidget:
+    from .code_view import CodeView
+
+    view = CodeView(window.controller, window.theme)
+    view.saveRequested.connect(window.save_code)
+    return view
+
+
+def _metrics_view(window) -> QWidget:
+    from .metrics_view import MetricsView
+
+    view = MetricsView(window.theme)
+    view.thresholdChanged.connect(lambda t: window.controller.set_view(threshold=t))
+    return view
+
+
+def _coefficients_view(window) -> QWidget:
+    from .coefficients_view import CoefficientsView
+
+    return CoefficientsView(window.theme)
+
+
+LATER_DOCKS = {"sweep": ("Sweep", _sweep_view), "equations": ("Equations", _equations_view),
+               "code": ("Code", _code_view), "metrics": ("Metrics", _metrics_view),
+               "coefficients": ("Coefficients", _coefficients_view)}
 
 
 def _fmt(v: float) -> str:
@@ -106,11 +142,7 @@ class MainWindow(QMainWindow):
         self.sigmoid_view = SigmoidView(theme)
         self.landscape_view = LandscapeView(theme)
         self.runs_table = RunsTable(theme)
-        self.sweep_view = SweepView(controller, theme)
-        self.equations_view = EquationsView(theme)
-        self.code_view = CodeView(controller, theme)
-        self.metrics_view = MetricsView(theme)
-        self.coefficients_view = CoefficientsView(theme)
+        self._views: dict[str, QWidget] = {}      # the views of LATER_DOCKS made so far, by dock
         self.actions = self._make_actions()
         self.timeline = Timeline(self.actions)
         central = QWidget()
@@ -128,7 +160,7 @@ class MainWindow(QMainWindow):
         self.presenter = Presenter(self)
         self.setAcceptDrops(True)
         self._connect()
-        self.apply_look()
+        self.apply_look(views=False)
         self._default_state = self.saveState()
         self._update_title()
         self._restore_layout()
@@ -137,14 +169,38 @@ class MainWindow(QMainWindow):
 
     # -- building --------------------------------------------------------------------------------
     def _dock(self, title: str, widget, area, key: str) -> QDockWidget:
+        """A dock of ``widget`` (None: a dock of LATER_DOCKS, whose view comes when first shown)."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title.lower().replace(' ', '-')}")
-        dock.setWidget(widget)
+        if widget is not None:
+            dock.setWidget(widget)
         self.addDockWidget(area, dock)
         toggle = dock.toggleViewAction()
         toggle.setShortcut(QKeySequence(key))
         toggle.setToolTip(f"Show or hide the {title.lower()} ({key})")
         toggle.triggered.connect(lambda on: on and dock.raise_())    # in front of the docks tabbed with it
+        return dock
+
+    def _view(self, name: str) -> QWidget:
+        """The view of the dock ``name`` of LATER_DOCKS, made now if it is not yet."""
+        view = self._views.get(name)
+        if view is None:
+            view = self._views[name] = LATER_DOCKS[name][1](self)
+            mind_manners(view)
+            view.apply_theme(self.theme)
+            self.docks[name].setWidget(view)
+        return view
+
+    sweep_view = property(lambda self: self._view("sweep"))
+    equations_view = property(lambda self: self._view("equations"))
+    code_view = property(lambda self: self._view("code"))
+    metrics_view = property(lambda self: self._view("metrics"))
+    coefficients_view = property(lambda self: self._view("coefficients"))
+
+    def _later_dock(self, name: str, area, key: str) -> QDockWidget:
+        """The dock of LATER_DOCKS ``name``, empty until it is first shown."""
+        dock = self._dock(LATER_DOCKS[name][0], None, area, key)
+        dock.visibilityChanged.connect(lambda on: on and self._view(name))  # before anything else hears it
         return dock
 
     def _make_docks(self) -> None:
@@ -157,12 +213,11 @@ class MainWindow(QMainWindow):
             "landscape": self._dock("Loss landscape", self.landscape_view, area.RightDockWidgetArea, "Ctrl+3"),
             "loss": self._dock("Loss curve", self.loss_view, area.BottomDockWidgetArea, "Ctrl+4"),
             "sigmoid": self._dock("Sigmoid", self.sigmoid_view, area.BottomDockWidgetArea, "Ctrl+5"),
-            "sweep": self._dock("Sweep", self.sweep_view, area.RightDockWidgetArea, "Ctrl+6"),
-            "equations": self._dock("Equations", self.equations_view, area.RightDockWidgetArea, "Ctrl+7"),
-            "code": self._dock("Code", self.code_view, area.RightDockWidgetArea, "Ctrl+8"),
-            "metrics": self._dock("Metrics", self.metrics_view, area.RightDockWidgetArea, "Ctrl+9"),
-            "coefficients": self._dock("Coefficients", self.coefficients_view, area.RightDockWidgetArea,
-                                       "Ctrl+Shift+F"),
+            "sweep": self._later_dock("sweep", area.RightDockWidgetArea, "Ctrl+6"),
+            "equations": self._later_dock("equations", area.RightDockWidgetArea, "Ctrl+7"),
+            "code": self._later_dock("code", area.RightDockWidgetArea, "Ctrl+8"),
+            "metrics": self._later_dock("metrics", area.RightDockWidgetArea, "Ctrl+9"),
+            "coefficients": self._later_dock("coefficients", area.RightDockWidgetArea, "Ctrl+Shift+F"),
         }
         self.splitDockWidget(self.docks["runs"], self.docks["landscape"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["landscape"], self.docks["sweep"])
@@ -450,7 +505,6 @@ class MainWindow(QMainWindow):
         self.docks["equations"].visibilityChanged.connect(self._equations_shown)
         self.docks["metrics"].visibilityChanged.connect(c.set_scoring)
         self.docks["coefficients"].visibilityChanged.connect(lambda on: on and c.redraw())
-        self.metrics_view.thresholdChanged.connect(lambda t: c.set_view(threshold=t))
         self.sigmoid_view.thresholdChanged.connect(lambda t: c.set_view(threshold=t))
         self.landscape_view.axesChanged.connect(lambda i, j: c.set_view(landscape_axes=(i, j)))
         self.landscape_view.startRequested.connect(self._start_from_landscape)
@@ -461,7 +515,6 @@ class MainWindow(QMainWindow):
         t.duplicateRequested.connect(lambda run_id: c.add_run(run_id))
         t.removeRequested.connect(c.remove_run)
         t.renameRequested.connect(c.rename_run)
-        self.code_view.saveRequested.connect(self.save_code)
 
     def focus_home(self) -> None:
         """Keyboard focus to the data plane: every single-key action works from there."""
@@ -633,6 +686,8 @@ class MainWindow(QMainWindow):
 
     def import_file(self, path: str) -> bool:
         """A data file through the import dialog; the data change only when it is accepted."""
+        import hashlib
+
         key = "import/" + hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest()
         try:
             before = json.loads(self.settings.value(key, "{}", type=str))
@@ -901,8 +956,9 @@ class MainWindow(QMainWindow):
         self.actions["fullscreen"].setChecked(self.isFullScreen())
 
     # -- look: theme, zoom, presentation --------------------------------------------------------------
-    def apply_look(self) -> None:
-        """Every view, widget and the pointer's overlay in the chosen theme at the zoom in use."""
+    def apply_look(self, views: bool = True) -> None:
+        """Every view, widget and the pointer's overlay in the chosen theme at the zoom in use
+        (``views`` False: not the views, which were just made in it)."""
         theme = self.theme = self.look.theme
         panel = self.docks["panel"]
         narrowest = panel.isVisible() and panel.width() <= self.panel.minimumWidth() + 8
@@ -911,9 +967,8 @@ class MainWindow(QMainWindow):
         self.setFont(font)
         if self.owns_application:        # dialogs and menus too (a window drawn apart leaves them be)
             QApplication.setPalette(palette)
-        for view in (self.plane, self.loss_view, self.sigmoid_view, self.landscape_view, self.sweep_view,
-                     self.equations_view, self.code_view, self.metrics_view, self.coefficients_view, self.runs_table,
-                     self.panel):
+        for view in (self.plane, self.loss_view, self.sigmoid_view, self.landscape_view, self.runs_table, self.panel,
+                     *self._views.values()) if views else ():
             view.apply_theme(theme)
         self.message_label.set_look(theme.message_color)
         self._show_click_class(self.controller.click_class)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from .controls import ElidedLabel
-from .plot_helpers import EMPTY, Curve, Grid, pen, set_label, style_plot
+from .plot_helpers import EMPTY, Curve, Grid, MenuOnDemandViewBox, pen, set_label, style_plot
 from .theme import DEFAULT, Theme, rgba
 
 STEPS = 1000                     # the slider's positions: thresholds 0.001 … 0.999
@@ -82,7 +82,7 @@ class CurvePlot(pg.PlotWidget):
     threshold's point on each, a chance line."""
 
     def __init__(self, x_label: str, y_label: str, theme: Theme):
-        super().__init__(background=theme.background)
+        super().__init__(viewBox=MenuOnDemandViewBox(), background=theme.background)
         plot = self.getPlotItem()
         self.grid = Grid(plot, theme.foreground)
         set_label(plot, "bottom", x_label)

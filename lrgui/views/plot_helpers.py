@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import contourpy
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.ViewBox.ViewBoxMenu import ViewBoxMenu
 from pyqtgraph.Qt import internals
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
@@ -29,6 +29,8 @@ def contour_lines(xs: np.ndarray, ys: np.ndarray, values: np.ndarray, levels):
     """The level sets ``values == level`` for each of ``levels`` over the grid (values[j, i] at
     (xs[i], ys[j])), as (x, y, connect) arrays for one PlotCurveItem: points joined where
     ``connect`` is True."""
+    import contourpy
+
     finite = np.isfinite(values)
     if not finite.any():
         return EMPTY, EMPTY, np.empty(0, dtype=bool)
@@ -88,11 +90,29 @@ def nice_ceiling(value: float) -> float:
     return float(10 ** (exponent + 1))
 
 
+class MenuOnDemandViewBox(pg.ViewBox):
+    """A ViewBox whose context menu (View All, each axis's range, the mouse mode) is made when it
+    is first opened: pyqtgraph makes it with the box, a few milliseconds of every plot's start."""
+
+    def __init__(self, **kwargs):
+        super().__init__(enableMenu=False, **kwargs)
+        self.state["enableMenu"] = True
+
+    def getMenu(self, ev):                       # noqa: N802 (pyqtgraph's name)
+        if self.menu is None and self.menuEnabled():
+            self.menu = ViewBoxMenu(self)
+            self.updateViewLists()               # what a menu made with the box would list
+        return self.menu
+
+    def getContextMenus(self, event):            # noqa: N802
+        return self.getMenu(event).actions() if self.menuEnabled() else []
+
+
 def overlay_view(plot: pg.PlotItem, axis: pg.AxisItem, label: str, color: str) -> pg.ViewBox:
     """A ViewBox laid over ``plot``'s own, sharing its x axis, whose y values ``axis`` shows
     (labelled ``label`` in ``color``): a second quantity on a scale of its own. The mouse does
     not zoom it; it follows the plot's size."""
-    box = pg.ViewBox()
+    box = MenuOnDemandViewBox()
     plot.scene().addItem(box)
     axis.linkToView(box)
     axis.setLabel(label, **{**axis.labelStyle, "color": color})

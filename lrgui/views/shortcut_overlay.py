@@ -3,8 +3,6 @@ enough to read from the back of a room. F1 or ? shows it; Esc, F1, ? or a click 
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QPainter
 from PySide6.QtWidgets import QLabel, QMenuBar, QVBoxLayout, QWidget
@@ -79,6 +77,8 @@ class ShortcutOverlay(QWidget):
         return self.label.text()
 
     def _html(self) -> str:
+        import html
+
         t = self.theme
         columns: list[list[str]] = [[] for _ in range(COLUMNS)]
         groups = menu_shortcuts(self.window_.menuBar())

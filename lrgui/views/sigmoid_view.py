@@ -22,7 +22,7 @@ from ..core.objective import LOSSES
 from ..core.sampling import shown_rows
 from .plot_helpers import (
     set_label,
-    EMPTY, Curve, Dots, Grid, ItemsByClass, keep_pixels, nice_ceiling, overlay_view, pen, set_line, set_text, style_plot,
+    EMPTY, Curve, Dots, Grid, ItemsByClass, MenuOnDemandViewBox, keep_pixels, nice_ceiling, overlay_view, pen, set_line, set_text, style_plot,
     style_text,
 )
 from .theme import DEFAULT, Theme
@@ -36,7 +36,7 @@ class SigmoidView(pg.PlotWidget):
     thresholdChanged = Signal(float)
 
     def __init__(self, theme: Theme = DEFAULT, parent=None):
-        super().__init__(parent=parent, background=theme.background)
+        super().__init__(parent=parent, viewBox=MenuOnDemandViewBox(), background=theme.background)
         self.theme = theme
         plot = self.getPlotItem()
         self.grid = Grid(plot, theme.foreground)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ..core.config import MAX_EPOCHS_LIMIT
 from ..core.sweep import sweepable
 from .controls import mind_manners
-from .plot_helpers import LogAxis, style_plot, style_text, set_label
+from .plot_helpers import LogAxis, MenuOnDemandViewBox, style_plot, style_text, set_label
 from .theme import DEFAULT, Theme
 
 # what the plot shows: label → (entry field, axis label)
@@ -106,7 +106,7 @@ class SweepView(QWidget):
         show.addWidget(self.layout_box)
         form.addRow("Show", show)
 
-        self.plot = pg.PlotWidget(background=theme.background, axisItems={"bottom": LogAxis("bottom")})
+        self.plot = pg.PlotWidget(viewBox=MenuOnDemandViewBox(), background=theme.background, axisItems={"bottom": LogAxis("bottom")})
         item = self.plot.getPlotItem()
         item.setLogMode(x=True, y=False)
         item.setXRange(-3, 1, padding=0.02)             # 0.001 … 10 until there are results
