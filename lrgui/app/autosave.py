@@ -2,11 +2,8 @@
 after every burst of edits and every minute, so a crash or a kill loses at most that much; the
 next start offers it back.
 
-The files are written by a process of its own (started at the first save), one save at a
-time: a session of a million points takes seconds to write as JSON, and a thread of this process
-doing it would hold Python's interpreter lock against the window for as long. The GUI thread hands
-over a copy of the session's immutable values; saves are written in the order asked, so the last
-one asked is the one on disk.
+The files are written by the writing process (``session_writer``), which also writes the
+user's own saves, in the order asked: the last autosave asked for is the one on disk.
 
 Each window process writes its own pair of files, ``autosave-PID.lrgui.json`` (the session,
 without histories: the runs are trained again) and ``autosave-PID.json`` (when and from which
@@ -26,12 +23,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
-from ..core.session import Session
 from ..core.session_file import SUFFIX
-from .autosave_files import remove_files
-from .worker import ProcessClient
-
-WAIT_S = 60.0              # the longest a save waited for (a clean exit, a restore) may take
+from .session_writer import ENDED, SessionWriter, frozen_copy
+from .writing_process import remove_files
 
 QUIET_MS = 3_000           # a burst of edits is over after this long without one
 EVERY_MS = 60_000          # and while changes are unsaved, at least this often
@@ -92,15 +86,17 @@ def orphans(folder: Path | None = None) -> list[Autosaved]:
 
 class Autosaver(QObject):
     """Saves ``controller``'s session while it has unsaved changes (called on the GUI thread; the
-    files are written by the autosave process)."""
+    files are written by ``controller.writer``, apart from the window)."""
 
     def __init__(self, controller, folder: Path | None = None):
         super().__init__(controller)
         self.controller = controller
+        self.writer: SessionWriter = controller.writer
         self.folder = folder or autosave_folder()
         self.session_file = self.folder / f"autosave-{os.getpid()}{SUFFIX}"
         self.meta_file = self.folder / f"autosave-{os.getpid()}.json"
         self.failed = ""                  # why the last autosave failed, once said
+        self._last = 0                    # the writer's number of the last autosave asked for
         self._quiet = QTimer(self)
         self._quiet.setSingleShot(True)
         self._quiet.setInterval(QUIET_MS)
@@ -110,64 +106,35 @@ class Autosaver(QObject):
         self._every.timeout.connect(self.save)
         self._every.start()
         controller.undo_stack.indexChanged.connect(lambda _i: self._quiet.start())
-        self._process: ProcessClient | None = None   # started at the first save
-        self._asked = self._answered = 0              # saves asked for, and replied to (by number)
-        self._replies = QTimer(self)                  # looks for replies while some are due
-        self._replies.setInterval(100)
-        self._replies.timeout.connect(self._collect)
 
     def save(self, wait: bool = False) -> bool:
-        """Write the session if it has unsaved changes (else remove the autosave), in the
-        autosave process. With ``wait``, wait until it is done and return whether the files are
-        up to date; without, return True at once."""
+        """Write the session if it has unsaved changes (else remove the autosave). With
+        ``wait``, wait until it is done and return whether the files are up to date; without,
+        return True at once."""
         c = self.controller
         if not c.dirty:
             self.remove()
             return True
-        s = c.session               # its values are immutable: the copy is the session as it is now
-        copy = Session(s.data, s.origin, s.runs, s.selected, s.view, s.path)
-        if self._process is None or not self._process.alive:
-            self._process = ProcessClient("lrgui.app.autosave_files")
-        self._asked += 1
-        self._process.send("write", self._asked, self.session_file, self.meta_file, copy, os.getpid())
-        self._replies.start()
-        return self._wait() if wait else True
+        self._last = self.writer.write("autosave", self.session_file, self.meta_file, frozen_copy(c.session),
+                                       os.getpid(), done=self._written)
+        return (self.writer.wait(self._last) and not self.failed) if wait else True
 
-    def _collect(self, timeout: float = 0.0) -> None:
-        """Take the autosave process's replies (waiting up to ``timeout`` s for one); a failure
-        is said once, until a save succeeds again."""
-        process = self._process
-        for number, why in process.poll(timeout) if process is not None else ():
-            self._answered = number
-            if why and why != self.failed:
-                self.controller.message.emit(why)
-            self.failed = why
-        if process is None or self._answered >= self._asked or not process.alive:
-            self._replies.stop()
-            if process is not None and not process.alive and self._answered < self._asked:
-                self._answered = self._asked            # nothing more will come
-                self.failed = "Autosave failed (its process ended): save the session yourself"
-                self.controller.message.emit(self.failed)
-
-    def _wait(self) -> bool:
-        """Wait for the replies to every save asked for; whether the last one succeeded."""
-        deadline = time.monotonic() + WAIT_S
-        while self._answered < self._asked and time.monotonic() < deadline:
-            self._collect(timeout=0.1)
-        return self._answered >= self._asked and not self.failed
+    def _written(self, why: str) -> None:
+        """A failure is said once, until an autosave succeeds again."""
+        if why == ENDED:
+            why = "Autosave failed (its process ended): save the session yourself"
+        if why and why != self.failed:
+            self.controller.message.emit(why)
+        self.failed = why
 
     def remove(self) -> None:
-        """Remove this process's autosave (a clean exit, or nothing unsaved), after the saves
-        asked for before."""
-        self._wait()
+        """Remove this process's autosave (a clean exit, or nothing unsaved), after the
+        autosaves asked for before."""
+        self.writer.wait(self._last)
         remove_files(self.session_file, self.meta_file)
 
     def stop(self) -> None:
-        """No more saves: the timers stop, and the autosave process ends once it has written
-        what was asked."""
+        """No more autosaves: the timers stop; those asked for are written."""
         self._quiet.stop()
         self._every.stop()
-        self._wait()
-        if self._process is not None:
-            self._process.close()
-            self._process = None
+        self.writer.wait(self._last)

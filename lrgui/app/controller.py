@@ -15,6 +15,7 @@ import time
 import weakref
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -40,12 +41,12 @@ from ..core.session_file import (
     RecordedRun,
     looks_like_session,
     read_session,
-    write_session,
 )
 from ..core.sweep import SweepGrid, parse_lr_range, parse_param
 from ..core.table_io import read_table, write_table
 from .analysis import AnalysisJobs
 from .autosave import Autosaved, Autosaver
+from .session_writer import ENDED, SessionWriter, frozen_copy
 from .commands import PointEdit, SessionEdit, held_bytes
 from .inspector import Inspector
 from .scorer import Scorer
@@ -72,6 +73,7 @@ class Controller(QObject):
         super().__init__(parent)
         self.session = session or Session.default()
         self.undo_stack = QUndoStack(self)
+        self.writer = SessionWriter(self)                 # saves and autosaves, apart from the window
         self.autosaver = Autosaver(self) if autosave else None
         self.undo_stack.setUndoLimit(500)
         self.click_class = 0
@@ -557,22 +559,43 @@ class Controller(QObject):
         self.undo_stack.setClean()
         return True
 
-    def save_session(self, path, layout: dict | None = None, histories: bool = True) -> bool:
-        """Write the session (and, with ``histories``, what every run recorded) to ``path``."""
+    def save_session(self, path, layout: dict | None = None, histories: bool = True,
+                     done: Callable[[bool], None] | None = None) -> bool:
+        """Write the session (and, with ``histories``, what every run recorded) to ``path``, in
+        the writing process. It counts as saved from now on (edits made meanwhile do not); should
+        the write fail, it is unsaved again and ``last_error`` says why. Without ``done``, waits
+        and returns whether it was written; with it, returns at once and calls ``done(written)``
+        once the write is over."""
         recording = self.recording() if histories else None
         if histories and recording is None:
             self.message.emit("The trainer did not answer: the session was saved without histories.")
-        try:
-            write_session(path, self.session, recording, layout)
-        except (LrguiError, OSError) as exc:
-            return self._refuse(f"Cannot save {path}: {getattr(exc, 'strerror', None) or exc}")
-        if str(path) != self.session.path:
-            self.session.update(path=str(path))
+        path, before, outcome = str(path), self.session.path, []
+        number = self.writer.write("save", path, frozen_copy(self.session, path), recording, layout,
+                                   done=lambda why: outcome.append(self._saved(path, before, why, done)))
+        if path != before:
+            self.session.update(path=path)
         self.undo_stack.setClean()
-        if self.autosaver is not None:       # nothing is unsaved: no older copy is left to offer back
-            self.autosaver.save()
-        self.message.emit(f"Saved the session to {path}")
-        return True
+        if done is not None:
+            return True
+        self.writer.wait(number)
+        return outcome == [True]
+
+    def _saved(self, path: str, before: str, why: str, done: Callable[[bool], None] | None) -> bool:
+        """A save to ``path`` is over (``why`` it failed, or ""): if it failed, the session is
+        unsaved again, under its name ``before``. Tells ``done``; returns whether it was written."""
+        if why:
+            self._refuse(f"Cannot save {path}: the writing process ended" if why == ENDED else why)
+            self.undo_stack.resetClean()
+            if self.session.path == path != before:
+                self.session.update(path=before)
+            self.titleChanged.emit()
+        else:
+            if self.autosaver is not None:       # nothing unsaved: no older copy is left to offer back
+                self.autosaver.save()
+            self.message.emit(f"Saved the session to {path}")
+        if done is not None:
+            done(not why)
+        return not why
 
     def open_example(self, name: str) -> bool:
         """Open a shipped example session (one undoable step); saving it asks for a file name, so
@@ -976,6 +999,7 @@ class Controller(QObject):
         if self.autosaver is not None:          # a clean exit: nothing is left to restore
             self.autosaver.stop()
             self.autosaver.remove()
+        self.writer.close()
         self.client.close()
         self.analysis.shutdown()
         self.scorer.shutdown()

@@ -262,8 +262,10 @@ class MainWindow(QMainWindow):
         a = self._action
         actions = {
             "open": a("&Open…", "Ctrl+O", "Open a data file or a session", self.open_file),
-            "save": a("&Save session", "Ctrl+S", "Save the session: data, runs, views and histories", self.save),
-            "save_as": a("Save session &as…", "Ctrl+Shift+S", "Save the session to a new file", self.save_as),
+            "save": a("&Save session", "Ctrl+S", "Save the session: data, runs, views and histories",
+                      lambda: self.save()),
+            "save_as": a("Save session &as…", "Ctrl+Shift+S", "Save the session to a new file",
+                         lambda: self.save_as()),
             "export": a("&Export data as CSV…", "Ctrl+E", "Write the points to a CSV file", self.export_data),
             "export_history": a("Export run &history as CSV…", "Ctrl+Shift+H",
                                 "Write the selected run's history (epoch, θ in the data's units, loss, accuracy, "
@@ -702,12 +704,15 @@ class MainWindow(QMainWindow):
         self._remember(path)
         return True
 
-    def save(self) -> bool:
+    def save(self, wait: bool = False) -> bool:
+        """Save the session to its file (asking for one if it has none). The writing goes on apart
+        from the window; with ``wait`` (before leaving), until it is over. Whether it was written
+        (without ``wait``: whether it was asked for)."""
         if not self.controller.session.path:
-            return self.save_as()
-        return self._save_to(self.controller.session.path)
+            return self.save_as(wait)
+        return self._save_to(self.controller.session.path, wait)
 
-    def save_as(self) -> bool:
+    def save_as(self, wait: bool = False) -> bool:
         # a name any file system takes: "gaussian (seed 3)" → "gaussian-seed-3"
         stem = re.sub(r"[^\w-]+", "-", Path(self.controller.title()).name.split(".")[0]).strip("-") or "session"
         start = self.controller.session.path or str(Path(self._folder()) / f"{stem}{SUFFIX}")
@@ -717,23 +722,40 @@ class MainWindow(QMainWindow):
             return False
         if not path.endswith(".json"):
             path += SUFFIX
-        return self._save_to(path)
+        return self._save_to(path, wait)
 
-    def _save_to(self, path: str) -> bool:
+    def _save_to(self, path: str, wait: bool = False) -> bool:
         # a million points take a second or two to write: say so while it lasts
         self.show_message(f"Saving {Path(path).name} …")            # replaced by the outcome
-        self.message_label.repaint()
+        histories = self.actions["histories"].isChecked()
+        if not wait:
+            return self.controller.save_session(path, self.layout_state(), histories, done=partial(self._saved, path))
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            ok = self.controller.save_session(path, self.layout_state(), self.actions["histories"].isChecked())
+            written = self.controller.save_session(path, self.layout_state(), histories)
         finally:
             QApplication.restoreOverrideCursor()
-        if not ok:
+        self._saved(path, written)
+        return written
+
+    def _saved(self, path: str, written: bool) -> None:
+        """A save to ``path`` is over: remembered among the recent files, or why it failed said."""
+        if self._closed:
+            return
+        if written:
+            self._remember(path)
+        else:
             self._modal(QMessageBox.warning, self, "Cannot save the session", self.controller.last_error)
-            return False
-        self._remember(path)
         self._update_title()
-        return True
+
+    def _saves_over(self) -> None:
+        """Wait for the saves on their way (their outcome decides whether work is unsaved)."""
+        if self.controller.writer.pending:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                self.controller.writer.wait()
+            finally:
+                QApplication.restoreOverrideCursor()
 
     def export_data(self) -> None:
         path, _ = self._modal(QFileDialog.getSaveFileName, self, "Export the points",
@@ -911,6 +933,7 @@ class MainWindow(QMainWindow):
         """Before unsaved work would be left behind: ask Save / Discard / Cancel. True to go on.
         Training pauses while the question is open (the runs do not run on unseen), and goes on
         after Cancel."""
+        self._saves_over()
         if not self.controller.dirty:
             return True
         playing = self.controller.playing
@@ -923,7 +946,7 @@ class MainWindow(QMainWindow):
         box.setDefaultButton(QMessageBox.StandardButton.Save)
         answer = self._modal(box.exec)
         if answer == QMessageBox.StandardButton.Save:
-            go_on = self.save()
+            go_on = self.save(wait=True)
         else:
             go_on = answer == QMessageBox.StandardButton.Discard
         if playing and not go_on:

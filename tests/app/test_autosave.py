@@ -122,10 +122,10 @@ def test_the_session_is_written_by_the_autosave_process_and_the_window_goes_on(q
         assert c.autosaver.save(wait=True)
         meta = json.loads(c.autosaver.meta_file.read_text())
         assert meta["pid"] == os.getpid()         # written for this window ...
-        writer = c.autosaver._process.process
+        writer = c.writer._process.process
         assert writer.pid != os.getpid() and writer.poll() is None        # ... by a process of its own
         saved = read_session(c.autosaver.session_file).session.data
         assert saved.n == 1002 and np.array_equal(saved.X[-1], [0.1, 0.2])   # the last save asked for
     finally:
         c.shutdown()
-    assert not c.autosaver.session_file.exists() and c.autosaver._process is None
+    assert not c.autosaver.session_file.exists() and c.writer._process is None
