@@ -17,7 +17,7 @@ from ..core.landscape import axis_pairs, slice_axes
 from ..core.problem import model_key
 from .controls import ElidedLabel
 from .internals_layer import InternalsLayer
-from .plot_helpers import EMPTY, Curve, MenuOnDemandViewBox, finite_xy, pen, run_pen, set_contours, style_axes, style_plot, set_label
+from .plot_helpers import EMPTY, Curve, FittingLabel, MenuOnDemandViewBox, finite_xy, pen, run_pen, set_contours, style_axes, style_plot
 from .series import ColumnFeed, Thinned
 from .theme import DEFAULT, Theme
 
@@ -90,6 +90,11 @@ class Surface:
         return True
 
 
+def _theta_label(name: str, standardized: bool) -> tuple[str, ...]:
+    """An axis label for the coordinate of θ that weighs ``name``, longest first."""
+    return (f"θ: {name} (standardised)", f"θ: {name} (std.)", f"θ: {name}") if standardized else (f"θ: {name}",)
+
+
 def contour_levels(values: np.ndarray, count: int = LEVELS) -> np.ndarray:
     """``count`` levels above min J, their heights over the minimum spaced evenly on a log scale
     from 1/1000 of the range to 90 % of it."""
@@ -127,6 +132,9 @@ class LandscapeView(QWidget):
 
         plot = self.plot_widget.getPlotItem()
         self.surface = Surface(plot, theme)
+        # each axis's label, with the texts of each slice axis (longest first) it chooses from
+        self._axis_labels = [(FittingLabel(plot, "bottom"), 0), (FittingLabel(plot, "left"), 1)]
+        self._labels: tuple[tuple[str, ...], ...] = ()
         # the same slice under the other cost, beside it (View tab: side by side), made when first asked
         self._twin: tuple[pg.PlotWidget, Surface] | None = None
         self.twin_paths: dict[str, Curve] = {}
@@ -172,8 +180,9 @@ class LandscapeView(QWidget):
             plot.setYLink(self.plot_widget.getPlotItem())
             self._twin = (widget, Surface(plot, self.theme))
             style_plot(widget, self.theme)
-            if getattr(self, "_labels", None):
-                set_label(plot, "bottom", self._labels[0])      # its y axis is the first's
+            self._axis_labels.append((FittingLabel(plot, "bottom"), 0))     # its y axis is the first's
+            if self._labels:
+                self._axis_labels[-1][0].set(*self._labels[0])
             self._plots.addWidget(widget, 1)
         return self._twin
 
@@ -186,6 +195,8 @@ class LandscapeView(QWidget):
         for widget, surface in ((self.plot_widget, self.surface), *([self._twin] if self._twin else [])):
             style_plot(widget, theme)
             surface.apply_theme(theme)
+        for label, _texts in self._axis_labels:
+            label.fit()                                    # the type's size changed
         self.optimum.setSize(theme.point_size * 2.2)
         self.optimum.setBrush(pg.mkBrush(theme.marker_color))
         self.optimum.setPen(pg.mkPen(theme.marker_outline, width=max(1.2, theme.line_width * 0.6)))
@@ -231,15 +242,11 @@ class LandscapeView(QWidget):
             self.axesChanged.emit(*data)
 
     def _label_axes(self, standardized: bool) -> None:
-        unit = " (standardised)" if standardized else ""
-        labels = (f"θ: {self._names[self.axes[0]]}{unit}", f"θ: {self._names[self.axes[1]]}{unit}")
-        if labels != getattr(self, "_labels", None):       # relabelling repaints the axes
+        labels = tuple(_theta_label(self._names[i], standardized) for i in self.axes)
+        if labels != self._labels:                         # relabelling repaints the axes
             self._labels = labels
-            plot = self.plot_widget.getPlotItem()
-            set_label(plot, "bottom", labels[0])
-            set_label(plot, "left", labels[1])
-            if self._twin is not None:
-                set_label(self._twin[0].getPlotItem(), "bottom", labels[0])   # its y axis is the same
+            for label, texts in self._axis_labels:
+                label.set(*labels[texts])
 
     # -- drawing --------------------------------------------------------------------------------------
     def _features(self):

@@ -990,6 +990,7 @@ class MainWindow(QMainWindow):
         self.setFont(font)
         if self.owns_application:        # dialogs and menus too (a window drawn apart leaves them be)
             QApplication.setPalette(palette)
+            QApplication.setFont(font)
         for view in (self.plane, self.loss_view, self.sigmoid_view, self.landscape_view, self.runs_table, self.panel,
                      *self._views.values()) if views else ():
             view.apply_theme(theme)

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ViewBox.ViewBoxMenu import ViewBoxMenu
 from pyqtgraph.Qt import internals
 from PySide6.QtCore import QLineF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsTextItem
 
 from .theme import rgba
@@ -166,6 +166,36 @@ def set_label(plot_item: pg.PlotItem, side: str, text: str) -> None:
     axis = plot_item.getAxis(side)
     axis.setLabel(text or None)
     plain_ticks(axis)
+
+
+class FittingLabel:
+    """The label of ``plot_item``'s axis at ``side``: the first of its texts (the longest first)
+    that fits along the axis, else the last one cut with "…"; chosen again when the axis is
+    resized or restyled. A label longer than its axis is cut off at the ends, and a projector's
+    large type on a short plot would cut "θ: x2 (standardised)" to "(standardis"."""
+
+    def __init__(self, plot_item: pg.PlotItem, side: str):
+        self.plot_item, self.side = plot_item, side
+        self.axis = plot_item.getAxis(side)
+        self.texts: tuple[str, ...] = ()
+        self.axis.geometryChanged.connect(self.fit)
+
+    def set(self, *texts: str) -> None:
+        self.texts = texts
+        self.fit()
+
+    def fit(self) -> None:
+        if not self.texts:
+            return
+        axis = self.axis
+        room = 0.95 * (axis.height() if axis.orientation in ("left", "right") else axis.width())
+        size = str(axis.labelStyle.get("font-size", "")).removesuffix("px")
+        metrics = QFontMetrics(pixel_font(int(float(size))) if size else QFont())
+        text = next((t for t in self.texts if metrics.horizontalAdvance(t) <= room), None)
+        if text is None:
+            text = metrics.elidedText(self.texts[-1], Qt.TextElideMode.ElideRight, max(0, int(room)))
+        if text != axis.labelText:
+            set_label(self.plot_item, self.side, text)
 
 
 def tint_axis(axis: pg.AxisItem, color: str) -> None:

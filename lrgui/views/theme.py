@@ -107,7 +107,8 @@ PROJECTOR = replace(
     LIGHT, name="projector", title="Projector (high contrast)",
     class_colors=("#0057B8", "#D55E00", "#007A5A", "#5E2A84", "#B07800", "#6B4C00", "#6B6B00", "#555555",
                   "#008B9A", "#A00000"),
-    run_colors=("#000000", "#D55E00", "#007A5A", "#AA3377", "#0057B8", "#B07800", "#333399", "#666666"),
+    # the first runs of a race in none of the two classes' colours
+    run_colors=("#000000", "#AA3377", "#007A5A", "#6B4C00", "#5E2A84", "#B07800", "#008B9A", "#666666"),
     contour_color="#000000", wrong_color="#B0005A", curve_color="#007A5A", test_color="#AA3377",
     accuracy_color="#0057B8", lr_color="#6B6B00", path_color="#D55E00", muted_color="#000000",
     label_fill="#FFFFFFF0", foreground="#000000", grid_strength=0.3,

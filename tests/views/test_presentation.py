@@ -3,6 +3,9 @@
 import re
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QFontInfo, QPalette
 from PySide6.QtWidgets import QApplication
@@ -175,6 +178,28 @@ def test_t_cycles_the_themes_every_view_follows_and_the_choice_is_remembered(dri
     assert set(THEMES) == {"light", "dark", "projector"}
 
 
+def _lab(colour: str) -> np.ndarray:
+    """CIE L*a*b* (D65) of an sRGB "#RRGGBB", by the standard formulas."""
+    c = np.array([int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ linear
+    t = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(t > (6 / 29) ** 3, np.cbrt(t), t / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+@pytest.mark.parametrize("theme", list(THEMES.values()), ids=list(THEMES))
+def test_the_first_runs_of_a_race_are_told_apart_from_each_other_and_from_both_classes(theme):
+    """On the plane a run's boundary crosses points of both classes: none of the first four runs
+    may share a class's colour (CIE76 ΔE ≥ 25, clearly different hues), nor one another's."""
+    runs, classes = theme.run_colors[:4], theme.class_colors[:2]
+    for i, run in enumerate(runs):
+        for other in (*classes, *runs[i + 1:]):
+            assert np.linalg.norm(_lab(run) - _lab(other)) >= 25, (theme.name, run, other)
+    assert np.linalg.norm(_lab("#D55E00") - _lab("#D55E00")) == 0 and \
+        np.linalg.norm(_lab("#FFFFFF") - _lab("#000000")) == pytest.approx(100, abs=0.01)
+
+
 def test_no_view_names_a_colour_of_its_own():
     """Every colour the views draw with comes from the theme (only the theme and the palette
     builder spell colours out)."""
@@ -196,3 +221,73 @@ def test_axes_show_their_own_numbers_in_every_theme_and_zoom(driver):
         driver.settle()
         for axis in axes:
             assert axis.autoSIPrefixScale == 1.0 and axis.labelUnitPrefix == ""
+
+
+def test_an_axis_label_shows_its_longest_text_that_fits_and_chooses_again_when_resized(qtbot):
+    import pyqtgraph as pg
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from lrgui.views.plot_helpers import FittingLabel
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(400, 420)
+    widget.show()
+    qtbot.waitExposed(widget)
+    axis = widget.getPlotItem().getAxis("left")
+    axis.labelStyle = {"font-size": "20px"}
+    label = FittingLabel(widget.getPlotItem(), "left")
+    texts = ("θ: petal width (standardised)", "θ: petal width (std.)", "θ: petal width")
+    font = QFont()
+    font.setPixelSize(20)
+    width = [QFontMetrics(font).horizontalAdvance(t) for t in texts]
+
+    def settle(height):
+        widget.resize(400, height)
+        qtbot.waitUntil(lambda: abs(axis.height() - (height - 60)) < 40)
+        QApplication.processEvents()
+        return axis.height()
+
+    for height in (520, 330, 230, 120):
+        room = settle(height)
+        label.set(*texts) if height == 520 else None
+        fitting = [t for t, px in zip(texts, width) if px <= 0.95 * room]
+        if fitting:
+            assert axis.labelText == fitting[0], (room, axis.labelText)
+        else:                                  # none fits: the shortest, cut short with "…"
+            assert axis.labelText.endswith("…") and texts[-1].startswith(axis.labelText[:-1])
+            assert QFontMetrics(font).horizontalAdvance(axis.labelText) <= room
+    settle(520)
+    assert axis.labelText == texts[0]
+
+
+def test_in_presentation_the_landscapes_labels_fit_and_dialogs_take_the_larger_type(driver, tmp_path):
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QMessageBox
+
+    from lrgui.views.import_dialog import ImportDialog
+
+    w = driver.window
+    data = tmp_path / "d.csv"
+    data.write_text("x1,x2,label\n1,2,0\n3,4,1\n")
+    assert driver.controller.set_run_config(standardize=True)
+    driver.train(3)
+    normal = QFontInfo(ImportDialog(str(data), w, w.theme).font()).pixelSize()
+    driver.key(Qt.Key.Key_F5, widget=w.plane)
+    driver.settle()
+    QApplication.processEvents()
+    plot = w.landscape_view.plot_widget.getPlotItem()
+    for side in ("left", "bottom"):
+        axis = plot.getAxis(side)
+        room = axis.height() if side == "left" else axis.width()
+        size = int(axis.labelStyle["font-size"].removesuffix("px"))
+        font = QApplication.font()
+        font.setPixelSize(size)
+        assert axis.labelText.startswith("θ: x") and QFontMetrics(font).horizontalAdvance(axis.labelText) <= room
+    dialog = ImportDialog(str(data), w, w.theme)
+    shown = QFontInfo(dialog.font()).pixelSize()
+    assert shown == QFontInfo(w.font()).pixelSize() and shown >= 1.3 * normal
+    box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes", "Save them?", QMessageBox.StandardButton.Save, w)
+    assert QFontInfo(box.font()).pixelSize() == shown
+    driver.key(Qt.Key.Key_Escape, widget=w.plane)
+    assert QFontInfo(ImportDialog(str(data), w, w.theme).font()).pixelSize() == normal
