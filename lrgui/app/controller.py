@@ -30,7 +30,6 @@ from ..core.code import script
 from ..core.fileio import atomic_writer, write_text
 from ..core.history import write_history_csv
 from ..core.generators import generate
-from ..core.numerics import column_means
 from ..core.optimizers import OPTIMIZERS
 from ..core.problem import RowUse, row_use
 from ..core.options import config_from_options, options_from_config
@@ -393,8 +392,10 @@ class Controller(QObject):
         data = self.session.data
         if index is not None:
             point = data.X[index].copy()
+        elif data.d <= 2:
+            point = np.zeros(data.d)             # both coordinates are the plane's
         else:
-            point = column_means(data.X)
+            point = data.feature_means().copy()
         if data.d == 1:
             point[0] = x
         else:

@@ -3,6 +3,7 @@ and the original label values."""
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,12 +82,43 @@ class Dataset:
         """K, the number of classes (two at least)."""
         return max(len(self.label_map), 2)
 
+    def __getstate__(self) -> dict:
+        """The fields only (pickling, copying): the facts worked out so far stay behind, and
+        another thread may be adding one while these data are sent to the training process."""
+        return {name: getattr(self, name) for name in ("X", "y", "feature_names", "label_map")}
+
+    def __setstate__(self, state: dict) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
+    def _fact(self, name: str, compute):
+        """A fact of these data, worked out once: the data never change, and a fact of a million
+        points asked for at every click or frame would cost milliseconds each time."""
+        facts = self.__dict__.setdefault("_facts", {})
+        if name not in facts:
+            facts[name] = compute()
+        return facts[name]
+
     def class_counts(self) -> tuple[int, ...]:
         """(number of class-0 points, number of class-1 points, …): K counts."""
+        return self._fact("class_counts", self._count_classes)
+
+    def _count_classes(self) -> tuple[int, ...]:
         if self.classes == 2:
             n1 = int(np.count_nonzero(self.y))
             return self.n - n1, n1
         return tuple(int(c) for c in np.bincount(self.y.astype(np.intp), minlength=self.classes))
+
+    def feature_means(self) -> np.ndarray:
+        """The mean of each feature, shape (d,) (``numerics.column_means``); read-only."""
+        from .numerics import column_means
+
+        def means():
+            m = column_means(self.X)
+            m.setflags(write=False)
+            return m
+
+        return self._fact("feature_means", means)
 
     def why_untrainable(self) -> str | None:
         """None when a model can be fitted, else a sentence that says what is missing."""
@@ -120,12 +152,40 @@ class Dataset:
         data). Such data have as many classes as their largest label says, two at least."""
         return self.label_map == plain_labels(self.classes)
 
-    def _with(self, X: np.ndarray, y: np.ndarray) -> "Dataset":
-        """Edited points (numbered classes follow the largest label)."""
+    def _with(self, X: np.ndarray, y: np.ndarray, kind: str, index: int) -> "Dataset":
+        """These data with one point added at, removed from or moved at ``index`` (``kind``):
+        ``X`` and ``y``, new arrays of this data set's layout whose changed values have been
+        checked, are taken as they are, not copied and checked whole again (an edit of a million
+        points costs the copy the edit makes, no more). Numbered classes follow the largest label.
+        The new data remember the edit (``edit_from``)."""
         labels = self.label_map
         if self.numbered:
             labels = plain_labels(int(np.max(y)) + 1 if len(y) else 2)
-        return Dataset(X, y, self.feature_names, labels)
+        edited = object.__new__(Dataset)
+        for name, value in (("X", X), ("y", y), ("feature_names", self.feature_names), ("label_map", dict(labels)),
+                            ("_edit", (weakref.ref(self), kind, int(index)))):
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+            object.__setattr__(edited, name, value)
+        return edited
+
+    def edit_from(self, other: "Dataset | None") -> tuple[str, int] | None:
+        """(kind, index) when these data are ``other`` with one point added at ("add"), removed
+        from ("remove") or moved at ("move") ``index``; else None. A view that drew ``other``
+        then need only redraw that point."""
+        edit = self.__dict__.get("_edit")
+        if edit is None or other is None or edit[0]() is not other:
+            return None
+        return edit[1], edit[2]
+
+    def _checked_point(self, x) -> np.ndarray:
+        """``x`` as a point of these data, shape (d,), finite (else DatasetError)."""
+        point = np.asarray(x, dtype=np.float64).reshape(-1)
+        if point.shape != (self.d,):
+            raise DatasetError(f"a point of these data has {self.d} features, not {point.size}")
+        if not np.all(np.isfinite(point)):
+            raise DatasetError(f"a point's features must be finite numbers, not {point.tolist()}")
+        return point
 
     def with_point(self, x, label: int, index: int | None = None) -> "Dataset":
         """A copy with the point ``x`` (d,) of class ``label`` inserted at ``index`` (default: end).
@@ -135,18 +195,20 @@ class Dataset:
             names = ", ".join(self.class_names())
             raise DatasetError(f"there is no class {label}: these data have {self.classes} classes ({names})"
                                if not self.numbered else f"at most {MAX_CLASSES} classes (0 to {MAX_CLASSES - 1})")
-        index = self.n if index is None else index
-        X = np.insert(self.X, index, np.asarray(x, dtype=np.float64), axis=0)
+        index = self.n if index is None else range(self.n + 1)[index]      # IndexError beyond the ends
+        X = np.insert(self.X, index, self._checked_point(x), axis=0)
         y = np.insert(self.y, index, float(label))
-        return self._with(X, y)
+        return self._with(X, y, "add", index)
 
     def without_point(self, index: int) -> "Dataset":
-        return self._with(np.delete(self.X, index, axis=0), np.delete(self.y, index))
+        index = range(self.n)[index]
+        return self._with(np.delete(self.X, index, axis=0), np.delete(self.y, index), "remove", index)
 
     def with_point_moved(self, index: int, x) -> "Dataset":
+        index = range(self.n)[index]
         X = self.X.copy()
-        X[index] = np.asarray(x, dtype=np.float64)
-        return self._with(X, self.y)
+        X[index] = self._checked_point(x)
+        return self._with(X, self.y, "move", index)
 
     def subset(self, rows: np.ndarray) -> "Dataset":
         """The rows ``rows`` (an index array or boolean mask), names and label map kept (every

@@ -30,9 +30,9 @@ from ..core.dataset import MAX_CLASSES
 from ..core.features import class_scores_in_original_units, decision_in_original_units, theta_length
 from ..core.geometry import argmax_borders, grid, line_in_rect
 from ..core.multiclass import blocks
-from ..core.sampling import shown_rows
+from ..core.sampling import follow_edit, shown_rows
 from ..core.metrics import predict
-from ..core.numerics import column_means, sigmoid
+from ..core.numerics import sigmoid
 from .plot_helpers import (
     EMPTY,
     MenuOnDemandViewBox,
@@ -150,7 +150,8 @@ class DataPlaneView(pg.PlotWidget):
         self.picking = False              # a click on a point takes it apart (the equations are shown)
         self.data: Dataset | None = None
         self.snap = None
-        self._shown = np.empty(0, dtype=int)
+        self._axes = (0, 1)
+        self._shown = np.empty(0, dtype=int)                # the rows drawn (indices into the data)
         self._shown_plane = np.empty((0, 2))
         self._beyond = 0
         self._drag_index = -1
@@ -242,17 +243,18 @@ class DataPlaneView(pg.PlotWidget):
 
     # -- hit testing ----------------------------------------------------------------------------------
     def point_at(self, x: float, y: float) -> int:
-        """Index of the data point within a few pixels of (x, y), or −1."""
-        if self.data is None or self.data.n == 0:
+        """Index (into the data) of the drawn point within a few pixels of (x, y), or −1: a point
+        left out of the drawing can be neither dragged nor removed."""
+        if self.data is None or not len(self._shown):
             return -1
         pw, ph = self._vb.viewPixelSize()
         if not (pw > 0 and ph > 0):
             return -1
-        P = self._plane
+        P = self._shown_plane
         with np.errstate(over="ignore", invalid="ignore"):       # points far beyond the view
             d2 = ((P[:, 0] - x) / pw) ** 2 + ((P[:, 1] - y) / ph) ** 2
         i = int(np.argmin(np.where(np.isnan(d2), np.inf, d2)))
-        return i if d2[i] <= HIT_PIXELS**2 else -1
+        return int(self._shown[i]) if d2[i] <= HIT_PIXELS**2 else -1
 
     # -- gestures -------------------------------------------------------------------------------------
     def _on_click(self, x: float, y: float, how) -> None:
@@ -305,25 +307,50 @@ class DataPlaneView(pg.PlotWidget):
     def set_data(self, data: Dataset, refit: bool = False, axes: tuple[int, int] = (0, 1), rows=None) -> None:
         """Show ``data`` on the features ``axes`` with the selected run's ``rows`` (a RowUse or
         None); called when one of them changes, not every frame."""
+        edit = data.edit_from(self.data) if axes == self._axes else None
+        if edit is None:
+            self._sample(data, axes)
+        else:
+            self._follow_edit(data, *edit)
         self.data = data
         self._axes = axes
-        self._means = column_means(data.X)
-        # Plane coordinates of every point (one feature: on the x-axis).
-        i, j = axes
-        self._plane = data.X[:, [i, j]] if data.d >= 2 else np.column_stack([data.X[:, 0], np.zeros(data.n)])
-        drawable = np.flatnonzero(np.all(np.abs(self._plane) <= DRAWABLE, axis=1))
-        self._beyond = data.n - len(drawable)
-        self._shown = drawable[shown_rows(data.y[drawable], MAX_SHOWN)]
         self._wrong_mask = None
         # the shown points' inputs, labels and plane positions, taken once per data set
         self._shown_X, self._shown_y = data.X[self._shown], data.y[self._shown]
-        self._shown_plane = self._plane[self._shown]
+        self._shown_plane = self._on_plane(self._shown_X)
         self._draw_points(rows)
-        names = data.feature_names
+        names, (i, j) = data.feature_names, axes
         set_label(self.getPlotItem(), "bottom", names[i])
         set_label(self.getPlotItem(), "left", names[j] if data.d > 1 else "")
         if refit or not getattr(self, "_framed", False):
             self.frame_data()
+
+    def _on_plane(self, X: np.ndarray) -> np.ndarray:
+        """Plane coordinates (m, 2) of the rows ``X`` (m, d) on the features shown (one
+        feature: on the x-axis)."""
+        if X.shape[1] == 1:
+            return np.column_stack([X[:, 0], np.zeros(len(X))])
+        return X[:, list(self._axes)]
+
+    def _drawable(self, row: np.ndarray) -> bool:
+        return bool(np.all(np.abs(self._on_plane(row[None, :])) <= DRAWABLE))
+
+    def _sample(self, data: Dataset, axes: tuple[int, int]) -> None:
+        """The points drawn of new data: every drawable one, or a stratified sample of them."""
+        self._axes = axes
+        drawable = np.flatnonzero(np.all(np.abs(self._on_plane(data.X)) <= DRAWABLE, axis=1))
+        self._beyond = data.n - len(drawable)
+        self._shown = drawable[shown_rows(data.y[drawable], MAX_SHOWN)]
+
+    def _follow_edit(self, data: Dataset, kind: str, index: int) -> None:
+        """The points drawn after one point was added at, removed from or moved at ``index``:
+        the same ones (the sample does not change under the user's hand), and the edited point
+        whenever it can be drawn (a point clicked in is seen, among a million too)."""
+        if kind != "add":
+            self._beyond -= not self._drawable(self.data.X[index])
+        keep = kind != "remove" and self._drawable(data.X[index])
+        self._beyond += kind != "remove" and not keep
+        self._shown, _came_from = follow_edit(self._shown, kind, index, keep)
 
     def _draw_points(self, rows) -> None:
         """The shown points by class and by their part in the selected run (``rows``, a RowUse
@@ -381,8 +408,8 @@ class DataPlaneView(pg.PlotWidget):
     def _draw_focus(self, focus: int | None) -> None:
         """The ring around the point taken apart (redrawn only when it changes)."""
         where = None
-        if focus is not None and np.all(np.abs(self._plane[focus]) <= DRAWABLE):   # an index into the data shown
-            where = self._plane[focus]
+        if focus is not None and self._drawable(self.data.X[focus]):   # an index into the data shown
+            where = self._on_plane(self.data.X[focus][None, :])[0]
         key = None if where is None else (focus, float(where[0]), float(where[1]))
         if key == self._focus:
             return
@@ -403,7 +430,7 @@ class DataPlaneView(pg.PlotWidget):
         """2-D plane points → full inputs (other features at their means)."""
         if self.data.d == 1:
             return points[:, :1]
-        full = np.tile(self._means, (len(points), 1))
+        full = np.tile(self.data.feature_means(), (len(points), 1))
         full[:, list(self._axes)] = points[:, :2]
         return full
 
@@ -643,7 +670,7 @@ class DataPlaneView(pg.PlotWidget):
         w = theta[1:]
         others = np.ones(self.data.d, dtype=bool)
         others[[i, j]] = False
-        c = theta[0] + (w[others] @ self._means[others] if others.any() else 0.0)
+        c = theta[0] + (w[others] @ self.data.feature_means()[others] if others.any() else 0.0)
         return np.array([c, w[i], w[j]])
 
     @staticmethod

@@ -19,7 +19,7 @@ from ..core.features import class_scores_in_original_units, decision_in_original
 from ..core.multiclass import class_margin
 from ..core.numerics import sigmoid
 from ..core.objective import LOSSES
-from ..core.sampling import shown_rows
+from ..core.sampling import follow_edit, shown_rows
 from .plot_helpers import (
     set_label,
     EMPTY, Curve, Dots, Grid, ItemsByClass, MenuOnDemandViewBox, keep_pixels, nice_ceiling, overlay_view, pen, set_line, set_text, style_plot,
@@ -118,9 +118,19 @@ class SigmoidView(pg.PlotWidget):
                       ring_width=max(1.6, self.theme.line_width))
 
     def _pick(self, data) -> None:
+        """The rows drawn of ``data``, each with its vertical jitter: a stratified sample of new
+        data; after one edit of the data drawn, the same rows and the edited one (``follow_edit``)."""
+        edit = data.edit_from(self._data)
+        if edit is None:
+            self._shown = shown_rows(data.y, MAX_SHOWN, seed=1)
+            self._jitter = np.random.default_rng(2).uniform(-JITTER, JITTER, len(self._shown))
+        else:
+            self._shown, came_from = follow_edit(self._shown, *edit)
+            kept = came_from >= 0
+            jitter = np.full(len(came_from), np.random.default_rng([2, edit[1]]).uniform(-JITTER, JITTER))
+            jitter[kept] = self._jitter[came_from[kept]]
+            self._jitter = jitter
         self._data = data
-        self._shown = shown_rows(data.y, MAX_SHOWN, seed=1)
-        self._jitter = np.random.default_rng(2).uniform(-JITTER, JITTER, len(self._shown))
 
     def show_snapshot(self, snap) -> None:
         if snap.data is not self._data:

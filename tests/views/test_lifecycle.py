@@ -322,13 +322,17 @@ def test_training_pauses_while_the_unsaved_work_question_is_open(qtbot, tmp_path
     seen = []
 
     def cancel(box):
-        seen.append(c.playing)                                         # as the question shows
+        # the pause reaches the training process as the question opens; from then on, no epoch
+        qtbot.waitUntil(lambda: not c.playing, timeout=10000)
+        epoch = c.latest.selected.epoch
+        qtbot.wait(300)
+        seen.append((c.playing, c.latest.selected.epoch - epoch))
         return box.button(QMessageBox.StandardButton.Cancel)
 
     asked = []
     _answer_later(cancel, asked)
     assert not w.close()                                               # Cancel: the window stays
-    assert asked and seen == [False]
+    assert asked and seen == [(False, 0)]
     qtbot.waitUntil(lambda: c.playing, timeout=10000)                  # and training goes on
     c.undo_stack.setClean()
     assert w.close()

@@ -56,3 +56,44 @@ def test_the_sigmoid_view_shows_how_many_and_their_z_as_the_data_have_them(crowd
     for c, pos in enumerate(positions):
         assert stats.ks_2samp(pos[:, 0], z[data.y == c]).pvalue > 1e-3
     assert f"{sigmoid_view.MAX_SHOWN:,} of {data.n:,} points shown" in view.note.textItem.toPlainText()
+
+
+def _drawn(plane) -> set:
+    return {tuple(p) for c in (0, 1) for p in plane.scatter_points(c)}
+
+
+def test_a_point_clicked_among_many_is_drawn_and_the_sample_stays_put_through_undo(crowded):
+    from PySide6.QtCore import Qt
+
+    w, c = crowded.window, crowded.controller
+    snap = crowded.train(2)
+    plane, sigmoid = w.plane, w.sigmoid_view
+    before, before_rows = _drawn(plane), sigmoid.shown_rows().copy()
+    before_jitter = {tuple(snap.data.X[r]): j for r, j in zip(before_rows, sigmoid._jitter)}
+    assert len(before) == data_plane.MAX_SHOWN and snap.data.n == N0 + N1
+    # a click among the crowd adds a point (hidden points are never hit), and it is drawn in both views
+    x, y = map(float, snap.data.X[snap.data.y == 0].mean(axis=0))
+    crowded.click(x, y)
+    snap = crowded.settle()
+    assert snap.data.n == N0 + N1 + 1
+    new = tuple(snap.data.X[-1])
+    assert abs(new[0] - x) < 0.1 and abs(new[1] - y) < 0.1
+    assert _drawn(plane) == before | {new}
+    rows = sigmoid.shown_rows()
+    assert snap.data.n - 1 in rows and len(rows) == len(before_rows) + 1
+    kept = {tuple(snap.data.X[r]): j for r, j in zip(rows, sigmoid._jitter) if r != snap.data.n - 1}
+    assert kept == before_jitter                                   # the sigmoid's points did not move
+    assert "showing 10,001 of 200,001 points" in plane.note.textItem.toPlainText()
+    # Ctrl+click right on a point that is not drawn removes nothing (it cannot be seen)
+    hidden = np.setdiff1d(np.arange(snap.data.n), plane._shown)
+    hx, hy = snap.data.X[hidden[0]]
+    hit = plane.point_at(hx, hy)
+    assert hit == -1 or hit in set(plane._shown.tolist())
+    if hit == -1:
+        crowded.click(hx, hy, modifier=Qt.KeyboardModifier.ControlModifier)
+        assert crowded.settle().data.n == N0 + N1 + 1
+    # undo: the sample drawn before, point for point
+    c.undo_stack.undo()
+    snap = crowded.settle()
+    assert snap.data.n == N0 + N1 and _drawn(plane) == before
+    np.testing.assert_array_equal(sigmoid.shown_rows(), before_rows)
