@@ -122,6 +122,7 @@ class Controller(QObject):
     def _start_client(self, recording: Recording | None = None) -> TrainingClient:
         client = TrainingClient()
         self.client = client
+        self._data_sent: tuple[int, Dataset] | None = None     # (version, data) sent to it last
         client.send("speed", self.speed)
         client.send("threshold", self.session.view.threshold)
         self._send_data()
@@ -144,8 +145,19 @@ class Controller(QObject):
         return version
 
     def _send_data(self) -> None:
-        data = self.session.data
-        self.client.send("data", self._version(data), data)
+        """The session's data to the training process: as one edit of the data sent last when
+        they are that (``Dataset.edit_from``), else whole."""
+        data, sent = self.session.data, self._data_sent
+        version = self._version(data)
+        edit = data.edit_from(sent[1]) if sent is not None else None
+        if edit is None:
+            self.client.send("data", version, data)
+        else:
+            kind, index = edit
+            point = None if kind == "remove" else data.X[index].copy()
+            label = int(data.y[index]) if kind == "add" else None
+            self.client.send("edit", version, sent[0], kind, index, point, label)
+        self._data_sent = (version, data)
 
     @staticmethod
     def _plans(session: Session, recording: Recording) -> tuple[dict, dict]:
@@ -275,9 +287,9 @@ class Controller(QObject):
     def _row_use(self, data: Dataset, run) -> RowUse | None:
         """The selected run's use of each row (computed again only when the data or the settings
         that choose rows change)."""
-        if run is None:
-            return None
-        config = run.spec.config
+        config = None if run is None else run.spec.config
+        if config is None or (config.test_fraction == 0 and config.resample == "none"):
+            return None                       # every row trains once: nothing to mark, nothing to work out
         key = (data, config.seed, config.test_fraction, config.resample)
         if key != self._rows_key:             # (data sets compare by identity)
             try:

@@ -100,7 +100,8 @@ class Snapshot:
     taken apart and marked in every view. ``scores`` are the selected run's metrics (app.scorer's
     Scored, for the epoch and threshold it names) while a view asks for them, else None.
     ``rows`` is the selected run's use of each row of ``data`` (core.problem's RowUse: test
-    rows, rows resampling dropped or repeated), or None when it cannot train on them."""
+    rows, rows resampling dropped or repeated), or None when every row trains once (no test set,
+    no resampling) or it cannot train on them."""
 
     serial: int
     data: Dataset

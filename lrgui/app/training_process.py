@@ -6,7 +6,10 @@ window sends commands through one pipe and receives deltas through another; a de
 when the window has taken the previous one (``ack``), and deltas accumulate in between, so the
 window never falls behind and never misses a row. Nothing here imports Qt.
 
-Commands (tuples): ("data", version, Dataset), ("runs", [RunSpec], {id: Plan} or None),
+Commands (tuples): ("data", version, Dataset), ("edit", version, base version, "add" | "remove" |
+"move", index, point or None, label or None) (version: the data of version base with one point
+edited, as ``Dataset.with_point`` and its siblings make it here: a click on a million points sends
+a point, not the million), ("runs", [RunSpec], {id: Plan} or None),
 ("threshold", t), ("play", bool), ("step",), ("back",), ("seek", epoch), ("position", epoch),
 ("reset", why = "reset" or "opened"), ("speed", epochs per second or None), ("ack",), ("sync", n), ("record", token),
 ("anatomy", token, run id, epoch, (x, label) or None), ("stop",).
@@ -176,6 +179,18 @@ class Server:
         while len(self._datasets) > DATA_VERSIONS_KEPT:
             self._datasets.pop(next(iter(self._datasets)))
         self.race.set_data(data, version)
+
+    def do_edit(self, version, base, kind, index, point, label) -> None:
+        source = self._datasets.get(base)
+        if source is None:                    # the window sends edits of the last data it sent
+            raise RuntimeError(f"an edit of data version {base}, which is not kept")
+        if kind == "add":
+            data = source.with_point(point, label, index)
+        elif kind == "remove":
+            data = source.without_point(index)
+        else:
+            data = source.with_point_moved(index, point)
+        self.do_data(version, data)
 
     def do_runs(self, specs, plans=None) -> None:
         self.race.set_runs(list(specs), plans)

@@ -467,3 +467,41 @@ def test_a_killed_trainer_is_restarted_and_a_waiting_script_still_gets_its_answe
     controller.step()
     settle(qtbot, controller)
     assert controller.latest.selected.epoch == 1
+
+
+def test_point_edits_reach_the_training_process_as_edits_and_it_trains_on_the_same_data(controller, qtbot):
+    """A click sends the point, not the data; the runs then train on exactly the session's data:
+    θ after the edits equals a run of its own on them."""
+    from lrgui.core.run import TrainingRun
+
+    c = controller
+    c.open_data("many.csv", generate("gaussian", n0=3_000, n1=2_000, seed=9))
+    settle(qtbot, c)
+    sent = []
+    send = c.client.send
+
+    def spy(*message):
+        sent.append("data whole" if message[0] == "data" and message[2] is not None else message[0])
+        send(*message)
+
+    c.client.send = spy
+    c.add_point(0.5, 0.25, 1)
+    c.add_point(-1.0, 2.0, 0)
+    c.begin_move(10)
+    c.move_point(10, 3.0, 3.0)
+    c.end_move(10)
+    c.remove_point(3)
+    c.undo_stack.undo()                           # the removal undone: the point back at 3
+    settle(qtbot, c)
+    # letting a drag go puts the data from before it back for a moment (the undo step is made of
+    # that), sent whole; every other edit is sent as the point
+    assert sent[:7] == ["edit"] * 3 + ["data whole"] + ["edit"] * 3
+    data = c.session.data
+    assert data.n == 5_002 and np.array_equal(data.X[10], [3.0, 3.0])
+    for _ in range(25):
+        c.step()
+    snap = settle(qtbot, c) or c.latest
+    alone = TrainingRun(data, c.session.selected_run.config)
+    alone.step(25)
+    assert snap.selected.epoch == 25
+    np.testing.assert_array_equal(snap.selected.theta, alone.theta_original)
