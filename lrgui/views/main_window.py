@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPixmapCache
+from PySide6.QtGui import QAction, QActionGroup, QFontInfo, QKeySequence, QPixmapCache
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -990,7 +990,8 @@ class MainWindow(QMainWindow):
         self.setFont(font)
         if self.owns_application:        # dialogs and menus too (a window drawn apart leaves them be)
             QApplication.setPalette(palette)
-            QApplication.setFont(font)
+            if QFontInfo(QApplication.font()).pixelSize() != QFontInfo(font).pixelSize():
+                QApplication.setFont(font)          # (each widget is told, so not for nothing)
         for view in (self.plane, self.loss_view, self.sigmoid_view, self.landscape_view, self.runs_table, self.panel,
                      *self._views.values()) if views else ():
             view.apply_theme(theme)
