@@ -52,11 +52,19 @@ class InputManners(QObject):
     * a combo box, spin box, slider or tab bar takes the mouse wheel only while it has keyboard focus; the
       wheel over it otherwise scrolls the panel it sits in (or does nothing);
     * Enter in a text field or spin box commits what was typed, Escape reverts it, and both hand
-      keyboard focus back to the window, so Space and the other keys work again at once.
+      keyboard focus back to the window, so Space and the other keys work again at once;
+    * a combo box sized for one type size is sized again for another (Qt keeps its smallest size
+      from the first type it was laid out in).
     """
 
     def eventFilter(self, obj, event) -> bool:
         kind = event.type()
+        if kind == QEvent.Type.FontChange and isinstance(obj, QComboBox):
+            QApplication.sendEvent(obj, QEvent(QEvent.Type.StyleChange))     # forgets its sizes
+            return False
+        if kind == QEvent.Type.FocusIn and type(obj) is QLineEdit:
+            obj.setProperty("text_before", obj.text())          # what Escape gives back
+            return False
         if (kind == QEvent.Type.Wheel and isinstance(obj, WHEEL_CONTROLS) and not isinstance(obj, QScrollBar)
                 and not obj.hasFocus()):
             area = obj.parent()
@@ -72,6 +80,8 @@ class InputManners(QObject):
                     obj.revert()
                 elif isinstance(obj, QAbstractSpinBox):
                     obj.setValue(obj.value())
+                elif obj.property("text_before") is not None:
+                    obj.setText(obj.property("text_before"))
                 hand_focus_back(obj)
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

@@ -112,11 +112,13 @@ class EditableViewBox(MenuOnDemandViewBox):
         if ev.button() not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
             return super().mouseClickEvent(ev)
         ev.accept()
+        if ev.currentItem is not self:           # a click on an axis, passed on by it: no point there
+            return
         p = self.mapToView(ev.pos())
         self.clicked.emit(p.x(), p.y(), (ev.button(), ev.modifiers()))
 
     def mouseDragEvent(self, ev, axis=None):
-        if ev.button() != Qt.MouseButton.LeftButton:
+        if ev.button() != Qt.MouseButton.LeftButton or ev.currentItem is not self:   # (an axis's drag pans)
             return super().mouseDragEvent(ev, axis)
         if ev.isStart():
             start = self.mapToView(ev.buttonDownPos())

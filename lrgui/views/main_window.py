@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressDialog,
+    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -228,6 +229,16 @@ class MainWindow(QMainWindow):
         for key in ("sweep", "equations", "code", "metrics", "coefficients"):
             self.docks[key].hide()
         self.splitDockWidget(self.docks["loss"], self.docks["sigmoid"], Qt.Orientation.Horizontal)
+        self._default_sizes()
+        for dock in self.docks.values():       # tab bars come and go as docks are tabbed together
+            dock.dockLocationChanged.connect(self._mind_dock_tabs)
+
+    def _mind_dock_tabs(self, *_changed) -> None:
+        """The wheel over the tabs of docks tabbed together switches them only with focus."""
+        QTimer.singleShot(0, self, lambda: mind_manners(*self.findChildren(QTabBar)))   # once Qt has made them
+
+    def _default_sizes(self) -> None:
+        """The docks' sizes in the first layout, in proportion to the window's."""
         width, height = self.width(), self.height()
         self.resizeDocks([self.docks["panel"]], [self.panel.minimumWidth()], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["runs"]], [int(width * 0.36)], Qt.Orientation.Horizontal)
@@ -314,7 +325,7 @@ class MainWindow(QMainWindow):
                                     c.compare_optimizers),
             "squared_demo": a("&Why not squared error?", "Ctrl+Shift+J",
                               "Race gradient descent on cross-entropy and on squared error from a start where every "
-                              "point is confidently wrong: squared error stalls on a plateau", c.squared_error_demo),
+                              "point is confidently wrong: squared error stalls on a plateau", self.squared_error_demo),
             "sweep": a("Learning-rate s&weep…", "Ctrl+Shift+W", "Sweep the selected run's learning rate (and one "
                        "more setting) in the background on every core; click a result to race it",
                        self.show_sweep),
@@ -463,6 +474,11 @@ class MainWindow(QMainWindow):
             action.setObjectName(f"data-set-{name}-" + "-".join(str(v).replace(" ", "-") for v in params.values()))
             action.setStatusTip(lesson)
             menu.addAction(action)
+
+    def squared_error_demo(self) -> None:
+        """The squared-error race, with the landscape (both costs side by side) in front."""
+        self.controller.squared_error_demo()
+        self._show_dock("landscape")
 
     def compare_remedies(self) -> None:
         """The remedies race, with the metrics dock in front: accuracy alone hides what they do."""
@@ -805,11 +821,14 @@ class MainWindow(QMainWindow):
             self._modal(QMessageBox.warning, self, "Cannot export θ", self.controller.last_error)
 
     def picture_views(self) -> dict:
-        """What a picture can show, by name."""
-        return {"Whole window": self, "Data plane": self.plane, "Loss curve": self.loss_view,
-                "Sigmoid": self.sigmoid_view, "Loss landscape": self.landscape_view,
-                "Equations": self.equations_view, "Code": self.code_view, "Metrics": self.metrics_view,
-                "Sweep": self.sweep_view}
+        """What a picture can show, by name: the window, its views, and the views of the docks
+        hidden at first once they have been shown (one never shown has no size to draw at)."""
+        views = {"Whole window": self, "Data plane": self.plane, "Loss curve": self.loss_view,
+                 "Sigmoid": self.sigmoid_view, "Loss landscape": self.landscape_view}
+        for name in ("equations", "code", "metrics", "sweep"):
+            if name in self._views:
+                views[LATER_DOCKS[name][0]] = self._views[name]
+        return views
 
     def _export_path(self, dialog, title: str, suffix: str, filters: str) -> str:
         """After ``dialog`` (a PictureDialog) is accepted, the file to write: named after what it
@@ -1103,6 +1122,7 @@ class MainWindow(QMainWindow):
                 self.restoreState(QByteArray(base64.b64decode(state)))
             except (ValueError, TypeError):
                 pass
+            self._mind_dock_tabs()
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -1111,11 +1131,14 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
+        self._mind_dock_tabs()
 
     def restore_default_layout(self) -> None:
         self.restoreState(self._default_state)
         for dock in self.docks.values():
             dock.show()
+        self._default_sizes()                  # (the state was saved before the window had its size)
+        self._mind_dock_tabs()
 
     def closeEvent(self, event) -> None:    # noqa: N802 (Qt's name)
         """Ask about unsaved work, then stop training and close every dialog of the window: a

@@ -95,3 +95,34 @@ def test_the_landscapes_twin_is_made_when_two_costs_are_first_compared(driver):
     c.set_view(compare_losses=False)
     driver.qtbot.waitUntil(lambda: not view.twin_widget.isVisible(), timeout=20000)
     assert THEMES[w.look.theme_name].background.lower() == view.twin_widget.backgroundBrush().color().name()
+
+
+def test_a_dock_first_shown_zoomed_in_takes_the_usual_sizes_back_when_zoomed_out(driver):
+    """Qt keeps a combo box's smallest size from the first type it was laid out in: the sweep
+    dock, made while zoomed in, must not keep boxes sized for the larger type."""
+    from PySide6.QtWidgets import QComboBox
+
+    w = driver.window
+    w.zoom_by(1.25)
+    w.zoom_by(1.25)
+    w.show_sweep()
+    QApplication.processEvents()
+    w.zoom_reset()
+    QApplication.processEvents()
+    for box in w.sweep_view.findChildren(QComboBox):
+        fresh = QComboBox()
+        fresh.addItems([box.itemText(i) for i in range(box.count())])
+        fresh.setSizeAdjustPolicy(box.sizeAdjustPolicy())
+        fresh.setMinimumContentsLength(box.minimumContentsLength())
+        fresh.setFont(box.font())
+        assert box.minimumSizeHint() == fresh.minimumSizeHint(), box.currentText()
+
+
+def test_pictures_offer_the_docks_hidden_at_first_only_once_they_were_shown(driver):
+    w = driver.window
+    offered = w.picture_views()
+    assert set(offered) == {"Whole window", "Data plane", "Loss curve", "Sigmoid", "Loss landscape"}
+    assert all(w.docks[n].widget() is None for n in ("equations", "code", "metrics", "sweep"))  # none made
+    w.docks["metrics"].toggleViewAction().trigger()
+    QApplication.processEvents()
+    assert w.picture_views()["Metrics"] is w.metrics_view and "Sweep" not in w.picture_views()

@@ -808,3 +808,53 @@ def test_the_timeline_keeps_room_for_its_epoch_label(driver):
     label = timeline.label.geometry()
     assert label.left() > timeline.slider.geometry().right() and label.right() <= timeline.rect().right()
     assert label.width() >= timeline.label.fontMetrics().horizontalAdvance("epoch 3")
+
+
+def test_careless_gestures_found_by_trying_the_window(driver, monkeypatch):
+    """A click on the plane's axes adds no point; Escape gives a plain field its text back; the
+    wheel over the docks' tabs does nothing unless they have focus; Restore layout gives every
+    dock its room; Why not squared error? brings the landscape to the front."""
+    from PySide6.QtWidgets import QTabBar
+
+    from .test_races import wheel
+
+    w, c = driver.window, driver.controller
+    n = c.session.data.n
+    plot = w.plane.getPlotItem()
+    for side in ("bottom", "left"):
+        axis = plot.getAxis(side)
+        centre = axis.mapToScene(axis.boundingRect().center())
+        pos = w.plane.mapFromScene(centre)
+        driver.qtbot.mouseClick(w.plane.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+        driver.qtbot.mouseClick(w.plane.viewport(), Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, pos)
+    assert driver.settle().data.n == n
+    driver.click(*c.session.data.X.mean(axis=0))                   # inside the plot it still adds one
+    assert driver.settle().data.n == n + 1
+    # Escape in the sweep's range field: the text it had, and the keys back to the window
+    w.show_sweep()
+    field = w.sweep_view.lr_range
+    before = field.text()
+    driver.qtbot.keyClicks(field, "abc")
+    assert field.text() != before
+    driver.qtbot.keyClick(field, Qt.Key.Key_Escape)
+    assert field.text() == before and not field.hasFocus()
+    # the docks' tab bars take the wheel only with focus
+    QApplication.processEvents()
+    bars = [b for b in w.findChildren(QTabBar) if b.isVisible() and b.count() > 1 and b not in
+            w.panel.findChildren(QTabBar)]
+    assert bars
+    w.focus_home()
+    for bar in bars:
+        index = bar.currentIndex()
+        wheel(bar)
+        assert bar.currentIndex() == index and bar.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    # Why not squared error? with the sweep in front: the landscape comes to the front
+    assert w.docks["landscape"].visibleRegion().isEmpty()
+    w.actions["squared_demo"].trigger()
+    QApplication.processEvents()
+    assert not w.docks["landscape"].visibleRegion().isEmpty()
+    # Restore layout: the sigmoid beside the loss curve in their proportion, not a sliver
+    w.actions["restore_layout"].trigger() if "restore_layout" in w.actions else w.restore_default_layout()
+    QApplication.processEvents()
+    loss, sigmoid = w.docks["loss"].width(), w.docks["sigmoid"].width()
+    assert sigmoid > 0.5 * loss and sigmoid > 150
