@@ -462,6 +462,7 @@ class DataPlaneView(pg.PlotWidget):
         style_text(self.note, theme, fill=theme.label_fill)          # legible over the lines
         style_text(self.hint, theme, fill=theme.label_fill, border=True)
         self.hint.setHtml(HINT.format(px=theme.px(1.1)))
+        self._hint_room = None                           # wrapped again for the new type
         self._pens.clear()
 
     def _pen(self, run, role: str):
@@ -728,9 +729,20 @@ class DataPlaneView(pg.PlotWidget):
         if self.hint.isVisible() != show_hint:
             self.hint.setVisible(show_hint)
         if show_hint:
+            self._fit_hint()
             centre = QPointF((x0 + x1) / 2, y0 + 0.88 * (y1 - y0))
             if self.hint.pos() != centre:
                 self.hint.setPos(centre)
+
+    def _fit_hint(self) -> None:
+        """The hint on one line when it fits across the plane, else wrapped to its width (large
+        type on a narrow plane would cut it at both ends)."""
+        room = int(0.92 * self._vb.width())
+        if room == getattr(self, "_hint_room", None) or room <= 0:
+            return
+        self._hint_room = room
+        self.hint.textItem.setTextWidth(-1)
+        self.hint.setTextWidth(room if self.hint.textItem.document().idealWidth() > room else -1)
 
     # -- for tests and benchmarks --------------------------------------------------------------------
     def boundary_points(self, run_id: str | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -291,3 +291,21 @@ def test_in_presentation_the_landscapes_labels_fit_and_dialogs_take_the_larger_t
     assert QFontInfo(box.font()).pixelSize() == shown
     driver.key(Qt.Key.Key_Escape, widget=w.plane)
     assert QFontInfo(ImportDialog(str(data), w, w.theme).font()).pixelSize() == normal
+
+
+def test_the_first_steps_hint_wraps_rather_than_run_off_a_narrow_plane_in_large_type(driver):
+    w = driver.window
+    plane = w.plane
+    assert plane.hint.isVisible()
+    for _ in range(6):
+        w.zoom_by(1.25)
+    driver.settle()
+    QApplication.processEvents()
+    room = plane.getPlotItem().getViewBox().width()
+    shown = plane.hint.textItem.boundingRect().width()
+    assert plane.hint.isVisible() and 0 < shown <= room
+    assert "Space" in plane.hint.textItem.toPlainText()
+    w.zoom_reset()
+    driver.settle()
+    QApplication.processEvents()
+    assert plane.hint.textItem.textWidth() == -1 or plane.hint.textItem.boundingRect().width() <= room
