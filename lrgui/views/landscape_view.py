@@ -11,18 +11,23 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..core.landscape import axis_pairs, slice_axes
 from ..core.problem import model_key
 from .controls import ElidedLabel
 from .internals_layer import InternalsLayer
-from .plot_helpers import EMPTY, Curve, FittingLabel, MenuOnDemandViewBox, finite_xy, pen, run_pen, set_contours, style_axes, style_plot
+from .plot_helpers import (
+    EMPTY, Curve, FittingLabel, MenuOnDemandViewBox, finite_xy, pen, pixel_font, run_pen, set_contours, style_axes,
+    style_plot,
+)
 from .series import ColumnFeed, Thinned
 from .theme import DEFAULT, Theme
 
 LEVELS = 12
-LOSS_TITLES = {"cross-entropy": "cross-entropy", "squared": "squared error ½(σ(z) − y)²"}
+# each cost's title over its picture, longest first: the first that fits is shown
+LOSS_TITLES = {"cross-entropy": ("cross-entropy",), "squared": ("squared error ½(σ(z) − y)²", "squared error")}
 PATH_VERTICES = 512       # at most this many points of a path are stroked (plus the newest)
 EPOCH_DOTS = 24           # the selected run's path carries this many dots coloured by epoch
 
@@ -50,6 +55,7 @@ class Surface:
         self.bar = pg.ColorBarItem(colorMap=pg.colormap.get("viridis"), interactive=False, width=14,
                                    colorMapMenu=False)
         self.bar.setImageItem(self.image, insert_in=plot)
+        self.bar.axis.setWidth(None)        # as wide as its numbers (pyqtgraph's 45 px drops "0.693")
         self.bar.getAxis("top").setLabel("J")
         self.contours = Curve()     # every level in one item
         self.contours.setOpacity(0.55)
@@ -135,6 +141,8 @@ class LandscapeView(QWidget):
         # each axis's label, with the texts of each slice axis (longest first) it chooses from
         self._axis_labels = [(FittingLabel(plot, "bottom"), 0), (FittingLabel(plot, "left"), 1)]
         self._labels: tuple[tuple[str, ...], ...] = ()
+        self._titles: dict[pg.PlotItem, tuple[str, ...]] = {}      # the titles of each picture, longest first
+        plot.vb.sigResized.connect(lambda _box: self._fit_title(plot))
         # the same slice under the other cost, beside it (View tab: side by side), made when first asked
         self._twin: tuple[pg.PlotWidget, Surface] | None = None
         self.twin_paths: dict[str, Curve] = {}
@@ -181,6 +189,7 @@ class LandscapeView(QWidget):
             self._twin = (widget, Surface(plot, self.theme))
             style_plot(widget, self.theme)
             self._axis_labels.append((FittingLabel(plot, "bottom"), 0))     # its y axis is the first's
+            plot.vb.sigResized.connect(lambda _box: self._fit_title(plot))
             if self._labels:
                 self._axis_labels[-1][0].set(*self._labels[0])
             self._plots.addWidget(widget, 1)
@@ -348,12 +357,10 @@ class LandscapeView(QWidget):
             self.twin_widget.setVisible(compare)
         if compare:
             self.twin.show(result.other)
-            plot = self.plot_widget.getPlotItem()
-            title = {"color": self.theme.foreground, "size": f"{self.theme.px(1.1)}px"}
-            plot.setTitle(LOSS_TITLES.get(result.key[1][0], ""), **title)
-            self.twin_widget.getPlotItem().setTitle(LOSS_TITLES.get(result.other_loss, ""), **title)
-        else:
-            self.plot_widget.getPlotItem().setTitle(None)
+        self._titles = {self.plot_widget.getPlotItem(): LOSS_TITLES.get(result.key[1][0], ()) if compare else (),
+                        **({self.twin_widget.getPlotItem(): LOSS_TITLES.get(result.other_loss, ())} if compare else {})}
+        for plot in self._titles:
+            self._fit_title(plot, force=True)
         optimum = result.facts.optimum
         if optimum is not None:
             self.optimum.setData([optimum[land.axes[0]]], [optimum[land.axes[1]]])
@@ -370,6 +377,19 @@ class LandscapeView(QWidget):
         self.status.setText(" · ".join(notes))
         if self.snap is not None:
             self.show_snapshot(self.snap)
+
+    def _fit_title(self, plot: pg.PlotItem, force: bool = False) -> None:
+        """The longest of ``plot``'s titles that fits over it (none when it has none); a title
+        never widens the plot beyond its widget (the colour bar would be cut off)."""
+        texts = self._titles.get(plot, ())
+        px = self.theme.px(1.1)
+        metrics = QFontMetrics(pixel_font(px))
+        room = plot.vb.width() or plot.width()
+        text = next((t for t in texts if metrics.horizontalAdvance(t) <= room), texts[-1] if texts else None)
+        if not force and text == (plot.titleLabel.text if plot.titleLabel.isVisible() else None):
+            return
+        plot.setTitle(text, color=self.theme.foreground, size=f"{px}px")
+        plot.titleLabel.setMinimumWidth(0)
 
     def _twin_path(self, run_id: str, path_pen) -> Curve:
         """The run's path on the other cost's picture (the same coordinates: the same model)."""

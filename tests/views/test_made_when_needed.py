@@ -126,3 +126,35 @@ def test_pictures_offer_the_docks_hidden_at_first_only_once_they_were_shown(driv
     w.docks["metrics"].toggleViewAction().trigger()
     QApplication.processEvents()
     assert w.picture_views()["Metrics"] is w.metrics_view and "Sweep" not in w.picture_views()
+
+
+def test_side_by_side_both_pictures_keep_their_colour_bars_and_numbers_within_their_plots(driver):
+    """Two costs side by side in a narrow dock: no title widens a plot beyond its widget (the
+    twin's colour bar was cut off), and each bar is as wide as its numbers."""
+    from PySide6.QtGui import QFontMetrics
+
+    from lrgui.views.landscape_view import LOSS_TITLES
+    from lrgui.views.plot_helpers import pixel_font
+
+    c, w = driver.controller, driver.window
+    view = w.landscape_view
+    w.actions["squared_demo"].trigger()
+    c.play(False)
+    driver.qtbot.waitUntil(lambda: view.result is not None and view.result.other is not None
+                           and view.result.key[0].equals(c.session.data), timeout=20000)
+    driver.settle()
+    dock = w.docks["landscape"]
+    dock.setFloating(True)                  # as narrow as beside the plane at 1920 × 1080
+    dock.resize(650, 700)
+    driver.qtbot.waitUntil(lambda: view.twin_widget.width() > 250)
+    QApplication.processEvents()
+    for widget, surface in ((view.plot_widget, view.surface), (view.twin_widget, view.twin)):
+        plot = widget.getPlotItem()
+        assert plot.geometry().width() <= widget.viewport().width() + 1
+        bar = surface.bar
+        assert bar.mapRectToScene(bar.boundingRect()).right() <= widget.viewport().width() + 1
+        assert bar.axis.width() >= bar.axis.textWidth and len(surface.ticks) >= 2
+        title = plot.titleLabel.text
+        font = pixel_font(w.theme.px(1.1))
+        assert title in LOSS_TITLES["cross-entropy"] + LOSS_TITLES["squared"]
+        assert QFontMetrics(font).horizontalAdvance(title) <= plot.vb.width() or title in ("cross-entropy", "squared error")
