@@ -590,7 +590,8 @@ class Controller(QObject):
         self.undo_stack.setClean()
         if done is not None:
             return True
-        self.writer.wait(number)
+        if not self.writer.wait(number):
+            return self._refuse(f"{path} is still being written: it is not saved yet")
         return outcome == [True]
 
     def _saved(self, path: str, before: str, why: str, done: Callable[[bool], None] | None) -> bool:
