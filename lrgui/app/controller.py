@@ -57,6 +57,19 @@ FRAME_MS = 16                       # aim: about 60 frames a second when drawing
 UNDO_BUDGET = 256 << 20             # the undo stack keeps whole data sets of at most this many bytes
 
 
+def _unwritable(target: Path) -> str:
+    """Why no file can be written at ``target`` as far as can be told without writing ("" when
+    it may be: the writing itself says the rest)."""
+    try:
+        if target.is_dir():
+            return "it is a folder"
+        if not target.parent.is_dir():
+            return f"there is no folder {target.parent}"
+    except OSError:                            # (a name too long, …): left to the writing
+        pass
+    return ""
+
+
 class Controller(QObject):
     frame = Signal(object)               # Snapshot, at most one per frame
     landscapeReady = Signal(object)      # LandscapeResult
@@ -146,14 +159,14 @@ class Controller(QObject):
 
     def _send_data(self) -> None:
         """The session's data to the training process: as one edit of the data sent last when
-        they are that (``Dataset.edit_from``), else whole."""
+        they are that (``Dataset.edits_from``), else whole."""
         data, sent = self.session.data, self._data_sent
         version = self._version(data)
-        edit = data.edit_from(sent[1]) if sent is not None else None
-        if edit is None:
+        edits = data.edits_from(sent[1]) if sent is not None else None
+        if edits is None or len(edits) != 1:
             self.client.send("data", version, data)
         else:
-            kind, index = edit
+            (kind, index), = edits
             point = None if kind == "remove" else data.X[index].copy()
             label = int(data.y[index]) if kind == "add" else None
             self.client.send("edit", version, sent[0], kind, index, point, label)
@@ -579,6 +592,9 @@ class Controller(QObject):
         the write fail, it is unsaved again and ``last_error`` says why. Without ``done``, waits
         and returns whether it was written; with it, returns at once and calls ``done(written)``
         once the write is over."""
+        why = _unwritable(Path(path))
+        if why:                                # said at once, before any writing
+            return self._refuse(f"Cannot save {path}: {why}")
         recording = self.recording() if histories else None
         if histories and recording is None:
             self.message.emit("The trainer did not answer: the session was saved without histories.")

@@ -12,6 +12,7 @@ from .errors import DatasetError
 
 # The most classes the window, its keys 0–9 and ``lrgui train`` take.
 MAX_CLASSES = 10
+LINEAGE = 64               # how many edits back a data set knows what it was made of (edits_from)
 
 
 def plain_labels(classes: int) -> dict[str, int]:
@@ -157,26 +158,34 @@ class Dataset:
         ``X`` and ``y``, new arrays of this data set's layout whose changed values have been
         checked, are taken as they are, not copied and checked whole again (an edit of a million
         points costs the copy the edit makes, no more). Numbered classes follow the largest label.
-        The new data remember the edit (``edit_from``)."""
+        The new data remember the edit (``edits_from``)."""
         labels = self.label_map
         if self.numbered:
             labels = plain_labels(int(np.max(y)) + 1 if len(y) else 2)
         edited = object.__new__(Dataset)
+        # the last LINEAGE edits, newest first: (a weak reference to the data edited, kind, index)
+        lineage = ((weakref.ref(self), kind, int(index)), *self.__dict__.get("_lineage", ())[:LINEAGE - 1])
         for name, value in (("X", X), ("y", y), ("feature_names", self.feature_names), ("label_map", dict(labels)),
-                            ("_edit", (weakref.ref(self), kind, int(index)))):
+                            ("_lineage", lineage)):
             if isinstance(value, np.ndarray):
                 value.setflags(write=False)
             object.__setattr__(edited, name, value)
         return edited
 
-    def edit_from(self, other: "Dataset | None") -> tuple[str, int] | None:
-        """(kind, index) when these data are ``other`` with one point added at ("add"), removed
-        from ("remove") or moved at ("move") ``index``; else None. A view that drew ``other``
-        then need only redraw that point."""
-        edit = self.__dict__.get("_edit")
-        if edit is None or other is None or edit[0]() is not other:
+    def edits_from(self, other: "Dataset | None") -> list[tuple[str, int]] | None:
+        """The edits that make these data of ``other``, oldest first: (kind, index) for a point
+        added at ("add"), removed from ("remove") or moved at ("move") ``index``; [] when they are
+        ``other``; None when they are not one of its last LINEAGE edits away (or ``other`` is
+        None). A view that drew ``other`` then need only redraw the points edited."""
+        if other is None:
             return None
-        return edit[1], edit[2]
+        if other is self:
+            return []
+        lineage = self.__dict__.get("_lineage", ())
+        for depth, (source, _kind, _index) in enumerate(lineage):
+            if source() is other:
+                return [(kind, index) for _source, kind, index in reversed(lineage[:depth + 1])]
+        return None
 
     def _checked_point(self, x) -> np.ndarray:
         """``x`` as a point of these data, shape (d,), finite (else DatasetError)."""

@@ -87,6 +87,9 @@ class PassiveScatter(pg.ScatterPlotItem):
     def viewTransformChanged(self):               # noqa: N802
         self._kept_rect = None
         super().viewTransformChanged()
+        # the kept pixels hold only the points that were in view (pyqtgraph draws no others): a
+        # pan would uncover an empty strip of them
+        self.update()
 
     def boundingRect(self):                       # noqa: N802
         if self._kept_rect is None:
@@ -212,6 +215,7 @@ class DataPlaneView(pg.PlotWidget):
         self._vb.dragMoved.connect(self._on_drag_move)
         self._vb.dragFinished.connect(self._on_drag_finish)
         self._vb.sigRangeChanged.connect(lambda *_: self._draw_model())
+        self._vb.sigResized.connect(lambda *_: self._draw_model())     # the hint and the notes fit again
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setToolTip("Click: add a point of the current class (keys 0–9) · right/Shift+click: the other "
@@ -309,11 +313,11 @@ class DataPlaneView(pg.PlotWidget):
     def set_data(self, data: Dataset, refit: bool = False, axes: tuple[int, int] = (0, 1), rows=None) -> None:
         """Show ``data`` on the features ``axes`` with the selected run's ``rows`` (a RowUse or
         None); called when one of them changes, not every frame."""
-        edit = data.edit_from(self.data) if axes == self._axes else None
-        if edit is None:
+        edits = data.edits_from(self.data) if axes == self._axes else None
+        if edits is None:
             self._sample(data, axes)
         else:
-            self._follow_edit(data, *edit)
+            self._follow_edits(data, edits)
         self.data = data
         self._axes = axes
         self._wrong_mask = None
@@ -344,15 +348,23 @@ class DataPlaneView(pg.PlotWidget):
         self._beyond = data.n - len(drawable)
         self._shown = drawable[shown_rows(data.y[drawable], MAX_SHOWN)]
 
-    def _follow_edit(self, data: Dataset, kind: str, index: int) -> None:
-        """The points drawn after one point was added at, removed from or moved at ``index``:
-        the same ones (the sample does not change under the user's hand), and the edited point
-        whenever it can be drawn (a point clicked in is seen, among a million too)."""
-        if kind != "add":
-            self._beyond -= not self._drawable(self.data.X[index])
-        keep = kind != "remove" and self._drawable(data.X[index])
-        self._beyond += kind != "remove" and not keep
-        self._shown, _came_from = follow_edit(self._shown, kind, index, keep)
+    def _follow_edits(self, data: Dataset, edits: list[tuple[str, int]]) -> None:
+        """The points drawn after ``edits`` (points added, removed or moved: ``Dataset.edits_from``):
+        the same ones (the sample does not change under the user's hand), and each edited point
+        that can be drawn (a point clicked in is seen, among a million too)."""
+        if len(edits) == 1:                        # the rows before and after are both at hand
+            (kind, index), = edits
+            if kind != "add":
+                self._beyond -= not self._drawable(self.data.X[index])
+            keep = kind != "remove" and self._drawable(data.X[index])
+            self._beyond += kind != "remove" and not keep
+            self._shown, _came_from = follow_edit(self._shown, kind, index, keep)
+            return
+        shown = self._shown                        # several at once (frames came slower than edits)
+        for kind, index in edits:
+            shown, _came_from = follow_edit(shown, kind, index)
+        self._shown = shown[np.all(np.abs(self._on_plane(data.X[shown])) <= DRAWABLE, axis=1)]
+        self._beyond = data.n - int(np.count_nonzero(np.all(np.abs(self._on_plane(data.X)) <= DRAWABLE, axis=1)))
 
     def _draw_points(self, rows) -> None:
         """The shown points by class and by their part in the selected run (``rows``, a RowUse
@@ -462,7 +474,7 @@ class DataPlaneView(pg.PlotWidget):
         style_text(self.note, theme, fill=theme.label_fill)          # legible over the lines
         style_text(self.hint, theme, fill=theme.label_fill, border=True)
         self.hint.setHtml(HINT.format(px=theme.px(1.1)))
-        self._hint_room = None                           # wrapped again for the new type
+        self._hint_fit = None                            # wrapped again for the new type
         self._pens.clear()
 
     def _pen(self, run, role: str):
@@ -738,11 +750,20 @@ class DataPlaneView(pg.PlotWidget):
         """The hint on one line when it fits across the plane, else wrapped to its width (large
         type on a narrow plane would cut it at both ends)."""
         room = int(0.92 * self._vb.width())
-        if room == getattr(self, "_hint_room", None) or room <= 0:
+        key = (room, self.theme.px(1.1))           # the room and the type it was fitted to
+        if key == getattr(self, "_hint_fit", None) or room <= 0:
             return
-        self._hint_room = room
-        self.hint.textItem.setTextWidth(-1)
-        self.hint.setTextWidth(room if self.hint.textItem.document().idealWidth() > room else -1)
+        self._hint_fit = key
+        text = self.hint.textItem
+        text.setTextWidth(-1)
+        width = room if text.document().idealWidth() > room else -1
+        # Qt keeps a cached text's old pixels (or none) through a new width: no cache meanwhile
+        mode = text.cacheMode()
+        text.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        self.hint.prepareGeometryChange()              # its bounding rectangle is the text's
+        self.hint.setTextWidth(width)
+        text.setCacheMode(mode)
+        self.hint.update()
 
     # -- for tests and benchmarks --------------------------------------------------------------------
     def boundary_points(self, run_id: str | None = None) -> tuple[np.ndarray, np.ndarray]:

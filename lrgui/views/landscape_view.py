@@ -66,8 +66,11 @@ class Surface:
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.levels = np.empty(0)
         self.ticks: list[tuple[float, str]] = []       # the colour bar's (position, J) marks
+        self._scale: tuple[float, float] | None = None  # (min J, the bar's top in log(1 + J − min J))
+        self.bar.geometryChanged.connect(self._mark_levels)
 
     def apply_theme(self, theme: Theme) -> None:
+        self._tick_px = theme.px()                     # the height of a number on the bar
         style_axes(None, theme, axes=(self.bar.axis, self.bar.getAxis("top")))
         self.contours.use_pen(pen(theme.marker_color, max(1.0, theme.line_width / 2)))
 
@@ -87,13 +90,23 @@ class Surface:
         self.image.setRect(QRectF(u[0] - du, v[0] - dv, u[-1] - u[0] + 2 * du, v[-1] - v[0] + 2 * dv))
         self.levels = contour_levels(values[finite])
         set_contours(self.contours, u, v, values, self.levels)
+        self._scale = (vmin, top)
+        self._mark_levels()
+        return True
+
+    def _mark_levels(self) -> None:
+        """The colour bar's numbers: the levels, a tenth of the bar apart at least and never
+        closer than one and a half numbers' height (chosen again when the bar is resized)."""
+        if self._scale is None:
+            return
+        vmin, top = self._scale
+        gap = top * max(0.1, 1.5 * self._tick_px / max(self.bar.height(), 1.0))
         self.ticks = []
-        for level in [vmin, *self.levels]:           # the levels, a tenth of the bar apart at least
+        for level in [vmin, *self.levels]:
             at = float(np.log1p(level - vmin))
-            if not self.ticks or at - self.ticks[-1][0] >= 0.1 * top:
+            if not self.ticks or at - self.ticks[-1][0] >= gap:
                 self.ticks.append((at, f"{level:#.3g}".rstrip(".")))
         self.bar.axis.setTicks([self.ticks])
-        return True
 
 
 def _theta_label(name: str, standardized: bool) -> tuple[str, ...]:

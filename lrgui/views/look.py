@@ -86,6 +86,13 @@ def widget_look(theme: Theme) -> tuple[QPalette, QFont]:
     return (dark_palette(theme) if theme.dark else QPalette(_LIGHT_PALETTE)), font
 
 
+def type_factor() -> float:
+    """How many times the platform's own the application's type now is (zoom, presentation)."""
+    if _BASE_FONT is None:
+        return 1.0
+    return QFontInfo(QApplication.font()).pixelSize() / max(1, QFontInfo(_BASE_FONT).pixelSize())
+
+
 def dark_palette(theme: Theme) -> QPalette:
     p = QPalette()
     role, group = QPalette.ColorRole, QPalette.ColorGroup

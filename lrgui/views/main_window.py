@@ -53,7 +53,7 @@ from .picture import save_picture
 from .picture_dialog import AnimationDialog, PictureDialog
 from .animation import Export
 from .shortcut_overlay import ShortcutOverlay, keys_text
-from .look import ZOOM_STEP, Look, widget_look
+from .look import ZOOM_STEP, Look, type_factor, widget_look
 from .presentation import Presenter
 from .theme import THEMES
 from .timeline import Timeline
@@ -745,7 +745,10 @@ class MainWindow(QMainWindow):
         self.show_message(f"Saving {Path(path).name} …")            # replaced by the outcome
         histories = self.actions["histories"].isChecked()
         if not wait:
-            return self.controller.save_session(path, self.layout_state(), histories, done=partial(self._saved, path))
+            asked = self.controller.save_session(path, self.layout_state(), histories, done=partial(self._saved, path))
+            if not asked:                     # refused at once (no such folder)
+                self._saved(path, False)
+            return asked
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             written = self.controller.save_session(path, self.layout_state(), histories)
@@ -925,10 +928,22 @@ class MainWindow(QMainWindow):
     def _modal(self, show, *args):
         """Run a modal dialog; afterwards the keys come back to this window (on a bare X server,
         or under some window managers, they would otherwise go nowhere)."""
+        QTimer.singleShot(0, self, self._fit_file_dialog)        # once it is open
         try:
             return show(*args)
         finally:
             self.activateWindow()
+
+    @staticmethod
+    def _fit_file_dialog() -> None:
+        """A file dialog opens at one size whatever its type: in larger type (presentation, zoom)
+        it is made larger in proportion, within the screen, so that its names are not cut."""
+        dialog, factor = QApplication.activeModalWidget(), type_factor()
+        if isinstance(dialog, QFileDialog) and factor > 1.05:
+            room = dialog.screen().availableGeometry()
+            dialog.resize(min(round(dialog.width() * factor), int(room.width() * 0.9)),
+                          min(round(dialog.height() * factor), int(room.height() * 0.9)))
+            dialog.move(room.center() - dialog.rect().center())
 
     def show_fault(self, details: str, recovery: str) -> None:
         """Say that something went wrong inside, where the work was saved, and the details. One
@@ -1046,6 +1061,7 @@ class MainWindow(QMainWindow):
     def zoom_reset(self) -> None:
         self.look.set_zoom(self.look.default_zoom())
         self.apply_look()
+        self.show_message(f"Zoom {self.look.zoom:.0%}")
 
     def toggle_presentation(self) -> None:
         self.leave_presentation() if self.presenter.active else self.enter_presentation()
@@ -1135,8 +1151,8 @@ class MainWindow(QMainWindow):
 
     def restore_default_layout(self) -> None:
         self.restoreState(self._default_state)
-        for dock in self.docks.values():
-            dock.show()
+        for name, dock in self.docks.items():      # closed docks back; those hidden at first hidden
+            dock.setVisible(name not in LATER_DOCKS)
         self._default_sizes()                  # (the state was saved before the window had its size)
         self._mind_dock_tabs()
 

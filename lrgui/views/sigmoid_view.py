@@ -119,15 +119,15 @@ class SigmoidView(pg.PlotWidget):
 
     def _pick(self, data) -> None:
         """The rows drawn of ``data``, each with its vertical jitter: a stratified sample of new
-        data; after one edit of the data drawn, the same rows and the edited one (``follow_edit``)."""
-        edit = data.edit_from(self._data)
-        if edit is None:
+        data; after edits of the data drawn, the same rows and the edited ones (``follow_edit``)."""
+        edits = data.edits_from(self._data)
+        if edits is None:
             self._shown = shown_rows(data.y, MAX_SHOWN, seed=1)
             self._jitter = np.random.default_rng(2).uniform(-JITTER, JITTER, len(self._shown))
-        else:
-            self._shown, came_from = follow_edit(self._shown, *edit)
+        for kind, index in edits or ():
+            self._shown, came_from = follow_edit(self._shown, kind, index)
             kept = came_from >= 0
-            jitter = np.full(len(came_from), np.random.default_rng([2, edit[1]]).uniform(-JITTER, JITTER))
+            jitter = np.full(len(came_from), np.random.default_rng([2, index]).uniform(-JITTER, JITTER))
             jitter[kept] = self._jitter[came_from[kept]]
             self._jitter = jitter
         self._data = data

@@ -4,7 +4,7 @@ they were."""
 import numpy as np
 import pytest
 
-from lrgui.core.dataset import Dataset
+from lrgui.core.dataset import LINEAGE, Dataset
 from lrgui.core.errors import DatasetError
 
 
@@ -32,8 +32,15 @@ def test_edits_equal_the_data_built_and_checked_whole_and_remember_what_they_wer
         assert not edited.X.flags.writeable and not edited.y.flags.writeable and edited.X.flags.c_contiguous
         np.testing.assert_array_equal(edited.feature_means(), X.mean(axis=0))
         copy = pickle.loads(pickle.dumps(edited))                # what the training process receives
-        assert copy.equals(edited) and "_facts" not in vars(copy) and copy.edit_from(data) is None
-    assert cases[3][0].edit_from(data) == ("remove", 499)        # the index counted from the start
+        assert copy.equals(edited) and "_facts" not in vars(copy) and copy.edits_from(data) is None
+    assert cases[3][0].edits_from(data) == [("remove", 499)]     # the index counted from the start
+    # a chain of edits is known from each of its last LINEAGE data sets, oldest edit first
+    chain = [data]
+    for k in range(LINEAGE + 2):
+        chain.append(chain[-1].with_point([float(k), 0.0], k % 2))
+    assert chain[-1].edits_from(chain[-4]) == [("add", 499 + LINEAGE + k) for k in range(3)]
+    assert chain[-1].edits_from(chain[-1 - LINEAGE]) == [("add", 500 + k) for k in range(2, LINEAGE + 2)]
+    assert chain[-1].edits_from(chain[-2 - LINEAGE]) is None and chain[-1].edits_from(data) is None
     assert data.class_counts() == (300, 200) and data.X.shape == (500, 2)     # the data edited are unchanged
     for bad in ([np.nan, 1.0], [np.inf, 0.0], [1.0, 2.0, 3.0]):
         with pytest.raises(DatasetError):

@@ -52,7 +52,7 @@ def test_after_each_edit_the_same_rows_are_drawn_and_the_edited_one_too():
             after = data.without_point(index)
         else:
             after = data.with_point_moved(index, rng.normal(size=2) - 50.0)
-        assert after.edit_from(data) == (kind, index) and after.edit_from(after) is None
+        assert after.edits_from(data) == [(kind, index)] and after.edits_from(after) == []
         rows, came_from = follow_edit(shown, kind, index)
         before = {tuple(data.X[i]) for i in shown if not (kind != "add" and i == index)}
         now = {tuple(after.X[i]) for i in rows}

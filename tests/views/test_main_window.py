@@ -858,3 +858,6 @@ def test_careless_gestures_found_by_trying_the_window(driver, monkeypatch):
     QApplication.processEvents()
     loss, sigmoid = w.docks["loss"].width(), w.docks["sigmoid"].width()
     assert sigmoid > 0.5 * loss and sigmoid > 150
+    from lrgui.views.main_window import LATER_DOCKS
+
+    assert all(w.docks[n].isVisible() != (n in LATER_DOCKS) for n in w.docks)   # as in the first layout

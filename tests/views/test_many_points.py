@@ -97,3 +97,27 @@ def test_a_point_clicked_among_many_is_drawn_and_the_sample_stays_put_through_un
     snap = crowded.settle()
     assert snap.data.n == N0 + N1 and _drawn(plane) == before
     np.testing.assert_array_equal(sigmoid.shown_rows(), before_rows)
+
+
+def test_edits_quicker_than_frames_keep_the_sample_and_draw_every_edited_point(crowded):
+    """Several clicks, a drag and two undos between two frames: the plane follows them all."""
+    w, c = crowded.window, crowded.controller
+    plane = w.plane
+    before = _drawn(plane)
+    centre = c.session.data.X.mean(axis=0)
+    for k in range(4):                                            # no frame in between
+        c.add_point(float(centre[0]) + 0.1 * k, float(centre[1]), k % 2)
+    index = c.session.data.n - 1
+    c.begin_move(index)
+    for step in range(5):
+        c.move_point(index, float(centre[0]) + 0.2 * step, float(centre[1]) - 0.3)
+    c.end_move(index)
+    snap = crowded.settle()
+    added = {tuple(p) for p in snap.data.X[-4:]}
+    assert _drawn(plane) == before | added
+    assert tuple(snap.data.X[-1]) == (float(centre[0]) + 0.8, float(centre[1]) - 0.3)
+    c.undo_stack.undo()                                          # the drag
+    c.undo_stack.undo()                                          # the fourth click
+    snap = crowded.settle()
+    assert _drawn(plane) == before | {tuple(p) for p in snap.data.X[-3:]}
+    assert len(w.sigmoid_view.shown_rows()) == 2_000 + 3

@@ -284,6 +284,15 @@ def test_in_presentation_the_landscapes_labels_fit_and_dialogs_take_the_larger_t
         font = QApplication.font()
         font.setPixelSize(size)
         assert axis.labelText.startswith("θ: x") and QFontMetrics(font).horizontalAdvance(axis.labelText) <= room
+    # the colour bar's numbers: as wide as they are, one and a half heights apart at least
+    driver.qtbot.waitUntil(lambda: len(w.landscape_view.surface.ticks) >= 2, timeout=20000)
+    QApplication.processEvents()
+    surface = w.landscape_view.surface
+    bar = surface.bar
+    assert bar.axis.width() >= bar.axis.textWidth
+    top = surface._scale[1]
+    at = np.array([a for a, _text in surface.ticks]) / top * bar.height()
+    assert np.all(np.diff(at) >= 1.5 * w.theme.px() - 1e-6)
     dialog = ImportDialog(str(data), w, w.theme)
     shown = QFontInfo(dialog.font()).pixelSize()
     assert shown == QFontInfo(w.font()).pixelSize() and shown >= 1.3 * normal
@@ -309,3 +318,55 @@ def test_the_first_steps_hint_wraps_rather_than_run_off_a_narrow_plane_in_large_
     driver.settle()
     QApplication.processEvents()
     assert plane.hint.textItem.textWidth() == -1 or plane.hint.textItem.boundingRect().width() <= room
+
+
+def _hint_ink(w) -> int:
+    """Dark pixels inside the first-steps hint's box, as the plane paints it."""
+    plane = w.plane
+    QApplication.processEvents()
+    image = plane.grab().toImage()
+    box = plane.mapFromScene(plane.hint.sceneBoundingRect()).boundingRect().intersected(image.rect())
+    return sum(1 for x in range(box.left() + 2, box.right() - 2, 2) for y in range(box.top() + 2, box.bottom() - 2, 2)
+               if image.pixelColor(x, y).lightness() < 90)
+
+
+def test_the_hint_is_written_at_start_and_after_presentation_fits_the_plane_again(driver):
+    w = driver.window
+    plane = w.plane
+    assert plane.hint.isVisible() and _hint_ink(w) > 20           # its words drawn, not an empty box
+    driver.key(Qt.Key.Key_F5, widget=w.plane)
+    driver.settle()
+    driver.key(Qt.Key.Key_Escape, widget=w.plane)
+    driver.settle()
+    QApplication.processEvents()
+    room = plane.getPlotItem().getViewBox().width()
+    assert 0 < plane.hint.textItem.boundingRect().width() <= room
+    assert _hint_ink(w) > 20
+
+
+def test_a_file_dialog_in_presentation_is_as_much_larger_as_its_type(driver):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QFileDialog
+
+    w = driver.window
+
+    def size_of_dialog() -> tuple[int, int]:
+        seen = []
+
+        def close():
+            dialog = QApplication.activeModalWidget()
+            seen.append((dialog.width(), dialog.height(), dialog.geometry()))
+            dialog.reject()
+
+        QTimer.singleShot(300, close)
+        w._modal(QFileDialog(w, "Open data or a session").exec)
+        return seen[0]
+
+    width, height, _ = size_of_dialog()
+    driver.key(Qt.Key.Key_F5, widget=w.plane)
+    driver.settle()
+    big_width, big_height, where = size_of_dialog()
+    screen = w.screen().availableGeometry()
+    assert big_width > 1.2 * width or big_width >= int(0.9 * screen.width())
+    assert screen.contains(where.center())
+    driver.key(Qt.Key.Key_Escape, widget=w.plane)

@@ -63,16 +63,26 @@ def test_a_save_that_fails_says_why_and_leaves_the_work_unsaved_under_its_old_na
     c.add_point(1.0, 1.0, 0)
     warned = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *args: warned.append(args[1:]) or 0))
-    blocked = tmp_path / "a-folder.lrgui.json"
-    blocked.mkdir()                                            # a folder where the file would go
+    # a name the file system refuses: found by the writing process, said when it replies
+    blocked = tmp_path / ("x" * 300 + ".lrgui.json")
     save_to[0] = str(blocked)
     _press(driver, Qt.Key.Key_S, CTRL_SHIFT)
+    assert not w.windowTitle().endswith("*")                  # counted as saved while on its way
     driver.qtbot.waitUntil(lambda: bool(warned), timeout=30000)
     title, text = warned[0]
     assert title == "Cannot save the session" and str(blocked) in text and text == c.last_error
     assert c.dirty and w.windowTitle().endswith("*") and c.session.path == ""
-    assert blocked.is_dir() and list(blocked.iterdir()) == []
+    assert list(tmp_path.glob("x*")) == []
     assert w.settings.value("files/recent", [], type=list) == []
+    # a folder where the file would go, or no folder: said at once, nothing asked of the writer
+    folder = tmp_path / "a-folder.lrgui.json"
+    folder.mkdir()
+    for path, why in ((folder, "it is a folder"), (tmp_path / "none" / "s.lrgui.json", "there is no folder")):
+        warned.clear()
+        save_to[0] = str(path)
+        asked = c.writer._asked
+        _press(driver, Qt.Key.Key_S, CTRL_SHIFT)
+        assert warned and why in warned[0][1] and c.writer._asked == asked and c.dirty
     # the work is still there to save elsewhere
     good = tmp_path / "good.lrgui.json"
     save_to[0] = str(good)
@@ -87,14 +97,12 @@ def test_quitting_right_after_a_save_waits_for_it_and_asks_only_if_it_failed(qtb
     asked = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: asked.append(box.text()) or QMessageBox.StandardButton.Discard)
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *args: 0))
-    for target, fails in (("kept.lrgui.json", False), ("a-folder.lrgui.json", True)):
+    for target, fails in (("kept.lrgui.json", False), ("x" * 300 + ".lrgui.json", True)):
         w = make_window(qtbot, tmp_path)
         c = w.controller
         c.open_data("many.csv", generate("gaussian", n0=50_000, n1=50_000, seed=1))
         c.add_point(0.0, 0.0, 0)
         path = tmp_path / target
-        if fails:
-            path.mkdir()
         save_to[0] = str(path)
         assert w.save_as() is True and not c.dirty              # asked for; counted as saved meanwhile
         asked.clear()
