@@ -1015,7 +1015,7 @@ class MainWindow(QMainWindow):
     # -- look: theme, zoom, presentation --------------------------------------------------------------
     def apply_look(self, views: bool = True) -> None:
         """Every view, widget and the pointer's overlay in the chosen theme at the zoom in use
-        (``views`` False: not the views, which were just made in it)."""
+        (``views`` False: not the plots, which were just made in it)."""
         theme = self.theme = self.look.theme
         panel = self.docks["panel"]
         narrowest = panel.isVisible() and panel.width() <= self.panel.minimumWidth() + 8
@@ -1026,8 +1026,8 @@ class MainWindow(QMainWindow):
             QApplication.setPalette(palette)
             if QFontInfo(QApplication.font()).pixelSize() != QFontInfo(font).pixelSize():
                 QApplication.setFont(font)          # (each widget is told, so not for nothing)
-        for view in (self.plane, self.loss_view, self.sigmoid_view, self.landscape_view, self.runs_table, self.panel,
-                     *self._views.values()) if views else ():
+        plots = (self.plane, self.loss_view, self.sigmoid_view, self.landscape_view, *self._views.values())
+        for view in (*(plots if views else ()), self.runs_table, self.panel):    # (these two follow the font just set)
             view.apply_theme(theme)
         self.message_label.set_look(theme.message_color)
         self._show_click_class(self.controller.click_class)

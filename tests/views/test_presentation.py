@@ -370,3 +370,26 @@ def test_a_file_dialog_in_presentation_is_as_much_larger_as_its_type(driver):
     assert big_width > 1.2 * width or big_width >= int(0.9 * screen.width())
     assert screen.contains(where.center())
     driver.key(Qt.Key.Key_Escape, widget=w.plane)
+
+
+def test_a_window_opened_in_the_remembered_projector_theme_looks_as_one_switched_to_it(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from .conftest import make_window
+
+    first = make_window(qtbot, tmp_path)
+    first.set_theme("projector")
+    first.settings.sync()
+    switched = {"panel class": first.panel.class_group.button(0).styleSheet(),
+                "runs": QFontInfo(first.runs_table.font()).pixelSize()}
+    first.controller.undo_stack.setClean()
+    first.close()
+    from lrgui.views import look
+
+    QApplication.setFont(look._BASE_FONT)             # as at a fresh start, before any window
+    again = make_window(qtbot, tmp_path)              # the same settings: the projector theme
+    assert again.look.theme_name == "projector"
+    opened = {"panel class": again.panel.class_group.button(0).styleSheet(),
+              "runs": QFontInfo(again.runs_table.font()).pixelSize()}
+    assert opened == switched
+    again.controller.undo_stack.setClean()
