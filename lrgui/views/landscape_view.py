@@ -152,7 +152,7 @@ class LandscapeView(QWidget):
         plot = self.plot_widget.getPlotItem()
         self.surface = Surface(plot, theme)
         # each axis's label, with the texts of each slice axis (longest first) it chooses from
-        self._axis_labels = [(FittingLabel(plot, "bottom"), 0), (FittingLabel(plot, "left"), 1)]
+        self._axis_labels = [(FittingLabel(plot.getAxis("bottom")), 0), (FittingLabel(plot.getAxis("left")), 1)]
         self._labels: tuple[tuple[str, ...], ...] = ()
         self._titles: dict[pg.PlotItem, tuple[str, ...]] = {}      # the titles of each picture, longest first
         plot.vb.sigResized.connect(lambda _box: self._fit_title(plot))
@@ -201,7 +201,7 @@ class LandscapeView(QWidget):
             plot.setYLink(self.plot_widget.getPlotItem())
             self._twin = (widget, Surface(plot, self.theme))
             style_plot(widget, self.theme)
-            self._axis_labels.append((FittingLabel(plot, "bottom"), 0))     # its y axis is the first's
+            self._axis_labels.append((FittingLabel(plot.getAxis("bottom")), 0))     # its y axis is the first's
             plot.vb.sigResized.connect(lambda _box: self._fit_title(plot))
             if self._labels:
                 self._axis_labels[-1][0].set(*self._labels[0])

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 
 from .plot_helpers import (
     set_label,
-    EMPTY, Curve, Grid, MenuOnDemandViewBox, keep_pixels, nice_ceiling, overlay_view, pen, run_pen, set_text, style_axes, style_plot,
+    EMPTY, Curve, FittingLabel, Grid, MenuOnDemandViewBox, keep_pixels, nice_ceiling, overlay_view, pen, run_pen, set_text, style_axes, style_plot,
     style_text, tint_axis,
 )
 from ..core.dataset import MAX_CLASSES
@@ -53,7 +53,9 @@ class LossCurveView(pg.PlotWidget):
         plot = self.getPlotItem()
         self.grid = Grid(plot, theme.foreground)
         set_label(plot, "bottom", "epoch")
-        set_label(plot, "left", "loss J(θ)")
+        # on a short plot in large type the labels shorten rather than run off it
+        self.loss_label = FittingLabel(plot.getAxis("left"))
+        self.loss_label.set("loss J(θ)", "J(θ)")
         self.legend = plot.addLegend(offset=(-10, 10))
         self.curves: dict[str, Series] = {}
         self.ghosts: dict[str, Series] = {}
@@ -75,6 +77,8 @@ class LossCurveView(pg.PlotWidget):
         # accuracy of the selected run on its own axis at the right, sharing the epoch axis
         plot.showAxis("right")
         self.acc_box = overlay_view(plot, plot.getAxis("right"), "accuracy", theme.accuracy_color)
+        self.acc_label = FittingLabel(plot.getAxis("right"))
+        self.acc_label.set("accuracy", "acc.")
         self.acc_box.setYRange(0.0, 1.0, padding=0.02)
         self.accuracy = Series(Curve(), "accuracy")
         self.acc_box.addItem(self.accuracy.item)
@@ -83,6 +87,8 @@ class LossCurveView(pg.PlotWidget):
         self.lr_axis = pg.AxisItem("right")
         plot.layout.addItem(self.lr_axis, 2, 3)
         self.lr_box = overlay_view(plot, self.lr_axis, "learning rate η", theme.lr_color)
+        self.lr_label = FittingLabel(self.lr_axis)
+        self.lr_label.set("learning rate η", "η")
         self.lr = Series(Curve(), "lr")
         self.lr_box.addItem(self.lr.item)
         self._lr_top = None
@@ -105,6 +111,8 @@ class LossCurveView(pg.PlotWidget):
         style_axes(plot, theme, axes=(self.lr_axis,))
         tint_axis(plot.getAxis("right"), theme.accuracy_color)
         tint_axis(self.lr_axis, theme.lr_color)
+        for label in (self.loss_label, self.acc_label, self.lr_label):
+            label.fit()                                  # the type's size changed
         self.test.item.use_pen(pen(theme.test_color, theme.line_width, Qt.PenStyle.DashLine))
         for c, s in enumerate(self.parts):
             s.item.use_pen(pen(theme.class_colors[c], theme.line_width * 0.8, Qt.PenStyle.DotLine))
@@ -143,7 +151,7 @@ class LossCurveView(pg.PlotWidget):
         self.log = on
         self.getPlotItem().setLogMode(y=on)
         self.getPlotItem().getAxis("right").setLogMode(False, False)    # accuracy stays linear
-        set_label(self.getPlotItem(), "left", "loss J(θ) (log scale)" if on else "loss J(θ)")
+        self.loss_label.set(*(("loss J(θ) (log scale)", "J(θ), log scale", "J(θ), log") if on else ("loss J(θ)", "J(θ)")))
         self._range = None
         for s in (*self.curves.values(), *self.ghosts.values(), self.test, *self.parts):
             s._version = None

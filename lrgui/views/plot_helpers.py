@@ -169,16 +169,15 @@ def set_label(plot_item: pg.PlotItem, side: str, text: str) -> None:
 
 
 class FittingLabel:
-    """The label of ``plot_item``'s axis at ``side``: the first of its texts (the longest first)
-    that fits along the axis, else the last one cut with "…"; chosen again when the axis is
-    resized or restyled. A label longer than its axis is cut off at the ends, and a projector's
+    """The label of ``axis``: the first of its texts (the longest first) that fits along the
+    axis, else the last one cut with "…"; chosen again when the axis is resized (call ``fit``
+    after restyling it). A label longer than its axis is cut off at the ends, and a projector's
     large type on a short plot would cut "θ: x2 (standardised)" to "(standardis"."""
 
-    def __init__(self, plot_item: pg.PlotItem, side: str):
-        self.plot_item, self.side = plot_item, side
-        self.axis = plot_item.getAxis(side)
+    def __init__(self, axis: pg.AxisItem):
+        self.axis = axis
         self.texts: tuple[str, ...] = ()
-        self.axis.geometryChanged.connect(self.fit)
+        axis.geometryChanged.connect(self.fit)
 
     def set(self, *texts: str) -> None:
         self.texts = texts
@@ -195,7 +194,8 @@ class FittingLabel:
         if text is None:
             text = metrics.elidedText(self.texts[-1], Qt.TextElideMode.ElideRight, max(0, int(room)))
         if text != axis.labelText:
-            set_label(self.plot_item, self.side, text)
+            axis.setLabel(text)                    # (its style kept)
+            plain_ticks(axis)
 
 
 def tint_axis(axis: pg.AxisItem, color: str) -> None:

@@ -236,7 +236,7 @@ def test_an_axis_label_shows_its_longest_text_that_fits_and_chooses_again_when_r
     qtbot.waitExposed(widget)
     axis = widget.getPlotItem().getAxis("left")
     axis.labelStyle = {"font-size": "20px"}
-    label = FittingLabel(widget.getPlotItem(), "left")
+    label = FittingLabel(axis)
     texts = ("θ: petal width (standardised)", "θ: petal width (std.)", "θ: petal width")
     font = QFont()
     font.setPixelSize(20)
@@ -373,8 +373,6 @@ def test_a_file_dialog_in_presentation_is_as_much_larger_as_its_type(driver):
 
 
 def test_a_window_opened_in_the_remembered_projector_theme_looks_as_one_switched_to_it(qtbot, tmp_path):
-    from PySide6.QtCore import QSettings
-
     from .conftest import make_window
 
     first = make_window(qtbot, tmp_path)
