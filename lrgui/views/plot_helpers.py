@@ -239,6 +239,9 @@ def style_plot(widget: pg.PlotWidget, theme, grid: "Grid | None" = None, legend=
     """The background, axes, grid and legend of a plot widget in ``theme``."""
     widget.setBackground(theme.background)
     style_axes(widget.getPlotItem(), theme)
+    # room above the plot for half a tick number: the top one is centred on the plot's edge
+    left, _top, right, bottom = widget.getPlotItem().layout.getContentsMargins()
+    widget.getPlotItem().layout.setContentsMargins(left, max(1.0, theme.px() * 0.6), right, bottom)
     if grid is not None:
         grid.set_color(theme.foreground, theme.grid_strength)
     if legend is not None:
