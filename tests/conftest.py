@@ -32,12 +32,3 @@ def _collect_in_the_gui_thread(request):
 
     collect_in_gui_thread()
     yield
-    # Every window the tests made is let go while the application still exists: collected at
-    # the interpreter's exit instead, in no set order, one could outlive Qt and crash the exit.
-    import gc
-
-    from PySide6.QtCore import QCoreApplication, QEvent
-
-    for _ in range(2):
-        gc.collect()
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
