@@ -24,7 +24,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
 from ..core.session_file import SUFFIX
-from .session_writer import ENDED, SessionWriter
+from .session_writer import ENDED, SessionWriter, frozen_copy
 from .writing_process import remove_files
 
 QUIET_MS = 3_000           # a burst of edits is over after this long without one
@@ -115,7 +115,7 @@ class Autosaver(QObject):
         if not c.dirty:
             self.remove()
             return True
-        self._last = self.writer.write("autosave", self.session_file, self.meta_file, c.session.copy(),
+        self._last = self.writer.write("autosave", self.session_file, self.meta_file, frozen_copy(c.session),
                                        os.getpid(), done=self._written)
         return (self.writer.wait(self._last) and not self.failed) if wait else True
 

@@ -88,11 +88,18 @@ class PointEdit(QUndoCommand):
         self._result: Dataset | None = result
 
     def _forward(self, data: Dataset) -> Dataset:
-        return data.edited(self.kind, self.index, self.point, self.label)
+        if self.kind == "add":
+            return data.with_point(self.point, self.label, self.index)
+        if self.kind == "remove":
+            return data.without_point(self.index)
+        return data.with_point_moved(self.index, self.point)
 
     def _backward(self, data: Dataset) -> Dataset:
-        undone = {"add": "remove", "remove": "add", "move": "move"}[self.kind]
-        return data.edited(undone, self.index, self.old if self.kind == "move" else self.point, self.label)
+        if self.kind == "add":
+            return data.without_point(self.index)
+        if self.kind == "remove":
+            return data.with_point(self.point, self.label, self.index)
+        return data.with_point_moved(self.index, self.old)
 
     def redo(self) -> None:
         if self.__dict__.pop("_applied", False):          # a detached copy: already in force

@@ -45,7 +45,7 @@ from ..core.sweep import SweepGrid, parse_lr_range, parse_param
 from ..core.table_io import read_table, write_table
 from .analysis import AnalysisJobs
 from .autosave import Autosaved, Autosaver
-from .session_writer import ENDED, SessionWriter
+from .session_writer import ENDED, SessionWriter, frozen_copy
 from .commands import PointEdit, SessionEdit, held_bytes
 from .inspector import Inspector
 from .scorer import Scorer
@@ -599,8 +599,8 @@ class Controller(QObject):
         if histories and recording is None:
             self.message.emit("The trainer did not answer: the session was saved without histories.")
         path, before, outcome = str(path), self.session.path, []
-        number = self.writer.write("save", path, self.session.copy(path=path), recording, layout,
-                                   done=lambda why: self._saved(path, before, why, done or outcome.append))
+        number = self.writer.write("save", path, frozen_copy(self.session, path), recording, layout,
+                                   done=lambda why: outcome.append(self._saved(path, before, why, done)))
         if path != before:
             self.session.update(path=path)
         self.undo_stack.setClean()
@@ -610,9 +610,9 @@ class Controller(QObject):
             return self._refuse(f"{path} is still being written: it is not saved yet")
         return outcome == [True]
 
-    def _saved(self, path: str, before: str, why: str, done: Callable[[bool], None]) -> None:
+    def _saved(self, path: str, before: str, why: str, done: Callable[[bool], None] | None) -> bool:
         """A save to ``path`` is over (``why`` it failed, or ""): if it failed, the session is
-        unsaved again, under its name ``before``. Tells ``done`` whether it was written."""
+        unsaved again, under its name ``before``. Tells ``done``; returns whether it was written."""
         if why:
             self._refuse(f"Cannot save {path}: the writing process ended" if why == ENDED else why)
             self.undo_stack.resetClean()
@@ -623,7 +623,9 @@ class Controller(QObject):
             if self.autosaver is not None:       # nothing unsaved: no older copy is left to offer back
                 self.autosaver.save()
             self.message.emit(f"Saved the session to {path}")
-        done(not why)
+        if done is not None:
+            done(not why)
+        return not why
 
     def open_example(self, name: str) -> bool:
         """Open a shipped example session (one undoable step); saving it asks for a file name, so

@@ -1,5 +1,5 @@
 """Sessions written apart from the window: each write is handed to the writing process
-(``writing_process``, started at the first write), with a copy of the session (``Session.copy``),
+(``writing_process``, started at the first write) as a copy of the session's immutable values,
 and its outcome comes back to a callback on the GUI thread, which goes on meanwhile."""
 
 from __future__ import annotations
@@ -9,10 +9,18 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
+from ..core.session import Session
 from .worker import ProcessClient
 
 WAIT_S = 60.0              # the longest a write waited for (saving on the way out, a restore) may take
 ENDED = "its process ended"
+
+
+def frozen_copy(session: Session, path: str | None = None) -> Session:
+    """A Session of ``session``'s values as they are now (under ``path`` if given): its values
+    are immutable, so the copy can be written elsewhere while the session goes on changing."""
+    s = session
+    return Session(s.data, s.origin, s.runs, s.selected, s.view, s.path if path is None else path)
 
 
 class SessionWriter(QObject):

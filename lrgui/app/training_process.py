@@ -8,8 +8,8 @@ window never falls behind and never misses a row. Nothing here imports Qt.
 
 Commands (tuples): ("data", version, Dataset), ("edit", version, base version, "add" | "remove" |
 "move", index, point or None, label or None) (version: the data of version base with one point
-edited, as ``Dataset.edited`` makes it here: a click on a million points sends a point, not the
-million), ("runs", [RunSpec], {id: Plan} or None),
+edited, as ``Dataset.with_point`` and its siblings make it here: a click on a million points sends
+a point, not the million), ("runs", [RunSpec], {id: Plan} or None),
 ("threshold", t), ("play", bool), ("step",), ("back",), ("seek", epoch), ("position", epoch),
 ("reset", why = "reset" or "opened"), ("speed", epochs per second or None), ("ack",), ("sync", n), ("record", token),
 ("anatomy", token, run id, epoch, (x, label) or None), ("stop",).
@@ -184,7 +184,13 @@ class Server:
         source = self._datasets.get(base)
         if source is None:                    # the window sends edits of the last data it sent
             raise RuntimeError(f"an edit of data version {base}, which is not kept")
-        self.do_data(version, source.edited(kind, index, point, label))
+        if kind == "add":
+            data = source.with_point(point, label, index)
+        elif kind == "remove":
+            data = source.without_point(index)
+        else:
+            data = source.with_point_moved(index, point)
+        self.do_data(version, data)
 
     def do_runs(self, specs, plans=None) -> None:
         self.race.set_runs(list(specs), plans)

@@ -100,11 +100,11 @@ def click_pause_ms(n: int, clicks: int) -> float:
     """The longest the event loop goes unanswered after a point is clicked into the plane of n
     points (a 5 ms timer's largest gap within 0.6 s of the click), the median over ``clicks``."""
     import numpy as np
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
 
     from ..views.bench import close_window
 
-    app, controller, window, meter = _trained_window(n, epochs=5)
+    app, controller, window, _ = _trained_window(n, epochs=5)
     last, gaps = [time.perf_counter()], []
 
     def tick():
@@ -119,11 +119,14 @@ def click_pause_ms(n: int, clicks: int) -> float:
     centre = controller.session.data.X.mean(axis=0)
     longest = []
     for k in range(clicks):
-        meter.spin(0.3)                            # quiet before the click
+        loop = QEventLoop()
+        QTimer.singleShot(300, loop.quit)          # quiet before the click
+        loop.exec()
         gaps.clear()
         last[0] = time.perf_counter()
         window.plane.addRequested.emit(float(centre[0]) + 0.01 * k, float(centre[1]), k % 2)
-        meter.spin(0.6)
+        QTimer.singleShot(600, loop.quit)
+        loop.exec()
         longest.append(max(gaps, default=0.0))
     ticker.stop()
     close_window(app, controller, window)

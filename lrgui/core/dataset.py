@@ -219,16 +219,6 @@ class Dataset:
         X[index] = self._checked_point(x)
         return self._with(X, self.y, "move", index)
 
-    def edited(self, kind: str, index: int, point=None, label: int | None = None) -> "Dataset":
-        """These data with one edit as ``edits_from`` names it: ``point`` of class ``label``
-        added at ("add"), the point removed from ("remove"), or moved to ``point`` at ("move")
-        ``index``."""
-        if kind == "add":
-            return self.with_point(point, label, index)
-        if kind == "remove":
-            return self.without_point(index)
-        return self.with_point_moved(index, point)
-
     def subset(self, rows: np.ndarray) -> "Dataset":
         """The rows ``rows`` (an index array or boolean mask), names and label map kept (every
         class stays, with or without rows)."""

@@ -241,11 +241,6 @@ class Session:
         """The current values of ``names`` (immutable: safe to keep for undo)."""
         return {name: getattr(self, name) for name in names}
 
-    def copy(self, **changes) -> "Session":
-        """A new session of these values (with ``changes``): the values are immutable, so the
-        copy can be written elsewhere while this session goes on changing."""
-        return Session(**{**self.values(), **changes})
-
     # -- changing -----------------------------------------------------------------------------
     def _set_runs(self, runs: tuple[RunSpec, ...], selected: str | None) -> None:
         ids = [r.id for r in runs]

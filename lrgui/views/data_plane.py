@@ -52,7 +52,6 @@ from .plot_helpers import (
     style_plot,
     style_text,
     two_colour_lut,
-    uncached,
 )
 from .theme import rgba
 from .theme import DEFAULT, Theme
@@ -319,7 +318,8 @@ class DataPlaneView(pg.PlotWidget):
             self._sample(data, axes)
         else:
             self._follow_edits(data, edits)
-        self.data = data                           # (the axes: set by _sample, or unchanged)
+        self.data = data
+        self._axes = axes
         self._wrong_mask = None
         # the shown points' inputs, labels and plane positions, taken once per data set
         self._shown_X, self._shown_y = data.X[self._shown], data.y[self._shown]
@@ -338,17 +338,13 @@ class DataPlaneView(pg.PlotWidget):
             return np.column_stack([X[:, 0], np.zeros(len(X))])
         return X[:, list(self._axes)]
 
-    def _drawable_rows(self, X: np.ndarray) -> np.ndarray:
-        """(m,) bool: whether each row of ``X`` (m, d) lies within ±DRAWABLE on the plane."""
-        return np.all(np.abs(self._on_plane(X)) <= DRAWABLE, axis=1)
-
     def _drawable(self, row: np.ndarray) -> bool:
-        return bool(self._drawable_rows(row[None, :])[0])
+        return bool(np.all(np.abs(self._on_plane(row[None, :])) <= DRAWABLE))
 
     def _sample(self, data: Dataset, axes: tuple[int, int]) -> None:
         """The points drawn of new data: every drawable one, or a stratified sample of them."""
         self._axes = axes
-        drawable = np.flatnonzero(self._drawable_rows(data.X))
+        drawable = np.flatnonzero(np.all(np.abs(self._on_plane(data.X)) <= DRAWABLE, axis=1))
         self._beyond = data.n - len(drawable)
         self._shown = drawable[shown_rows(data.y[drawable], MAX_SHOWN)]
 
@@ -367,8 +363,8 @@ class DataPlaneView(pg.PlotWidget):
         shown = self._shown                        # several at once (frames came slower than edits)
         for kind, index in edits:
             shown, _came_from = follow_edit(shown, kind, index)
-        self._shown = shown[self._drawable_rows(data.X[shown])]
-        self._beyond = data.n - int(np.count_nonzero(self._drawable_rows(data.X)))
+        self._shown = shown[np.all(np.abs(self._on_plane(data.X[shown])) <= DRAWABLE, axis=1)]
+        self._beyond = data.n - int(np.count_nonzero(np.all(np.abs(self._on_plane(data.X)) <= DRAWABLE, axis=1)))
 
     def _draw_points(self, rows) -> None:
         """The shown points by class and by their part in the selected run (``rows``, a RowUse
@@ -427,7 +423,7 @@ class DataPlaneView(pg.PlotWidget):
         """The ring around the point taken apart (redrawn only when it changes)."""
         where = None
         if focus is not None and self._drawable(self.data.X[focus]):   # an index into the data shown
-            where = self._on_plane(self.data.X[focus:focus + 1])[0]
+            where = self._on_plane(self.data.X[focus][None, :])[0]
         key = None if where is None else (focus, float(where[0]), float(where[1]))
         if key == self._focus:
             return
@@ -761,9 +757,12 @@ class DataPlaneView(pg.PlotWidget):
         text = self.hint.textItem
         text.setTextWidth(-1)
         width = room if text.document().idealWidth() > room else -1
-        with uncached(text):
-            self.hint.prepareGeometryChange()          # its bounding rectangle is the text's
-            self.hint.setTextWidth(width)
+        # Qt keeps a cached text's old pixels (or none) through a new width: no cache meanwhile
+        mode = text.cacheMode()
+        text.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        self.hint.prepareGeometryChange()              # its bounding rectangle is the text's
+        self.hint.setTextWidth(width)
+        text.setCacheMode(mode)
         self.hint.update()
 
     # -- for tests and benchmarks --------------------------------------------------------------------

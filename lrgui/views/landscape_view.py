@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..core.landscape import axis_pairs, slice_axes
@@ -18,8 +19,8 @@ from ..core.problem import model_key
 from .controls import ElidedLabel
 from .internals_layer import InternalsLayer
 from .plot_helpers import (
-    EMPTY, Curve, FittingLabel, MenuOnDemandViewBox, finite_xy, fitting_text, pen, pixel_font, run_pen, set_contours,
-    style_axes, style_plot,
+    EMPTY, Curve, FittingLabel, MenuOnDemandViewBox, finite_xy, pen, pixel_font, run_pen, set_contours, style_axes,
+    style_plot,
 )
 from .series import ColumnFeed, Thinned
 from .theme import DEFAULT, Theme
@@ -369,9 +370,8 @@ class LandscapeView(QWidget):
             self.twin_widget.setVisible(compare)
         if compare:
             self.twin.show(result.other)
-        self._titles = {self.plot_widget.getPlotItem(): LOSS_TITLES.get(result.key[1][0], ()) if compare else ()}
-        if compare:
-            self._titles[self.twin_widget.getPlotItem()] = LOSS_TITLES.get(result.other_loss, ())
+        self._titles = {self.plot_widget.getPlotItem(): LOSS_TITLES.get(result.key[1][0], ()) if compare else (),
+                        **({self.twin_widget.getPlotItem(): LOSS_TITLES.get(result.other_loss, ())} if compare else {})}
         for plot in self._titles:
             self._fit_title(plot, force=True)
         optimum = result.facts.optimum
@@ -396,7 +396,9 @@ class LandscapeView(QWidget):
         never widens the plot beyond its widget (the colour bar would be cut off)."""
         texts = self._titles.get(plot, ())
         px = self.theme.px(1.1)
-        text = fitting_text(texts, pixel_font(px), plot.vb.width() or plot.width(), cut=False) if texts else None
+        metrics = QFontMetrics(pixel_font(px))
+        room = plot.vb.width() or plot.width()
+        text = next((t for t in texts if metrics.horizontalAdvance(t) <= room), texts[-1] if texts else None)
         if not force and text == (plot.titleLabel.text if plot.titleLabel.isVisible() else None):
             return
         plot.setTitle(text, color=self.theme.foreground, size=f"{px}px")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -116,16 +115,6 @@ def _coefficients_view(window) -> QWidget:
 LATER_DOCKS = {"sweep": ("Sweep", _sweep_view), "equations": ("Equations", _equations_view),
                "code": ("Code", _code_view), "metrics": ("Metrics", _metrics_view),
                "coefficients": ("Coefficients", _coefficients_view)}
-
-
-@contextmanager
-def _waiting():
-    """The wait cursor over the application while the block runs."""
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        yield
-    finally:
-        QApplication.restoreOverrideCursor()
 
 
 def _fmt(v: float) -> str:
@@ -760,8 +749,11 @@ class MainWindow(QMainWindow):
             if not asked:                     # refused at once (no such folder)
                 self._saved(path, False)
             return asked
-        with _waiting():
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
             written = self.controller.save_session(path, self.layout_state(), histories)
+        finally:
+            QApplication.restoreOverrideCursor()
         self._saved(path, written)
         return written
 
@@ -778,8 +770,11 @@ class MainWindow(QMainWindow):
     def _saves_over(self) -> None:
         """Wait for the saves on their way (their outcome decides whether work is unsaved)."""
         if self.controller.writer.pending:
-            with _waiting():
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
                 self.controller.writer.wait()
+            finally:
+                QApplication.restoreOverrideCursor()
 
     def export_data(self) -> None:
         path, _ = self._modal(QFileDialog.getSaveFileName, self, "Export the points",
@@ -1059,15 +1054,14 @@ class MainWindow(QMainWindow):
         self.set_theme(self.look.next_theme())
 
     def zoom_by(self, factor: float) -> None:
-        self._zoom_to(self.look.zoom * factor)
-
-    def zoom_reset(self) -> None:
-        self._zoom_to(self.look.default_zoom())
-
-    def _zoom_to(self, zoom: float) -> None:
-        zoom = self.look.set_zoom(zoom)
+        zoom = self.look.set_zoom(self.look.zoom * factor)
         self.apply_look()
         self.show_message(f"Zoom {zoom:.0%}")
+
+    def zoom_reset(self) -> None:
+        self.look.set_zoom(self.look.default_zoom())
+        self.apply_look()
+        self.show_message(f"Zoom {self.look.zoom:.0%}")
 
     def toggle_presentation(self) -> None:
         self.leave_presentation() if self.presenter.active else self.enter_presentation()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ViewBox.ViewBoxMenu import ViewBoxMenu
@@ -170,18 +168,6 @@ def set_label(plot_item: pg.PlotItem, side: str, text: str) -> None:
     plain_ticks(axis)
 
 
-def fitting_text(texts: tuple[str, ...], font: QFont, room: float, cut: bool = True) -> str:
-    """The first of ``texts`` (the longest first) no wider than ``room`` pixels in ``font``, else
-    the last one, cut with "…" when ``cut``."""
-    metrics = QFontMetrics(font)
-    fitting = next((t for t in texts if metrics.horizontalAdvance(t) <= room), None)
-    if fitting is not None:
-        return fitting
-    if not cut:
-        return texts[-1]
-    return metrics.elidedText(texts[-1], Qt.TextElideMode.ElideRight, max(0, int(room)))
-
-
 class FittingLabel:
     """The label of ``axis``: the first of its texts (the longest first) that fits along the
     axis, else the last one cut with "…"; chosen again when the axis is resized (call ``fit``
@@ -203,7 +189,10 @@ class FittingLabel:
         axis = self.axis
         room = 0.95 * (axis.height() if axis.orientation in ("left", "right") else axis.width())
         size = str(axis.labelStyle.get("font-size", "")).removesuffix("px")
-        text = fitting_text(self.texts, pixel_font(int(float(size))) if size else QFont(), room)
+        metrics = QFontMetrics(pixel_font(int(float(size))) if size else QFont())
+        text = next((t for t in self.texts if metrics.horizontalAdvance(t) <= room), None)
+        if text is None:
+            text = metrics.elidedText(self.texts[-1], Qt.TextElideMode.ElideRight, max(0, int(room)))
         if text != axis.labelText:
             axis.setLabel(text)                    # (its style kept)
             plain_ticks(axis)
@@ -224,30 +213,21 @@ def pixel_font(px: int, base: QFont | None = None) -> QFont:
     return font
 
 
-@contextmanager
-def uncached(*items: QGraphicsItem):
-    """``items`` without their kept pixels while the block changes them: Qt keeps a cached text's
-    old pixels (or none) through a new font or width."""
-    modes = [(item, item.cacheMode()) for item in items]
-    for item, _mode in modes:
-        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
-    try:
-        yield
-    finally:
-        for item, mode in modes:
-            item.setCacheMode(mode)
-
-
 def style_text(item: pg.TextItem, theme, factor: float = 1.0, color: str | None = None, fill: str | None = None,
                border: bool = False) -> None:
     """A TextItem (or an InfiniteLine's label) in the theme: its colour (default: the
     foreground), ``factor`` × the theme's font, ``fill`` behind it and a border if asked."""
+    # Qt keeps a cached text's old pixels (or none) through a font change: drop the cache meanwhile.
     text = item.textItem
-    with uncached(item, text):
-        item.setColor(color or theme.foreground)
-        font = pixel_font(theme.px(factor), text.font())
-        if font != text.font():
-            item.setFont(font)
+    modes = [(part, part.cacheMode()) for part in (item, text)]
+    for part, _mode in modes:
+        part.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    item.setColor(color or theme.foreground)
+    font = pixel_font(theme.px(factor), text.font())
+    if font != text.font():
+        item.setFont(font)
+    for part, mode in modes:
+        part.setCacheMode(mode)
     if fill is not None:
         item.fill = pg.mkBrush(rgba(fill))
     if border:
